@@ -57,7 +57,7 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         return self.filter(dissolved_on__isnull=True)
 
 
-class OrganizationManager(MP_NodeManager):
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
     def get_queryset(self) -> OrganizationQuerySet:
         return OrganizationQuerySet(self.model).order_by("path")
 

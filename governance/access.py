@@ -68,6 +68,22 @@ def can(user, perm: str, org: Organization) -> bool:
         _granted(user, perm)).exists()
 
 
+def perms_on(user, org: Organization) -> set[str]:
+    """Every permission ``user`` holds on ``org`` through it or an ancestor: one query."""
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    if user.is_superuser:
+        return {VIEW, MANAGE_MEMBERS, VIEW_DISCIPLINE, VIEW_DASHBOARD}
+    ct = ContentType.objects.get_for_model(Organization)
+    pks = Organization.objects.filter(path__in=org.ancestor_paths()).annotate(
+        pk_text=Cast("pk", CharField())).values("pk_text")
+    by_group = GroupObjectPermission.objects.filter(
+        content_type=ct, group__user=user, object_pk__in=pks).values_list("permission__codename")
+    by_user = UserObjectPermission.objects.filter(
+        content_type=ct, user=user, object_pk__in=pks).values_list("permission__codename")
+    return {codename for (codename,) in by_group.union(by_user)}
+
+
 def granted_paths(user, perm: str) -> list[str] | None:
     """Paths of the subtrees where ``user`` holds ``perm``; ``None`` means everywhere."""
     if not (user.is_authenticated and user.is_active):
@@ -115,7 +131,7 @@ def roles_of(user) -> QuerySet[AccessRole]:
 def access_holders(org: Organization) -> QuerySet[AccessRole]:
     """The roles whose grants cover ``org`` (on it or an ancestor), with their users."""
     return (AccessRole.objects.filter(organization__path__in=org.ancestor_paths())
-            .select_related("organization").prefetch_related("group__user_set")
+            .select_related("organization", "group").prefetch_related("group__user_set")
             .order_by("organization__path", "kind"))
 
 
@@ -123,10 +139,14 @@ def access_holders(org: Organization) -> QuerySet[AccessRole]:
 
 
 def get_organization_for(request: HttpRequest, pk: int, perm: str | None = None) -> Organization:
+    """The organization, with ``org.perms`` (the user's permissions on it) for the view."""
     org = Organization.objects.filter(pk=pk).first()
-    if org is None or not can(request.user, VIEW, org):
+    if org is None:
         raise Http404
-    if perm and perm != VIEW and not can(request.user, perm, org):
+    org.perms = perms_on(request.user, org)
+    if VIEW not in org.perms:
+        raise Http404
+    if perm and perm not in org.perms:
         raise PermissionDenied
     return org
 

@@ -59,7 +59,7 @@ class OrganizationQuerySet(MP_NodeQuerySet):
 
 class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
     def get_queryset(self) -> OrganizationQuerySet:
-        return OrganizationQuerySet(self.model).order_by("path")
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
 
 
 class Organization(MP_Node):

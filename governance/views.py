@@ -60,7 +60,6 @@ def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk)
     on = today()
-    can_discipline = access.can(request.user, access.VIEW_DISCIPLINE, org)
     return render(request, "governance/organization.html", {
         "org": org,
         "ancestors": selectors.ancestors(org),
@@ -68,9 +67,9 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": selectors.subtree_counts(org, on),
         "bodies": selectors.bodies_with_holders(org, on),
         "posts": selectors.posts_outside_bodies(org, on),
-        "disciplines": org.disciplines.all() if can_discipline else None,
+        "disciplines": org.disciplines.all() if access.VIEW_DISCIPLINE in org.perms else None,
         "access_holders": access.access_holders(org),
-        "can_manage": access.can(request.user, access.MANAGE_MEMBERS, org),
+        "can_manage": access.MANAGE_MEMBERS in org.perms,
         "on": on,
     })
 

@@ -142,6 +142,7 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even when serving from finders
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from npm at set-up and are served from node_modules.
 STATICFILES_DIRS = [

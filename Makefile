@@ -1,0 +1,57 @@
+# Two commands: `make run` and `make test`. Both set everything up on a fresh
+# Debian machine with Python 3.11 (as root they also install the Debian
+# libraries WeasyPrint and the translations need, when missing).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+
+.PHONY: run test setup system-deps python-deps node-deps messages migrate lint clean
+
+run: setup migrate
+	DEBUG=1 $(PY) manage.py seed_demo --scale small --if-empty
+	@echo "Demo logins (password DemoPortal@2026): quantri (admin), bantochuc, vanphong, bithu, kiemtra, dangvien"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: system-deps python-deps node-deps messages
+
+# Debian libraries for WeasyPrint (Pango) and msgfmt for the translations.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Missing Debian packages (install them as root):$$missing"; fi; \
+	fi
+
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node-deps: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+messages: python-deps
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+migrate: python-deps
+	$(PY) manage.py migrate --no-input -v0
+
+lint: python-deps
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,92 @@
+"""Named actors and a small province, the way the tests talk about them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from governance.models import Organization, OrgKind, RoleKind
+from governance.services import role_grant
+
+from .factories import MembershipFactory, PersonFactory, UserFactory, make_org
+
+
+def need(service: str, available: bool, why: str) -> None:
+    """Skip a test whose service is missing, unless PORTAL_REQUIRE names it (CI): then fail."""
+    if available:
+        return
+    if service in os.environ.get("PORTAL_REQUIRE", "").split():
+        pytest.fail(f"{service} is required here but unavailable: {why}")
+    pytest.skip(why)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing is not under test here; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Province:
+    root: Organization
+    sub_a: Organization  # Đảng bộ trực thuộc A
+    grassroots: Organization  # Đảng bộ cơ sở under A
+    cell_1: Organization
+    cell_2: Organization
+    sub_b: Organization
+    cell_b: Organization  # Chi bộ cơ sở under B
+
+
+@pytest.fixture
+def province(db) -> Province:
+    root = make_org(None, OrgKind.PROVINCIAL, "Đảng bộ tỉnh Thử Nghiệm")
+    sub_a = make_org(root, OrgKind.SUBORDINATE, "Đảng bộ Khối A")
+    grassroots = make_org(sub_a, OrgKind.GRASSROOTS_COMMITTEE, "Đảng bộ xã Hòa Bình")
+    cell_1 = make_org(grassroots, OrgKind.CELL, "Chi bộ thôn 1")
+    cell_2 = make_org(grassroots, OrgKind.CELL, "Chi bộ thôn 2")
+    sub_b = make_org(root, OrgKind.SUBORDINATE, "Đảng bộ Khối B")
+    cell_b = make_org(sub_b, OrgKind.GRASSROOTS_CELL, "Chi bộ cơ sở Trường B")
+    return Province(*(Organization.objects.get(pk=o.pk) for o in
+                      (root, sub_a, grassroots, cell_1, cell_2, sub_b, cell_b)))
+
+
+def _actor(username: str, kind: str | None, org: Organization | None):
+    user = UserFactory(username=username, first_name=username)
+    if kind:
+        role_grant(user=user, kind=kind, organization=org, actor=None)
+    return user
+
+
+@pytest.fixture
+def board_officer(province):
+    """Cán bộ Ban Tổ chức Tỉnh ủy: sees the whole province."""
+    return _actor("board_officer", RoleKind.PROVINCE_BOARD, province.root)
+
+
+@pytest.fixture
+def staff_a(province):
+    """Committee staff of subordinate committee A: manages members below A."""
+    return _actor("staff_a", RoleKind.COMMITTEE_STAFF, province.sub_a)
+
+
+@pytest.fixture
+def inspector_a(province):
+    return _actor("inspector_a", RoleKind.INSPECTION, province.sub_a)
+
+
+@pytest.fixture
+def outsider(province):
+    """Staff of committee B: must not see anything of A."""
+    return _actor("outsider", RoleKind.COMMITTEE_STAFF, province.sub_b)
+
+
+@pytest.fixture
+def an(province):
+    """Nguyễn Văn An, a member of cell 1 with a login of his own."""
+    person = PersonFactory(full_name="Nguyễn Văn An", card_number="0100000001")
+    MembershipFactory(person=person, organization=province.cell_1)
+    person.user = _actor("an", RoleKind.MEMBER, province.cell_1)
+    person.save()
+    return person

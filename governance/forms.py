@@ -16,6 +16,8 @@ class MemberImportForm(forms.Form):
         help_text=_("Dòng đầu là tên cột: Họ và tên, Ngày sinh, Giới tính, Số thẻ đảng viên, "
                     "Ngày vào Đảng, Ngày chính thức, Ngày bắt đầu sinh hoạt."),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
+        error_messages={"empty": _("Tệp không có dữ liệu."),
+                        "required": _("Chọn tệp danh sách để tải lên.")},
     )
 
     def clean_file(self):

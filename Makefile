@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 
-.PHONY: run test setup system-deps python-deps node-deps messages migrate lint clean
+.PHONY: run test setup system-deps python-deps node-deps messages migrate lint clean bench
 
 run: setup migrate
 	DEBUG=1 $(PY) manage.py seed_demo --scale small --if-empty
@@ -55,3 +55,7 @@ lint: python-deps
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+# Province-scale benchmark on the local PostgreSQL (drops and recreates portal_bench).
+bench: setup
+	DEBUG=1 $(PY) bench/province.py

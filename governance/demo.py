@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -309,8 +309,10 @@ def _office_holders(root: Node, nodes: list[Node], people: list[Person],
         elif node.kind == OrgKind.GRASSROOTS_COMMITTEE:
             size = rng.randrange(7, 16)
             standing = 3 if size >= 9 else 0
-            seats = [("secretary", "x" if standing else None), ("deputy-secretary", "x" if standing else None)] + \
-                [("standing-member", "x")] * max(0, standing - 2) + [("executive-member", None)] * (size - max(standing, 2))
+            in_standing = "x" if standing else None
+            seats = [("secretary", in_standing), ("deputy-secretary", in_standing)] + \
+                [("standing-member", "x")] * max(0, standing - 2) + \
+                [("executive-member", None)] * (size - max(standing, 2))
             kinds = [BodyKind.EXECUTIVE] + ([BodyKind.STANDING] if standing else [])
         elif node.kind in (OrgKind.CELL, OrgKind.GRASSROOTS_CELL):
             n = len(node.members)

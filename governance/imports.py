@@ -132,7 +132,7 @@ def parse_member_table(file_name: str, content: bytes) -> ParseResult:
         cells = dict(zip(header, raw))
         cells.pop(None, None)
 
-        def bad(message: str) -> None:
+        def bad(message: str, number: int = number) -> None:
             errors.append({"row": number, "message": message})
 
         for f in REQUIRED:

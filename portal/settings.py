@@ -6,8 +6,8 @@ the production shape (PostgreSQL, Redis, separate Celery workers).
 Every variable is listed in ``.env.example``.
 """
 
-from pathlib import Path
 import secrets
+from pathlib import Path
 
 import environ
 

@@ -5,7 +5,16 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from governance.models import BodyKind, Discipline, DisciplineForm, Kinship, Membership, Person, Relation, Tenure
+from governance.models import (
+    BodyKind,
+    Discipline,
+    DisciplineForm,
+    Kinship,
+    Membership,
+    Person,
+    Relation,
+    Tenure,
+)
 from governance.text import fold
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, TenureFactory, make_org, position
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import (
     Body,
+    BodyKind,
     Discipline,
     Membership,
     Organization,
@@ -16,6 +17,11 @@ from .models import (
     Person,
     Tenure,
 )
+
+
+# The smallest, most senior body first.
+BODY_ORDER = [BodyKind.STANDING_BOARD, BodyKind.STANDING, BodyKind.EXECUTIVE, BodyKind.LEADERSHIP,
+              BodyKind.CELL_MEETING]
 
 
 def ancestors(org: Organization) -> QuerySet[Organization]:
@@ -46,8 +52,8 @@ def bodies_with_holders(org: Organization, on: dt.date) -> list[Body]:
     """Bodies of ``org`` with ``current_tenures`` (office holders on ``on``): two queries."""
     holders = (Tenure.objects.active_on(on).select_related("person", "position")
                .order_by("position__rank", "person__search_name"))
-    return list(org.bodies.prefetch_related(
-        Prefetch("tenures", queryset=holders, to_attr="current_tenures")))
+    bodies = org.bodies.prefetch_related(Prefetch("tenures", queryset=holders, to_attr="current_tenures"))
+    return sorted(bodies, key=lambda b: BODY_ORDER.index(b.kind))
 
 
 def posts_outside_bodies(org: Organization, on: dt.date) -> list[Tenure]:

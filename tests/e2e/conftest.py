@@ -18,14 +18,16 @@ from tests.factories import PASSWORD
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM
-# calls are still synchronous, so Django's async guard is relaxed for e2e only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     need("browser", Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
+    # Playwright's sync API keeps an event loop running in this thread while the
+    # browser is open; the tests' own ORM calls are synchronous, so Django's async
+    # guard is relaxed for the e2e package only, and restored after it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - requirements-dev installs it
@@ -37,6 +39,10 @@ def browser():
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

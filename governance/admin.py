@@ -14,6 +14,7 @@ from .models import (
     Position,
     Tenure,
 )
+from .text import fold
 
 
 @admin.register(Organization)
@@ -50,6 +51,10 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ("search_name", "card_number")
     raw_id_fields = ("user",)
     inlines = [MembershipInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names are searched folded, so "nguyen van an" and "Nguyễn Văn An" both match.
+        return super().get_search_results(request, queryset, fold(search_term))
 
 
 @admin.register(Tenure)

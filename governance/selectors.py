@@ -18,7 +18,6 @@ from .models import (
     Tenure,
 )
 
-
 # The smallest, most senior body first.
 BODY_ORDER = [BodyKind.STANDING_BOARD, BodyKind.STANDING, BodyKind.EXECUTIVE, BodyKind.LEADERSHIP,
               BodyKind.CELL_MEETING]

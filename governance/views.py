@@ -31,9 +31,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     roles = list(access.roles_of(request.user))
     kinds = {r.kind for r in roles}
+    on = today()
+    # A summary of each organization the user reads (members, organizations below): two queries each.
+    summaries = [(r, selectors.subtree_counts(r.organization, on)) for r in roles
+                 if r.kind != RoleKind.MEMBER]
     own = getattr(request.user, "person", None)
     return render(request, "governance/home.html", {
         "roles": roles,
+        "summaries": summaries,
         "is_board": RoleKind.PROVINCE_BOARD in kinds,
         "is_staff_role": RoleKind.COMMITTEE_STAFF in kinds,
         "is_head": RoleKind.HEAD in kinds,

@@ -112,3 +112,14 @@ def test_query_count_does_not_grow_with_depth_or_size(client, province, board_of
     n_deep, _ = _queries(client, url.format(pk=deep.pk))
     assert n_shallow == n_deep
     assert n_deep <= 16
+
+
+def test_home_page_summarises_the_users_organizations(client, province, board_officer, an):
+    MembershipFactory(organization=province.cell_b)
+    client.force_login(board_officer)
+    response = client.get("/")
+    (role, counts), = response.context["summaries"]
+    assert role.organization == province.root and counts.members_subtree == 2
+    client.force_login(an.user)  # a member: no organization summary, a link to their record
+    response = client.get("/")
+    assert response.context["summaries"] == [] and an.get_absolute_url() in response.content.decode()

@@ -267,6 +267,9 @@ class Body(models.Model):
         return self.organization.get_absolute_url() + f"#body-{self.pk}"
 
     def members_on(self, on: dt.date | None = None) -> PersonQuerySet:
+        """Members in office on ``on``; a cell meeting is every member registered in the cell."""
+        if self.kind == BodyKind.CELL_MEETING:
+            return Person.objects.members_of(self.organization, on)
         tenures = self.tenures.active_on(on or today())
         return Person.objects.filter(pk__in=tenures.values("person_id"))
 

@@ -147,3 +147,12 @@ def test_every_model_with_a_page_has_an_absolute_url(province):
     person = PersonFactory()
     assert province.cell_1.get_absolute_url() == f"/org/{province.cell_1.pk}/"
     assert person.get_absolute_url() == f"/people/{person.pk}/"
+
+
+def test_a_cell_meeting_is_every_member_of_the_cell_on_the_date(province):
+    meeting = BodyFactory(organization=province.cell_1, kind=BodyKind.CELL_MEETING)
+    early = MembershipFactory(organization=province.cell_1, start=D(2019, 1, 1)).person
+    late = MembershipFactory(organization=province.cell_1, start=D(2024, 1, 1)).person
+    MembershipFactory(organization=province.cell_2, start=D(2019, 1, 1))
+    assert set(meeting.members_on(D(2023, 1, 1))) == {early}
+    assert set(meeting.members_on(D(2024, 1, 1))) == {early, late}

@@ -14,7 +14,7 @@ from .models import (
     Position,
     Tenure,
 )
-from .text import fold
+from portal.text import fold
 
 
 @admin.register(Organization)

@@ -32,7 +32,7 @@ from .models import (
     Tenure,
 )
 from .services import role_grant
-from .text import fold
+from portal.text import fold
 
 SEED = 2026
 DEMO_PASSWORD = "DemoPortal@2026"

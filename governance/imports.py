@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .models import Gender
-from .text import fold
+from portal.text import fold
 
 # folded header -> field name
 COLUMNS = {

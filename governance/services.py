@@ -25,7 +25,7 @@ from .models import (
     Person,
     today,
 )
-from .text import fold
+from portal.text import fold
 
 
 def overlapping_membership(person: Person, start: dt.date, end: dt.date | None,

@@ -15,7 +15,7 @@ from governance.models import (
     Relation,
     Tenure,
 )
-from governance.text import fold
+from portal.text import fold
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, TenureFactory, make_org, position
 
 pytestmark = pytest.mark.django_db

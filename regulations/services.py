@@ -1,0 +1,113 @@
+"""Writes of the regulations catalog: importing a text as a new version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from audit.services import audit_record
+from portal.text import fold
+
+from .models import Document, DocumentVersion, Provision
+from .parser import Node, parse, read_lines
+
+# Children are inserted after their parents: one bulk insert per level.
+_LEVEL_ORDER = ["chuong", "muc", "dieu", "khoan", "diem"]
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[dict]):
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+
+@dataclass
+class Changes:
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"added": self.added, "changed": self.changed, "removed": self.removed}
+
+
+def diff_versions(old: dict[str, tuple[str, str]], new: dict[str, tuple[str, str]]) -> Changes:
+    """Anchors added, changed (heading or text) and removed between two texts."""
+    return Changes(
+        added=[a for a in new if a not in old],
+        changed=[a for a in new if a in old and old[a] != new[a]],
+        removed=[a for a in old if a not in new],
+    )
+
+
+def refresh_search_vectors(version: DocumentVersion) -> None:
+    """PostgreSQL: the full-text vector of each provision, diacritics removed by unaccent."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE regulations_provision SET search_vector = "
+            "setweight(to_tsvector('simple', unaccent(heading)), 'A') || "
+            "setweight(to_tsvector('simple', unaccent(text)), 'B') WHERE version_id = %s",
+            [version.pk],
+        )
+
+
+def provisions_create(version: DocumentVersion, nodes: list[Node]) -> None:
+    """Insert a parsed tree: one bulk insert per level, parents before children."""
+    by_anchor: dict[str, Provision] = {}
+    for level in _LEVEL_ORDER:
+        batch = [
+            Provision(version=version, level=node.level, number=node.number, heading=node.heading[:500],
+                      text=node.text, order=order, anchor=node.anchor,
+                      parent=by_anchor[node.parent.anchor] if node.parent else None,
+                      # bulk_create skips save(), so the folded column is set here
+                      search_text=fold(f"{node.heading} {node.text}"))
+            for order, node in enumerate(nodes, start=1) if node.level == level
+        ]
+        Provision.objects.bulk_create(batch, batch_size=1000)
+        by_anchor.update({p.anchor: p for p in batch})
+    refresh_search_vectors(version)
+
+
+def document_import(*, document: Document, file_name: str, content: bytes, actor,
+                    skeleton: bool = False) -> DocumentVersion:
+    """Parse a text and save it as the document's new current version, or raise ImportRejected.
+
+    The previous version stays readable; the new one records which provisions
+    were added, changed or removed.
+    """
+    try:
+        lines = read_lines(file_name, content)
+    except ValueError as exc:
+        raise ImportRejected([{"line": None, "message": str(exc)}]) from exc
+    return document_import_lines(document=document, lines=lines, source_name=file_name, actor=actor,
+                                 skeleton=skeleton)
+
+
+def document_import_lines(*, document: Document, lines: list[str], source_name: str, actor,
+                          skeleton: bool = False) -> DocumentVersion:
+    parsed = parse(lines)
+    if not parsed.ok:
+        raise ImportRejected(parsed.errors)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        previous = document.versions.filter(is_current=True).first()
+        old = {}
+        if previous is not None:
+            old = {a: (h, t) for a, h, t in previous.provisions.values_list("anchor", "heading", "text")}
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+        number = (previous.number if previous else 0) + 1
+        new = {n.anchor: (n.heading[:500], n.text) for n in parsed.nodes}
+        changes = diff_versions(old, new) if previous else Changes(list(new), [], [])
+        version = DocumentVersion.objects.create(
+            document=document, number=number, is_current=True, is_skeleton=skeleton,
+            source_name=source_name[:255], imported_by=actor if getattr(actor, "pk", None) else None,
+            changes=changes.as_dict())
+        provisions_create(version, parsed.nodes)
+        audit_record(actor=actor, action="regulation.import", obj=version,
+                     summary=f"{document.code} lần {number}: +{len(changes.added)} "
+                             f"~{len(changes.changed)} -{len(changes.removed)}")
+    return version

@@ -2,6 +2,8 @@ from django.contrib import admin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from portal.text import fold
+
 from .models import (
     AccessRole,
     Body,
@@ -14,7 +16,6 @@ from .models import (
     Position,
     Tenure,
 )
-from portal.text import fold
 
 
 @admin.register(Organization)

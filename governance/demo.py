@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from portal.text import fold
+
 from .models import (
     Body,
     BodyKind,
@@ -32,7 +34,6 @@ from .models import (
     Tenure,
 )
 from .services import role_grant
-from portal.text import fold
 
 SEED = 2026
 DEMO_PASSWORD = "DemoPortal@2026"

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .models import Gender
 from portal.text import fold
+
+from .models import Gender
 
 # folded header -> field name
 COLUMNS = {

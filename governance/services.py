@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from audit.services import audit_record
+from portal.text import fold
 
 from .access import ROLE_PERMISSIONS
 from .imports import parse_member_table
@@ -25,7 +26,6 @@ from .models import (
     Person,
     today,
 )
-from portal.text import fold
 
 
 def overlapping_membership(person: Person, start: dt.date, end: dt.date | None,

@@ -18,5 +18,6 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("governance.urls")),
+    path("", include("regulations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,92 @@
+"""Search across provisions, ignoring diacritics; ranked, with highlighted snippets.
+
+PostgreSQL: a full-text vector built with ``unaccent`` (GIN-indexed), ranked
+with ``ts_rank``; the last word matches as a prefix. SQLite: every word must
+appear in the folded text, ranked by how often the words occur. Both return
+the same shape: ranked provision ids, then one query for the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from portal.text import fold, fold_aligned
+
+from .models import Document, Provision
+
+MAX_RESULTS = 1000
+SNIPPET = 220
+
+
+def _words(query: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", fold(query)) if w]
+
+
+def provisions_matching(query: str, *, kind: str = "", in_force_on: dt.date | None = None) -> QuerySet:
+    qs = Provision.objects.filter(version__is_current=True)
+    if kind:
+        qs = qs.filter(version__document__kind=kind)
+    if in_force_on:
+        qs = qs.filter(version__document__in=Document.objects.in_force_on(in_force_on))
+    return qs
+
+
+def search_ids(query: str, *, kind: str = "", in_force_on: dt.date | None = None) -> list[int]:
+    """Ids of matching provisions, best first (at most MAX_RESULTS): one query."""
+    words = _words(query)
+    if not words:
+        return []
+    qs = provisions_matching(query, kind=kind, in_force_on=in_force_on)
+    if connection.vendor == "postgresql":
+        raw = " & ".join(words[:-1] + [f"{words[-1]}:*"])
+        tsquery = SearchQuery(raw, config="simple", search_type="raw")
+        return list(qs.filter(search_vector=tsquery)
+                    .annotate(rank=SearchRank(F("search_vector"), tsquery))
+                    .order_by("-rank", "version__document_id", "order")
+                    .values_list("pk", flat=True)[:MAX_RESULTS])
+    for word in words:
+        qs = qs.filter(search_text__contains=word)
+    rows = list(qs.order_by("version__document_id", "order").values_list("pk", "search_text")[:MAX_RESULTS * 5])
+    rows.sort(key=lambda r: -sum(r[1].count(w) for w in words))
+    return [pk for pk, _text in rows[:MAX_RESULTS]]
+
+
+def snippet(text: str, query: str, width: int = SNIPPET) -> SafeString:
+    """A window of ``text`` around the first match, every matched word in <mark>, all else escaped."""
+    words = _words(query)
+    folded = fold_aligned(text)
+    spans = []
+    for word in words:
+        spans += [(m.start(), m.end()) for m in re.finditer(r"\b" + re.escape(word), folded)]
+    spans.sort()
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    end = min(len(text), start + width)
+    parts, cursor = [], start
+    for a, b in spans:
+        if a < cursor or b > end:
+            continue
+        parts += [escape(text[cursor:a]), f"<mark>{escape(text[a:b])}</mark>"]
+        cursor = b
+    parts.append(escape(text[cursor:end]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + "".join(parts) + suffix)  # noqa: S308 (every part is escaped above)
+
+
+def load_hits(ids: list[int], query: str) -> list[Provision]:
+    """The page's provisions in rank order, each with ``.snippet``: one query."""
+    by_id = Provision.objects.select_related("version__document").in_bulk(ids)
+    hits = []
+    for pk in ids:
+        provision = by_id[pk]
+        body = f"{provision.heading}. {provision.text}" if provision.heading else provision.text
+        provision.snippet = snippet(body, query)
+        hits.append(provision)
+    return hits

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "regulations"
+
+urlpatterns = [
+    path("regulations/", views.document_list, name="documents"),
+    path("regulations/search/", views.search, name="search"),
+    path("regulations/import/", views.import_text, name="import"),
+    path("regulations/<slug:slug>/", views.document, name="document"),
+    path("regulations/<slug:slug>/<str:anchor>/", views.provision, name="provision"),
+]

@@ -1,0 +1,107 @@
+"""Reading the catalog (every signed-in user) and importing texts (with the import permission)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import selectors
+from .citations import cited_by, render_anchor
+from .forms import DocumentFilterForm, ImportForm, SearchForm
+from .models import Document, DocumentVersion, Level, Provision
+from .services import ImportRejected, document_import
+
+
+def document_list(request: HttpRequest) -> HttpResponse:
+    form = DocumentFilterForm(request.GET)
+    on = form.date()
+    documents = Document.objects.prefetch_related("replaced_by", "replaces")
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            documents = documents.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["status"]:
+            documents = documents.with_status(form.cleaned_data["status"], on)
+    page = Paginator(documents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    for document in page:
+        document.status_label = document.status_label_on(on)
+    return render(request, "regulations/document_list.html", {"form": form, "page": page, "on": on})
+
+
+def _version(document: Document, request: HttpRequest) -> DocumentVersion:
+    number = request.GET.get("version")
+    versions = document.versions.all()
+    version = versions.filter(number=number).first() if number and number.isdigit() else \
+        versions.filter(is_current=True).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def document(request: HttpRequest, slug: str) -> HttpResponse:
+    document = get_object_or_404(Document.objects.prefetch_related("replaced_by", "replaces"), slug=slug)
+    version = _version(document, request)
+    provisions = list(version.provisions.order_by("order"))
+    changes = {key: [render_anchor(document, a) for a in anchors]
+               for key, anchors in (version.changes or {}).items()}
+    return render(request, "regulations/document.html", {
+        "document": document, "version": version, "provisions": provisions,
+        "toc": [p for p in provisions if p.level in (Level.CHAPTER, Level.SECTION, Level.ARTICLE)],
+        "versions": document.versions.select_related("imported_by"),
+        "changes": changes, "status": document.status_label_on(timezone.localdate()),
+    })
+
+
+def provision(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
+    document = get_object_or_404(Document, slug=slug)
+    version = _version(document, request)
+    provision = (Provision.objects.filter(version=version, anchor=anchor)
+                 .select_related("version__document", "parent")
+                 .prefetch_related(Prefetch("children", Provision.objects.order_by("order"))).first())
+    if provision is None:
+        raise Http404
+    other_versions = (Provision.objects.filter(version__document=document, anchor=anchor)
+                      .exclude(pk=provision.pk).select_related("version").order_by("-version__number"))
+    return render(request, "regulations/provision.html", {
+        "document": document, "version": version, "provision": provision,
+        "cited_by": cited_by(provision), "other_versions": other_versions,
+    })
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    hits, page, query = [], None, ""
+    if form.is_valid() and form.cleaned_data["q"]:
+        query = form.cleaned_data["q"]
+        ids = selectors.search_ids(query, kind=form.cleaned_data["kind"], in_force_on=form.cleaned_data["on"])
+        page = Paginator(ids, 20).get_page(request.GET.get("page"))
+        hits = selectors.load_hits(list(page.object_list), query)
+    return render(request, "regulations/search.html", {"form": form, "hits": hits, "page": page, "query": query})
+
+
+@require_http_methods(["GET", "POST"])
+def import_text(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("regulations.import_document"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"document": request.GET.get("document")})
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            version = document_import(document=form.cleaned_data["document"], file_name=upload.name,
+                                      content=upload.read(), actor=request.user)
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            c = version.changes
+            messages.success(request, _("Đã nhập lần %(n)s: thêm %(a)s, sửa %(c)s, bỏ %(r)s điều khoản.") % {
+                "n": version.number, "a": len(c["added"]), "c": len(c["changed"]), "r": len(c["removed"])})
+            return redirect(version.document)
+    return render(request, "regulations/import.html", {"form": form, "errors": errors})

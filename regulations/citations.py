@@ -140,3 +140,14 @@ def cited_by(provision: Provision) -> list[CitedBy]:
     for provider in _providers:
         found.extend(provider(document, provision.anchor))
     return found
+
+
+def unresolved_citations() -> list[tuple[Cite, str]]:
+    """Every code citation that does not resolve in the catalog, with the reason."""
+    bad = []
+    for citation in _code_citations:
+        try:
+            citation.resolve()
+        except CitationError as exc:
+            bad.append((citation, str(exc)))
+    return bad

@@ -64,11 +64,12 @@ def provision(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
     version = _version(document, request)
     provision = (Provision.objects.filter(version=version, anchor=anchor)
                  .select_related("version__document", "parent")
-                 .prefetch_related(Prefetch("children", Provision.objects.order_by("order"))).first())
+                 .prefetch_related(Prefetch("children", Provision.objects.select_related("version__document")
+                                            .order_by("order"))).first())
     if provision is None:
         raise Http404
     other_versions = (Provision.objects.filter(version__document=document, anchor=anchor)
-                      .exclude(pk=provision.pk).select_related("version").order_by("-version__number"))
+                      .exclude(pk=provision.pk).select_related("version__document").order_by("-version__number"))
     return render(request, "regulations/provision.html", {
         "document": document, "version": version, "provision": provision,
         "cited_by": cited_by(provision), "other_versions": other_versions,

@@ -63,8 +63,10 @@ def snippet(text: str, query: str, width: int = SNIPPET) -> SafeString:
     words = _words(query)
     folded = fold_aligned(text)
     spans = []
-    for word in words:
-        spans += [(m.start(), m.end()) for m in re.finditer(r"\b" + re.escape(word), folded)]
+    for i, word in enumerate(words):
+        # whole words, except the last one, which may be typed in part (as the search allows)
+        end_boundary = "" if i == len(words) - 1 else r"\b"
+        spans += [(m.start(), m.end()) for m in re.finditer(r"\b" + re.escape(word) + end_boundary, folded)]
     spans.sort()
     start = max(0, spans[0][0] - width // 3) if spans else 0
     end = min(len(text), start + width)

@@ -74,5 +74,5 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(lambda url: "/login/" not in url)

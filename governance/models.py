@@ -416,7 +416,7 @@ class Discipline(models.Model):
                 name="discipline_one_subject",
                 violation_error_message=_("Kỷ luật phải thuộc đúng một đảng viên hoặc một tổ chức."),
             ),
-            # Expulsion is for a person, dissolution for an organization (Charter Art. 35, 36).
+            # Expulsion is for a person, dissolution for an organization.
             models.CheckConstraint(
                 condition=~(Q(form="expulsion") & Q(person__isnull=True))
                 & ~(Q(form="dissolution") & Q(organization__isnull=True)),

@@ -1,8 +1,10 @@
 """Search across provisions, ignoring diacritics; ranked, with highlighted snippets.
 
 PostgreSQL: a full-text vector built with ``unaccent`` (GIN-indexed), ranked
-with ``ts_rank``; the last word matches as a prefix. SQLite: every word must
-appear in the folded text, ranked by how often the words occur. Both return
+with ``ts_rank``; the last word matches as a prefix; when no whole word
+matches, parts of words are looked up in the folded text (trigram-indexed).
+SQLite: every word must appear in the folded text, ranked by how often the
+words occur. Both return
 the same shape: ranked provision ids, then one query for the page.
 """
 
@@ -47,10 +49,13 @@ def search_ids(query: str, *, kind: str = "", in_force_on: dt.date | None = None
     if connection.vendor == "postgresql":
         raw = " & ".join(words[:-1] + [f"{words[-1]}:*"])
         tsquery = SearchQuery(raw, config="simple", search_type="raw")
-        return list(qs.filter(search_vector=tsquery)
-                    .annotate(rank=SearchRank(F("search_vector"), tsquery))
-                    .order_by("-rank", "version__document_id", "order")
-                    .values_list("pk", flat=True)[:MAX_RESULTS])
+        ids = list(qs.filter(search_vector=tsquery)
+                   .annotate(rank=SearchRank(F("search_vector"), tsquery))
+                   .order_by("-rank", "version__document_id", "order")
+                   .values_list("pk", flat=True)[:MAX_RESULTS])
+        if ids:
+            return ids
+        # No whole-word match: fall back to parts of words (the trigram index serves these LIKEs).
     for word in words:
         qs = qs.filter(search_text__contains=word)
     rows = list(qs.order_by("version__document_id", "order").values_list("pk", "search_text")[:MAX_RESULTS * 5])

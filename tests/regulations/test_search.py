@@ -84,3 +84,7 @@ def test_search_page_and_query_count(client, regulation, django_assert_max_num_q
         response = client.get("/regulations/search/?q=xep+loai+chat+luong")
     html = response.content.decode()
     assert "Điều 1 Quy định 07-QĐ/TU" in html and "<mark>xếp</mark>" in html
+
+
+def test_parts_of_words_are_found_when_no_whole_word_matches(regulation):
+    assert _hits("huong") == ["dieu-3"]  # inside "thưởng"

@@ -13,23 +13,14 @@ root (first and a far page), a person search, and a person page.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _fresh_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", admin_url, "-qc", sql], check=True)
+from bench.common import fresh_database, time_page, write  # noqa: E402
 
 
 def main() -> None:
@@ -42,7 +33,7 @@ def main() -> None:
     os.environ.update(DATABASE_URL=url, DEBUG="1", ALLOWED_HOSTS="testserver", HTTPS="0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     if not args.keep:
-        _fresh_database(url)
+        fresh_database(url)
 
     import django
 
@@ -51,7 +42,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from governance.models import Membership, Organization, Person
 
@@ -84,25 +74,11 @@ def main() -> None:
     }
     timings = {}
     for label, path in pages.items():
-        client.get(path)  # warm up
-        samples, queries = [], 0
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(path)
-                samples.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-            queries = len(ctx)
-        samples.sort()
-        timings[label] = {"median_ms": round(statistics.median(samples), 1),
-                          "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 1),
-                          "queries": queries}
+        timing = time_page(client, path, args.repeat)
+        timing.pop("samples")
+        timings[label] = timing
     results["pages"] = timings
-
-    print(json.dumps(results, ensure_ascii=False, indent=2))
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "province.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    write("province", results)
 
 
 if __name__ == "__main__":

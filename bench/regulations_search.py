@@ -13,17 +13,16 @@ in-process): median and p95 server time and query count per query.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import fresh_database, time_page, write  # noqa: E402
 
 WORDS = ("tổ chức đảng cơ sở chi bộ đảng viên cán bộ lãnh đạo quản lý kiểm điểm đánh giá xếp loại chất lượng "
          "hằng năm nhiệm vụ chỉ tiêu kết quả thực hiện tập thể cá nhân người đứng đầu cấp ủy ban thường vụ "
@@ -68,9 +67,7 @@ def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_search")
     os.environ.update(DATABASE_URL=url, DEBUG="1", ALLOWED_HOSTS="testserver", HTTPS="0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    name, admin_url = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", admin_url, "-qc", sql], check=True)
+    fresh_database(url)
 
     import django
 
@@ -79,7 +76,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from regulations.models import Document, Provision
     from regulations.selectors import search_ids
@@ -104,27 +100,11 @@ def main() -> None:
                "import_seconds": round(import_seconds, 1), "queries": {}}
     all_samples = []
     for query in QUERIES:
-        path = "/regulations/search/?q=" + query.replace(" ", "+")
-        client.get(path)
-        samples = []
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
-                response = client.get(path)
-                samples.append((time.perf_counter() - t) * 1000)
-            assert response.status_code == 200
-        samples.sort()
-        all_samples += samples
-        results["queries"][query] = {"median_ms": round(statistics.median(samples), 1),
-                                     "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 1),
-                                     "hits": len(search_ids(query)),
-                                     "sql_queries": len(ctx)}
-    all_samples.sort()
+        timing = time_page(client, "/regulations/search/?q=" + query.replace(" ", "+"), args.repeat)
+        all_samples += timing.pop("samples")
+        results["queries"][query] = {**timing, "hits": len(search_ids(query))}
     results["median_ms_all"] = round(statistics.median(all_samples), 1)
-    print(json.dumps(results, ensure_ascii=False, indent=2))
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "regulations_search.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    write("regulations_search", results)
 
 
 if __name__ == "__main__":

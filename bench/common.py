@@ -1,0 +1,44 @@
+"""What the benchmarks share: a fresh PostgreSQL database, timing a page, writing results."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def fresh_database(url: str) -> None:
+    """Drop and recreate the database named at the end of ``url``."""
+    name, admin_url = url.rsplit("/", 1)[1], url.rsplit("/", 1)[0] + "/postgres"
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+        subprocess.run(["psql", admin_url, "-qc", sql], check=True)
+
+
+def time_page(client, path: str, repeat: int) -> dict:
+    """Server time of ``path`` over ``repeat`` runs after a warm-up, and its query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    samples = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(path)
+            samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    samples.sort()
+    return {"median_ms": round(statistics.median(samples), 1),
+            "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
+            "queries": len(ctx), "samples": samples}
+
+
+def write(name: str, results: dict) -> None:
+    text = json.dumps(results, ensure_ascii=False, indent=2)
+    print(text)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(text)

@@ -87,7 +87,7 @@ def test_providers_supply_cited_by_without_regulations_importing_them():
     citations.register_cited_by(matters)
     try:
         assert CitedBy("Vấn đề BTV-01: Quyết định nhân sự", "/somewhere/") in citations.cited_by(provision)
-        assert citations.cited_by(resolve("ĐLĐ-2011", "12.3")) == []
+        assert citations.cited_by(resolve("ĐLĐ-2011", "9.4")) == []
     finally:
         citations.unregister_cited_by(matters)
 
@@ -120,3 +120,12 @@ def test_the_code_citation_check_catches_a_bad_citation():
         assert "Không tìm thấy Khoản 1 Điều 77" in bad[0][1]
     finally:
         citations._code_citations.remove(bogus)
+
+
+def test_the_provision_page_lists_the_rules_that_cite_it(client):
+    from governance import rules  # noqa: F401  (its citations register on import)
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    html = client.get("/regulations/dld-2011/dieu-9.khoan-5/").content.decode()
+    assert "governance.rules.majority_passed" in html

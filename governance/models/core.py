@@ -20,6 +20,36 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from portal.text import fold
 
+__all__ = [
+    "OrgKind",
+    "OrganizationQuerySet",
+    "OrganizationManager",
+    "Organization",
+    "Gender",
+    "PersonStatus",
+    "PersonQuerySet",
+    "Person",
+    "DatedQuerySet",
+    "Membership",
+    "BodyKind",
+    "Body",
+    "PositionRole",
+    "Position",
+    "TenureQuerySet",
+    "Tenure",
+    "Relation",
+    "Kinship",
+    "DisciplineForm",
+    "Discipline",
+    "RoleKind",
+    "AccessRole",
+    "ImportStatus",
+    "MemberImport",
+    "today",
+    "active_on_q",
+    "CELL_KINDS",
+]
+
 
 def today() -> dt.date:
     return timezone.localdate()

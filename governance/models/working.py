@@ -222,6 +222,9 @@ class Attendance(models.Model):
         verbose_name_plural = _("Điểm danh")
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once")]
 
+    def __str__(self) -> str:
+        return f"{self.person} — {'có mặt' if self.present else 'vắng'}"
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
@@ -235,6 +238,9 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("Nội dung hội nghị")
         ordering = ["meeting", "order"]
         constraints = [models.UniqueConstraint(fields=["meeting", "order"], name="agenda_order_once")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
 
 
 class DecisionKind(models.TextChoices):

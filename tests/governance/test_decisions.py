@@ -54,7 +54,10 @@ def committee(province):
             "regulation": regulation, "matters": matters}
 
 
-def _meeting(c, date=D(2025, 3, 10), body="executive", absent=()):
+MEETING_DAY = D(2025, 3, 10)
+
+
+def _meeting(c, date=MEETING_DAY, body="executive", absent=()):
     meeting = svc.meeting_open(body=c[body], date=date, title="Hội nghị Ban Chấp hành", actor=None,
                                matters=[c["matters"]["NS-01"]])
     for person in absent:

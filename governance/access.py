@@ -28,11 +28,12 @@ VIEW = "view_organization"
 MANAGE_MEMBERS = "manage_members"
 VIEW_DISCIPLINE = "view_discipline"
 VIEW_DASHBOARD = "view_dashboard"
+RECORD_DECISIONS = "record_decisions"
 
 # What each role may do on its organization and everything below it.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     RoleKind.PROVINCE_BOARD: (VIEW, VIEW_DISCIPLINE, VIEW_DASHBOARD),
-    RoleKind.COMMITTEE_STAFF: (VIEW, MANAGE_MEMBERS),
+    RoleKind.COMMITTEE_STAFF: (VIEW, MANAGE_MEMBERS, RECORD_DECISIONS),
     RoleKind.HEAD: (VIEW, VIEW_DISCIPLINE, VIEW_DASHBOARD),
     RoleKind.INSPECTION: (VIEW, VIEW_DISCIPLINE, VIEW_DASHBOARD),
     RoleKind.MEMBER: (),  # a member sees their own record only
@@ -73,7 +74,7 @@ def perms_on(user, org: Organization) -> set[str]:
     if not (user.is_authenticated and user.is_active):
         return set()
     if user.is_superuser:
-        return {VIEW, MANAGE_MEMBERS, VIEW_DISCIPLINE, VIEW_DASHBOARD}
+        return {VIEW, MANAGE_MEMBERS, VIEW_DISCIPLINE, VIEW_DASHBOARD, RECORD_DECISIONS}
     ct = ContentType.objects.get_for_model(Organization)
     pks = Organization.objects.filter(path__in=org.ancestor_paths()).annotate(
         pk_text=Cast("pk", CharField())).values("pk_text")

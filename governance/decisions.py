@@ -61,17 +61,17 @@ def regulation_draft(*, organization: Organization, title: str, actor,
     """A new version, starting as a copy of ``copy_from`` (default: the latest version)."""
     with transaction.atomic():
         latest = organization.working_regulations.select_for_update().order_by("-version").first()
-        source = copy_from or latest
+        source = latest if copy_from is None else copy_from
         draft = WorkingRegulation.objects.create(
             organization=organization, version=(latest.version if latest else 0) + 1, title=title,
             previous=latest)
-        if source is not None:
+        if source is not None and source.pk is not None:
             Matter.objects.bulk_create([
                 Matter(**{f.attname: getattr(m, f.attname) for f in Matter._meta.concrete_fields
                           if f.attname not in ("id", "regulation_id")}, regulation=draft)
                 for m in source.matters.all()])
         audit_record(actor=actor, action="regulation.draft", obj=draft, summary=str(draft),
-                     data={"copied_from": source.pk if source else None})
+                     data={"copied_from": source.pk if source is not None else None})
     return draft
 
 
@@ -322,3 +322,17 @@ def assignment_add(*, organization: Organization, person: Person, field: str, de
         audit_record(actor=actor, action="assignment.add", obj=assignment, summary=str(assignment))
     return assignment
 
+
+
+def regulation_from_template(*, organization: Organization, template: str, title: str, actor) -> WorkingRegulation:
+    """A draft whose catalog is one of ``regulation_templates.TEMPLATES``, to adapt before adoption."""
+    from .regulation_templates import TEMPLATES
+
+    if template not in TEMPLATES:
+        raise ValidationError(_("Không có mẫu quy chế “%(t)s”.") % {"t": template})
+    with transaction.atomic():
+        draft = regulation_draft(organization=organization, title=title, actor=actor,
+                                 copy_from=WorkingRegulation(pk=None))
+        for fields in TEMPLATES[template]["matters"]:
+            matter_add(regulation=draft, actor=actor, **fields)
+    return draft

@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from regulations.citations import CitedBy, anchor_for
+
 from .models import (
+    Assignment,
     Body,
     BodyKind,
     Discipline,
+    Matter,
     Membership,
     Organization,
     OrgKind,
     Person,
     Tenure,
+    active_on_q,
 )
 
 # The smallest, most senior body first.
@@ -80,3 +86,29 @@ def person_record(person: Person) -> dict:
                             .select_related("decided_by")),
         "kinships": list(person.kinships.select_related("relative")),
     }
+
+
+# --- working regulations ------------------------------------------------------
+
+
+def matters_citing(document, anchor: str):
+    """"Cited by" for the regulations catalog: matters of working regulations resting on the provision."""
+    candidates = Matter.objects.filter(provisions__contains=[{"code": document.code}]) \
+        if connection.vendor == "postgresql" else Matter.objects.all()
+    for matter in candidates.select_related("regulation__organization"):
+        for p in matter.provisions:
+            if p.get("code") == document.code and anchor_for(p.get("ref", "")) == anchor:
+                yield CitedBy(f"{matter.code} — {matter.title} ({matter.regulation.organization}, "
+                              f"{matter.regulation})", matter.regulation.get_absolute_url())
+                break
+
+
+def responsibility_matrix(org: Organization, on: dt.date) -> list:
+    """Who is in charge of what in ``org`` on ``on``: assignments with their person (one query)."""
+    return list(Assignment.objects.filter(organization=org).filter(active_on_q(on))
+                .select_related("person").order_by("field", "person__search_name"))
+
+
+def responsibilities_of(person: Person) -> list:
+    """Every assignment a person has held, newest first (one query)."""
+    return list(Assignment.objects.filter(person=person).select_related("organization").order_by("-start"))

@@ -14,3 +14,17 @@ urlpatterns = [
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person, name="person"),
 ]
+
+from . import views_working  # noqa: E402
+
+urlpatterns += [
+    path("org/<int:pk>/working-regulations/", views_working.working_regulations, name="working_regulations"),
+    path("working-regulations/<int:pk>/", views_working.working_regulation, name="working_regulation"),
+    path("working-regulations/<int:pk>/adopt/", views_working.working_regulation_adopt,
+         name="working_regulation_adopt"),
+    path("org/<int:pk>/meetings/new/", views_working.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views_working.meeting, name="meeting"),
+    path("decisions/<int:pk>/", views_working.decision, name="decision"),
+    path("org/<int:pk>/irregular/", views_working.irregular_queue, name="irregular_queue"),
+    path("org/<int:pk>/responsibilities/", views_working.responsibilities, name="responsibilities"),
+]

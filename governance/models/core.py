@@ -108,6 +108,7 @@ class Organization(MP_Node):
             ("manage_members", _("Quản lý đảng viên (thêm, nhập danh sách)")),
             ("view_discipline", _("Xem kỷ luật")),
             ("view_dashboard", _("Xem bảng tổng hợp")),
+            ("record_decisions", _("Ghi hội nghị, quyết định, quy chế làm việc")),
         ]
         indexes = [
             # LIKE 'prefix%' uses this index on PostgreSQL whatever the collation.

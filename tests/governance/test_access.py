@@ -85,7 +85,8 @@ def test_perms_on_collects_every_permission_in_one_query(province, staff_a, insp
                                                           django_assert_num_queries):
     access.can(staff_a, access.VIEW, province.root)
     with django_assert_num_queries(1):
-        assert access.perms_on(staff_a, province.cell_1) == {access.VIEW, access.MANAGE_MEMBERS}
+        assert access.perms_on(staff_a, province.cell_1) == {access.VIEW, access.MANAGE_MEMBERS,
+                                                             access.RECORD_DECISIONS}
     assert access.perms_on(inspector_a, province.cell_2) == {access.VIEW, access.VIEW_DISCIPLINE,
                                                              access.VIEW_DASHBOARD}
     assert access.perms_on(staff_a, province.cell_b) == set()

@@ -228,3 +228,23 @@ def test_no_regulation_in_force_refuses_with_a_reason(committee):
     with pytest.raises(svc.DecisionRefused, match="không có quy chế làm việc có hiệu lực"):
         svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="X",
                                        votes_for=9, record_as_irregular=True, actor=None)
+
+
+@pytest.mark.parametrize("template", ["provincial", "grassroots", "agency"])
+def test_templates_start_a_draft_whose_every_citation_resolves(province, template):
+    from governance.regulation_templates import TEMPLATES
+    from regulations.citations import resolve
+
+    draft = svc.regulation_from_template(organization=province.sub_a, template=template, title="Dự thảo",
+                                         actor=None)
+    assert draft.matters.count() == len(TEMPLATES[template]["matters"]) and not draft.is_adopted
+    for matter in draft.matters.all():
+        for p in matter.provisions:
+            assert resolve(p["code"], p["ref"])
+
+
+def test_a_provision_lists_the_matters_that_cite_it(committee):
+    from regulations.citations import cited_by, resolve
+
+    labels = [c.label for c in cited_by(resolve("ĐLĐ-2011", "9.5"))]
+    assert any(label.startswith("NS-01 — Giới thiệu nhân sự") for label in labels)

@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Ballot, Decision, Matter, Meeting, Organization, Person
+from .regulation_templates import TEMPLATES
+
+
+class TemplateForm(forms.Form):
+    template = forms.ChoiceField(
+        label=_("Bắt đầu từ"),
+        choices=[("copy", _("Bản sao phiên bản mới nhất"))] + [(k, v["label"]) for k, v in TEMPLATES.items()],
+        widget=forms.Select(attrs={"class": "form-select"}))
+    title = forms.CharField(label=_("Tên quy chế"), max_length=255,
+                            widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+class MeetingForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Cơ quan lãnh đạo"), queryset=None,
+                                  widget=forms.Select(attrs={"class": "form-select"}))
+    date = forms.DateField(label=_("Ngày họp"), widget=forms.DateInput(attrs={"class": "form-control",
+                                                                               "placeholder": "dd/mm/yyyy"}))
+    title = forms.CharField(label=_("Tên hội nghị"), max_length=255,
+                            widget=forms.TextInput(attrs={"class": "form-control"}))
+    matters = forms.ModelMultipleChoiceField(label=_("Nội dung (vấn đề trong danh mục)"), queryset=None,
+                                             required=False,
+                                             widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = organization.bodies.all()
+        self.fields["matters"].queryset = Matter.objects.filter(
+            regulation__organization=organization, regulation__effective_start__isnull=False).select_related(
+            "regulation")
+
+
+class DecisionForm(forms.Form):
+    matter = forms.ModelChoiceField(label=_("Vấn đề"), queryset=None,
+                                    widget=forms.Select(attrs={"class": "form-select"}))
+    title = forms.CharField(label=_("Nội dung quyết định"), max_length=300,
+                            widget=forms.TextInput(attrs={"class": "form-control"}))
+    votes_for = forms.IntegerField(label=_("Tán thành"), min_value=0,
+                                   widget=forms.NumberInput(attrs={"class": "form-control"}))
+    votes_against = forms.IntegerField(label=_("Không tán thành"), min_value=0, initial=0,
+                                       widget=forms.NumberInput(attrs={"class": "form-control"}))
+    abstaining = forms.IntegerField(label=_("Không biểu quyết"), min_value=0, initial=0,
+                                    widget=forms.NumberInput(attrs={"class": "form-control"}))
+    ballot = forms.ChoiceField(label=_("Hình thức biểu quyết"), choices=Ballot.choices,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    concerns_card = forms.CharField(label=_("Số thẻ đảng viên của người được xem xét (nếu có)"), required=False,
+                                    max_length=20, widget=forms.TextInput(attrs={"class": "form-control"}))
+    corrects = forms.ModelChoiceField(label=_("Đính chính quyết định"), queryset=None, required=False,
+                                      widget=forms.Select(attrs={"class": "form-select"}))
+    record_as_irregular = forms.BooleanField(
+        label=_("Ghi nhận là quyết định không đúng thẩm quyền, thủ tục (chuyển Ủy ban Kiểm tra)"), required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = meeting.body.organization
+        self.fields["matter"].queryset = Matter.objects.filter(regulation__organization=org).select_related(
+            "regulation")
+        self.fields["corrects"].queryset = Decision.objects.filter(organization=org).order_by("-date")[:200]
+
+    def clean(self):
+        data = super().clean()
+        card = (data.get("concerns_card") or "").strip()
+        data["concerns"] = None
+        if card:
+            data["concerns"] = Person.objects.filter(card_number=card).first()
+            if data["concerns"] is None:
+                self.add_error("concerns_card", _("Không có đảng viên nào mang số thẻ %(c)s.") % {"c": card})
+        return data

@@ -1,0 +1,201 @@
+"""Pages of the working regulations: versions, meetings, decisions, minutes, the inspection queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access
+from . import decisions as svc
+from .forms_working import DecisionForm, MeetingForm, TemplateForm
+from .models import Decision, DecisionStatus, Meeting, Organization, WorkingRegulation, today
+from .selectors import responsibilities_of, responsibility_matrix
+
+
+def _org_of(request: HttpRequest, obj, perm: str | None = None) -> Organization:
+    return access.get_organization_for(request, obj.organization_id if hasattr(obj, "organization_id")
+                                       else obj.body.organization_id, perm)
+
+
+@require_http_methods(["GET", "POST"])
+def working_regulations(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk)
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST":
+        if access.RECORD_DECISIONS not in org.perms:
+            raise PermissionDenied
+        if form.is_valid():
+            template = form.cleaned_data["template"]
+            if template == "copy":
+                draft = svc.regulation_draft(organization=org, title=form.cleaned_data["title"], actor=request.user)
+            else:
+                draft = svc.regulation_from_template(organization=org, template=template,
+                                                     title=form.cleaned_data["title"], actor=request.user)
+            return redirect(draft)
+    return render(request, "governance/working_regulations.html", {
+        "org": org, "form": form, "can_record": access.RECORD_DECISIONS in org.perms,
+        "versions": org.working_regulations.select_related("adopted_by"),
+        "in_force": svc.regulation_in_force(org, today()),
+    })
+
+
+def working_regulation(request: HttpRequest, pk: int) -> HttpResponse:
+    regulation = WorkingRegulation.objects.select_related("organization", "previous").filter(pk=pk).first()
+    if regulation is None:
+        raise Http404
+    org = _org_of(request, regulation)
+    matters = list(regulation.matters.all())
+    other = regulation.previous
+    compare = request.GET.get("compare")
+    if compare and compare.isdigit():
+        other = org.working_regulations.filter(pk=compare).first() or other
+    changes = None
+    if other is not None:
+        def key(m):
+            return (m.title, m.field, m.mode, m.body_kind, m.role, m.quorum, m.threshold, m.ballot,
+                    m.report_within_days, m.provisions)
+        theirs = {m.code: m for m in other.matters.all()}
+        ours = {m.code: m for m in matters}
+        changes = {"other": other,
+                   "added": [ours[c] for c in ours if c not in theirs],
+                   "removed": [theirs[c] for c in theirs if c not in ours],
+                   "changed": [ours[c] for c in ours if c in theirs and key(ours[c]) != key(theirs[c])]}
+    return render(request, "governance/working_regulation.html", {
+        "org": org, "regulation": regulation, "matters": matters, "changes": changes,
+        "can_record": access.RECORD_DECISIONS in org.perms,
+    })
+
+
+@require_POST
+def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    regulation = WorkingRegulation.objects.filter(pk=pk).first()
+    if regulation is None:
+        raise Http404
+    _org_of(request, regulation, access.RECORD_DECISIONS)
+    try:
+        start = svc_date(request.POST.get("effective_start", ""))
+        svc.regulation_adopt(regulation=regulation, effective_start=start, actor=request.user,
+                             adoption_ref=request.POST.get("adoption_ref", "")[:80])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ban hành quy chế từ ngày %(d)s.") % {"d": start.strftime("%d/%m/%Y")})
+    return redirect(regulation)
+
+
+def svc_date(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError as exc:
+        raise ValidationError(_("Nhập ngày theo dạng dd/mm/yyyy.")) from exc
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.RECORD_DECISIONS)
+    form = MeetingForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = svc.meeting_open(body=form.cleaned_data["body"], date=form.cleaned_data["date"],
+                                       title=form.cleaned_data["title"], actor=request.user,
+                                       matters=list(form.cleaned_data["matters"]))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(meeting)
+    return render(request, "governance/meeting_new.html", {"org": org, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = Meeting.objects.select_related("body__organization", "approved_by").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    org = _org_of(request, meeting)
+    can_record = access.RECORD_DECISIONS in org.perms and not meeting.frozen
+    form = DecisionForm(meeting=meeting)
+    refusal = None
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "attendance":
+                for row in meeting.attendance.select_related("person"):
+                    present = request.POST.get(f"present-{row.person_id}") == "on"
+                    reason = request.POST.get(f"reason-{row.person_id}", "")
+                    if present != row.present or (not present and reason != row.absence_reason):
+                        svc.attendance_set(meeting=meeting, person=row.person, present=present, reason=reason,
+                                           actor=request.user)
+                messages.success(request, _("Đã cập nhật điểm danh."))
+                return redirect(meeting)
+            if action == "approve":
+                svc.minutes_approve(meeting=meeting, actor=request.user)
+                messages.success(request, _("Biên bản đã được thông qua; hội nghị và các quyết định được khóa."))
+                return redirect(meeting)
+            if action == "decision":
+                form = DecisionForm(request.POST, meeting=meeting)
+                if form.is_valid():
+                    d = form.cleaned_data
+                    svc.decision_record_collective(
+                        meeting=meeting, matter=d["matter"], title=d["title"], votes_for=d["votes_for"],
+                        votes_against=d["votes_against"], abstaining=d["abstaining"], ballot=d["ballot"],
+                        concerns=d["concerns"], record_as_irregular=d["record_as_irregular"],
+                        corrects=d["corrects"], actor=request.user)
+                    messages.success(request, _("Đã ghi quyết định."))
+                    return redirect(meeting)
+        except svc.DecisionRefused as exc:
+            refusal = exc.reasons
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(meeting)
+    attendance = list(meeting.attendance.select_related("person").order_by("person__search_name"))
+    return render(request, "governance/meeting.html", {
+        "org": org, "meeting": meeting, "attendance": attendance, "form": form, "refusal": refusal,
+        "can_record": can_record, "present": sum(a.present for a in attendance),
+        "agenda": meeting.agenda.select_related("matter"),
+        "decisions": meeting.decisions.select_related("matter").prefetch_related("recused"),
+    })
+
+
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = (Decision.objects.select_related("organization", "matter", "meeting", "signatory", "regulation",
+                                                "corrects", "signatory_tenure__position")
+                .filter(pk=pk).first())
+    if decision is None:
+        raise Http404
+    org = _org_of(request, decision)
+    return render(request, "governance/decision.html", {
+        "org": org, "decision": decision, "corrections": decision.corrections.all(),
+        "overdue": decision.overdue_on(), "due": decision.report_due()})
+
+
+def irregular_queue(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inspection committee's queue: irregular decisions in the subtree, newest first."""
+    org = access.get_organization_for(request, pk, access.VIEW_DISCIPLINE)
+    rows = (Decision.objects.filter(organization__path__startswith=org.path, status=DecisionStatus.IRREGULAR)
+            .select_related("organization", "matter").order_by("-date")[:500])
+    return render(request, "governance/irregular_queue.html", {"org": org, "decisions": rows})
+
+
+def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk)
+    on = today()
+    if request.GET.get("on"):
+        try:
+            on = svc_date(request.GET["on"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    person = None
+    if request.GET.get("person", "").isdigit():
+        person = access.people_for(request.user).filter(pk=request.GET["person"]).first()
+    history = responsibilities_of(person) if person is not None else None
+    return render(request, "governance/responsibilities.html", {
+        "org": org, "on": on, "rows": responsibility_matrix(org, on), "person": person, "history": history})
+

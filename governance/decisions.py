@@ -289,6 +289,8 @@ def decision_record_individual(*, organization: Organization, matter: Matter, da
         decision = Decision.objects.create(
             organization=organization, matter=matter, kind=DecisionKind.INDIVIDUAL, date=date, title=title,
             signatory=signatory, signatory_tenure=tenure, delegation_ref=delegation_ref, regulation=regulation,
+            report_due=(date + dt.timedelta(days=matter.report_within_days)
+                        if matter.report_within_days is not None else None),
             status=_status(reasons, record_as_irregular), reasons=reasons, corrects=corrects,
             recorded_by=actor if getattr(actor, "pk", None) else None)
         audit_record(actor=actor, action="decision.record", obj=decision, summary=f"{decision}: {decision.status}",

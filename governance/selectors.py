@@ -112,3 +112,36 @@ def responsibility_matrix(org: Organization, on: dt.date) -> list:
 def responsibilities_of(person: Person) -> list:
     """Every assignment a person has held, newest first (one query)."""
     return list(Assignment.objects.filter(person=person).select_related("organization").order_by("-start"))
+
+
+@dataclass
+class DecisionDashboard:
+    by_authority: list[tuple[str, str, int]]  # (kind label, status label, count)
+    irregular: list  # Decision rows with reasons
+    overdue: list  # individual decisions not reported back by their deadline
+    stale_regulations: list  # (organization, regulation in force, first tenure started after its adoption)
+
+
+def decision_dashboard(org: Organization, start: dt.date, end: dt.date, on: dt.date, limit: int = 100
+                       ) -> DecisionDashboard:
+    """For the inspection committee and the organization board, over a subtree and a date range.
+
+    Five queries whatever the size of the subtree.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from .models import Decision, DecisionKind, DecisionStatus, WorkingRegulation
+
+    decisions = Decision.objects.filter(organization__path__startswith=org.path, date__range=(start, end))
+    counts = decisions.order_by().values_list("kind", "status").annotate(n=Count("pk"))
+    by_authority = [(DecisionKind(k).label, DecisionStatus(s).label, n) for k, s, n in counts]
+    irregular = list(decisions.filter(status=DecisionStatus.IRREGULAR).select_related("organization", "matter")
+                     .order_by("-date")[:limit])
+    overdue = list(decisions.filter(kind=DecisionKind.INDIVIDUAL, reported_on__isnull=True, report_due__lt=on)
+                   .select_related("organization", "matter", "signatory").order_by("report_due")[:limit])
+    in_force = WorkingRegulation.objects.filter(organization__path__startswith=org.path).in_force_on(on)
+    newer_tenure = (Tenure.objects.filter(organization=OuterRef("organization"), start__gt=OuterRef("effective_start"))
+                    .active_on(on).order_by("start").values("start")[:1])
+    stale = list(in_force.annotate(first_newer=Subquery(newer_tenure)).filter(first_newer__isnull=False)
+                 .select_related("organization").order_by("organization__path")[:limit])
+    return DecisionDashboard(by_authority, irregular, overdue, stale)

@@ -27,4 +27,5 @@ urlpatterns += [
     path("decisions/<int:pk>/", views_working.decision, name="decision"),
     path("org/<int:pk>/irregular/", views_working.irregular_queue, name="irregular_queue"),
     path("org/<int:pk>/responsibilities/", views_working.responsibilities, name="responsibilities"),
+    path("org/<int:pk>/decisions-dashboard/", views_working.decisions_dashboard, name="decisions_dashboard"),
 ]

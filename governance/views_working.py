@@ -15,7 +15,7 @@ from . import access
 from . import decisions as svc
 from .forms_working import DecisionForm, MeetingForm, TemplateForm
 from .models import Decision, DecisionStatus, Meeting, Organization, WorkingRegulation, today
-from .selectors import responsibilities_of, responsibility_matrix
+from .selectors import decision_dashboard, responsibilities_of, responsibility_matrix
 
 
 def _org_of(request: HttpRequest, obj, perm: str | None = None) -> Organization:
@@ -173,7 +173,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org_of(request, decision)
     return render(request, "governance/decision.html", {
         "org": org, "decision": decision, "corrections": decision.corrections.all(),
-        "overdue": decision.overdue_on(), "due": decision.report_due()})
+        "overdue": decision.overdue_on(), "due": decision.report_due})
 
 
 def irregular_queue(request: HttpRequest, pk: int) -> HttpResponse:
@@ -199,3 +199,20 @@ def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/responsibilities.html", {
         "org": org, "on": on, "rows": responsibility_matrix(org, on), "person": person, "history": history})
 
+
+
+def decisions_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decisions by authority, irregular ones, overdue report-backs, stale working regulations."""
+    org = access.get_organization_for(request, pk, access.VIEW_DASHBOARD)
+    on = today()
+    start, end = dt.date(on.year, 1, 1), on
+    try:
+        if request.GET.get("from"):
+            start = svc_date(request.GET["from"])
+        if request.GET.get("to"):
+            end = svc_date(request.GET["to"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return render(request, "governance/decisions_dashboard.html", {
+        "org": org, "start": start, "end": end, "on": on,
+        "board": decision_dashboard(org, start, end, on)})

@@ -277,6 +277,8 @@ class Decision(models.Model):
     signatory_tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="+", verbose_name=_("Chức vụ làm căn cứ thẩm quyền"))
     delegation_ref = models.CharField(_("Văn bản ủy quyền"), max_length=120, blank=True)
+    # date + the matter's report_within_days, fixed when the decision is recorded
+    report_due = models.DateField(_("Hạn báo cáo tập thể"), null=True, blank=True)
     reported_on = models.DateField(_("Ngày báo cáo tập thể"), null=True, blank=True)
     report_meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="reports_back", verbose_name=_("Hội nghị nghe báo cáo"))
@@ -314,14 +316,8 @@ class Decision(models.Model):
     def frozen(self) -> bool:
         return self.meeting_id is not None and self.meeting.frozen
 
-    def report_due(self) -> dt.date | None:
-        days = self.matter.report_within_days
-        return self.date + dt.timedelta(days=days) if days is not None and self.kind == DecisionKind.INDIVIDUAL \
-            else None
-
     def overdue_on(self, on: dt.date | None = None) -> bool:
-        due = self.report_due()
-        return due is not None and self.reported_on is None and (on or today()) > due
+        return self.report_due is not None and self.reported_on is None and (on or today()) > self.report_due
 
 
 class Assignment(models.Model):

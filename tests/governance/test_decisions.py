@@ -158,7 +158,7 @@ def test_the_head_decides_and_must_report_back(committee):
     decision = svc.decision_record_individual(organization=committee["org"], matter=tc, date=D(2025, 4, 1),
                                               title="Chi hội nghị", signatory=secretary, actor=None)
     assert decision.status == DecisionStatus.VALID and decision.signatory_tenure.position.code == "secretary"
-    assert decision.report_due() == D(2025, 4, 16)
+    assert decision.report_due == D(2025, 4, 16)
     assert not decision.overdue_on(D(2025, 4, 16)) and decision.overdue_on(D(2025, 4, 17))
     svc.decision_report_back(decision=decision, meeting=_meeting(committee, date=D(2025, 4, 10)), actor=None)
     assert not decision.overdue_on(D(2025, 5, 1))

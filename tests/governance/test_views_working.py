@@ -1,0 +1,129 @@
+"""Working-regulation pages: who may see and record, the dashboard and its query count."""
+
+import datetime as dt
+
+import pytest
+
+from governance import decisions as svc
+from governance.models import BodyKind, Decision, Field, Mode, PositionRole, WorkingRegulation
+from tests.factories import BodyFactory, MembershipFactory, TenureFactory, make_org, position
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+TERM_START = D(2020, 10, 1)
+
+
+def _committee(org, members=5, start=TERM_START):
+    executive = BodyFactory(organization=org, kind=BodyKind.EXECUTIVE)
+    people = [TenureFactory(position=position("secretary" if i == 0 else "executive-member"), organization=org,
+                            body=executive, start=start).person for i in range(members)]
+    regulation = WorkingRegulation.objects.create(organization=org, version=1, title="Quy chế")
+    collective = svc.matter_add(regulation=regulation, actor=None, code="CT-01", title="Chương trình",
+                                field=Field.POLICY, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE)
+    individual = svc.matter_add(regulation=regulation, actor=None, code="TC-01", title="Chi",
+                                field=Field.FINANCE, mode=Mode.HEAD_REPORTS, role=PositionRole.HEAD,
+                                report_within_days=10)
+    svc.regulation_adopt(regulation=regulation, effective_start=D(2021, 1, 1), actor=None)
+    return executive, people, collective, individual
+
+
+def test_recording_needs_the_committee_staff_role(client, province, staff_a, board_officer, outsider):
+    _committee(province.grassroots)
+    url = f"/org/{province.grassroots.pk}/meetings/new/"
+    client.force_login(board_officer)
+    assert client.get(url).status_code == 403  # may see, may not record
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(staff_a)
+    assert client.get(url).status_code == 200
+
+
+def test_a_template_draft_is_created_from_the_page(client, province, staff_a):
+    client.force_login(staff_a)
+    response = client.post(f"/org/{province.grassroots.pk}/working-regulations/",
+                           {"template": "grassroots", "title": "Quy chế khóa 2025–2030"})
+    draft = WorkingRegulation.objects.get()
+    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    assert draft.matters.count() == 4
+    response = client.post(f"/working-regulations/{draft.pk}/adopt/", {"effective_start": "31/02/2026"})
+    assert "Nhập ngày theo dạng dd/mm/yyyy." in [str(m) for m in response.wsgi_request._messages]
+    client.post(f"/working-regulations/{draft.pk}/adopt/", {"effective_start": "01/01/2026",
+                                                            "adoption_ref": "12-QĐ/ĐU"})
+    draft.refresh_from_db()
+    assert draft.effective_start == D(2026, 1, 1) and draft.adoption_ref == "12-QĐ/ĐU"
+
+
+def test_the_version_page_shows_what_changed(client, province, staff_a):
+    _committee(province.grassroots)
+    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=None)
+    draft.matters.filter(code="TC-01").update(report_within_days=5)
+    svc.matter_add(regulation=draft, actor=None, code="PC-01", title="Phân công", field=Field.ORGANIZATION,
+                   mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE)
+    client.force_login(staff_a)
+    changes = client.get(draft.get_absolute_url()).context["changes"]
+    assert [m.code for m in changes["added"]] == ["PC-01"]
+    assert [m.code for m in changes["changed"]] == ["TC-01"] and changes["removed"] == []
+
+
+def test_dashboard_lists_irregular_overdue_and_stale(client, province, inspector_a):
+    executive, people, collective, individual = _committee(province.grassroots)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
+    svc.decision_record_collective(meeting=meeting, matter=collective, title="Thiếu phiếu", votes_for=2,
+                                   record_as_irregular=True, actor=None)
+    svc.decision_record_individual(organization=province.grassroots, matter=individual, date=D(2026, 3, 3),
+                                   title="Chi chưa báo cáo", signatory=people[0], actor=None)
+    TenureFactory(position=position("executive-member"), organization=province.grassroots, body=executive,
+                  start=D(2026, 2, 1))  # someone took office after the regulation was adopted
+    client.force_login(inspector_a)
+    board = client.get(f"/org/{province.sub_a.pk}/decisions-dashboard/?from=01/01/2026&to=31/12/2026"
+                       ).context["board"]
+    assert [d.title for d in board.irregular] == ["Thiếu phiếu"]
+    assert [d.title for d in board.overdue] == ["Chi chưa báo cáo"]
+    assert [r.organization for r in board.stale_regulations] == [province.grassroots]
+    assert sorted(n for _k, _s, n in board.by_authority) == [1, 1]
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_dashboard_query_count_does_not_grow_with_the_subtree(client, province, inspector_a, size,
+                                                             django_assert_max_num_queries):
+    for i in range(size):
+        org = make_org(province.sub_a, kind="grassroots_committee", name=f"Đảng bộ {i}")
+        executive, people, collective, individual = _committee(org)
+        meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
+        svc.decision_record_collective(meeting=meeting, matter=collective, title="X", votes_for=1,
+                                       record_as_irregular=True, actor=None)
+    client.force_login(inspector_a)
+    url = f"/org/{province.sub_a.pk}/decisions-dashboard/?from=01/01/2026&to=31/12/2026"
+    client.get(url)
+    with django_assert_max_num_queries(9):
+        assert client.get(url).status_code == 200
+    assert Decision.objects.count() == size
+
+
+def test_the_inspection_queue_is_for_inspectors(client, province, inspector_a, staff_a):
+    executive, people, collective, individual = _committee(province.grassroots)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
+    svc.decision_record_collective(meeting=meeting, matter=collective, title="Sai", votes_for=1,
+                                   record_as_irregular=True, actor=None)
+    client.force_login(staff_a)
+    assert client.get(f"/org/{province.sub_a.pk}/irregular/").status_code == 403
+    client.force_login(inspector_a)
+    assert [d.title for d in client.get(f"/org/{province.sub_a.pk}/irregular/").context["decisions"]] == ["Sai"]
+
+
+def test_responsibility_matrix_on_a_date(client, province, staff_a):
+    executive, people, *_ = _committee(province.grassroots)
+    svc.assignment_add(organization=province.grassroots, person=people[1], field=Field.FINANCE,
+                       description="Phụ trách tài chính", start=D(2024, 1, 1), end=D(2025, 12, 31), actor=None)
+    svc.assignment_add(organization=province.grassroots, person=people[2], field=Field.FINANCE,
+                       description="Phụ trách tài chính", start=D(2026, 1, 1), actor=None)
+    MembershipFactory(person=people[1], organization=province.cell_1)  # so that staff of A may see them
+    client.force_login(staff_a)
+    rows = client.get(f"/org/{province.grassroots.pk}/responsibilities/?on=31/12/2025").context["rows"]
+    assert [a.person for a in rows] == [people[1]]
+    rows = client.get(f"/org/{province.grassroots.pk}/responsibilities/?on=01/01/2026").context["rows"]
+    assert [a.person for a in rows] == [people[2]]
+    history = client.get(f"/org/{province.grassroots.pk}/responsibilities/?person={people[1].pk}").context["history"]
+    assert [a.description for a in history] == ["Phụ trách tài chính"]

@@ -76,3 +76,36 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_password", password)
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@pytest.fixture
+def catalog(transactional_db):
+    """The reference data of the data migrations (the posts, the regulations catalog).
+
+    Browser tests run in transactional databases that are flushed after each
+    test, which removes rows that migrations wrote; this puts them back.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from governance.models import Position
+
+    if not Position.objects.exists():
+        importlib.import_module("governance.migrations.0002_database_rules_and_positions").add_positions(apps, None)
+
+    from portal.text import fold
+    from regulations import catalog as data
+    from regulations.models import Document
+    from regulations.parser import parse
+    from regulations.services import refresh_search_vectors
+
+    if not Document.objects.exists():
+        data.load(apps.get_model("regulations", "Document"), apps.get_model("regulations", "DocumentVersion"),
+                  apps.get_model("regulations", "Provision"), fold, parse)
+        if connection.vendor == "postgresql":
+            from regulations.models import DocumentVersion
+
+            for version in DocumentVersion.objects.all():
+                refresh_search_vectors(version)

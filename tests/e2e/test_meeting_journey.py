@@ -13,7 +13,8 @@ from tests.factories import BodyFactory, TenureFactory, position
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_clerk_records_a_meeting_a_refused_vote_then_a_valid_one_and_approves_the_minutes(page, province, staff_a):
+def test_clerk_records_a_meeting_a_refused_vote_then_a_valid_one_and_approves_the_minutes(page, catalog, province,
+                                                                                          staff_a):
     org = province.grassroots
     executive = BodyFactory(organization=org, kind=BodyKind.EXECUTIVE)
     members = [TenureFactory(position=position("secretary" if i == 0 else "executive-member"), organization=org,

@@ -9,7 +9,7 @@ from tests.e2e.conftest import login
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_search_open_a_provision_and_follow_cited_by(page, province, board_officer):
+def test_search_open_a_provision_and_follow_cited_by(page, catalog, province, board_officer):
     def matters(document, anchor):
         if document.code == "ĐLĐ-2011" and anchor == "dieu-9.khoan-5":
             yield CitedBy("Tổ chức áp dụng quy tắc đa số", province.root.get_absolute_url())

@@ -280,6 +280,9 @@ def seed(scale_name: str, log: Callable[[str], None] = print) -> dict[str, int]:
         Discipline.objects.bulk_create(disciplines, batch_size=2000)
         log(f"  {len(kinships)} quan hệ gia đình, {len(disciplines)} kỷ luật")
 
+        regulations = _working_regulations(nodes)
+        log(f"  {regulations} quy chế làm việc")
+
         _demo_users(root, people, secretary_of)
 
     return {"organizations": len(nodes), "people": len(people),
@@ -390,3 +393,29 @@ def _demo_users(root: Node, people: list[Person], secretary_of: dict[str, int]) 
         elif login == "dangvien":
             people[0].user = user
             people[0].save(update_fields=["user"])
+
+
+TEMPLATE_FOR = {OrgKind.PROVINCIAL: "provincial", OrgKind.SUBORDINATE: "provincial",
+                OrgKind.GRASSROOTS_COMMITTEE: "grassroots", OrgKind.AGENCY: "agency"}
+
+
+def _working_regulations(nodes: list[Node]) -> int:
+    """Each committee and agency gets the matching template, adopted when its term began."""
+    from .models import Matter, WorkingRegulation
+    from .regulation_templates import TEMPLATES
+
+    def ref(i: int, node: Node) -> str:
+        return f"{i + 1:03d}-QĐ/{'TU' if node.kind == OrgKind.PROVINCIAL else 'ĐU'}"
+
+    regulations = [(node, WorkingRegulation(organization=node.obj, version=1, title="Quy chế làm việc nhiệm kỳ",
+                                            effective_start=TERM_START[node.kind], adoption_ref=ref(i, node)))
+                   for i, node in enumerate(nodes) if node.kind in TEMPLATE_FOR]
+    WorkingRegulation.objects.bulk_create([r for _n, r in regulations], batch_size=2000)
+    matters = []
+    for node, regulation in regulations:
+        for fields in TEMPLATES[TEMPLATE_FOR[node.kind]]["matters"]:
+            fields = dict(fields)
+            fields.setdefault("ballot", "open")
+            matters.append(Matter(regulation=regulation, **fields))
+    Matter.objects.bulk_create(matters, batch_size=2000)
+    return len(regulations)

@@ -1,5 +1,6 @@
 """The demo: deterministic, province-shaped, refuses production and a second load."""
 
+import datetime as dt
 import random
 
 import pytest
@@ -83,3 +84,13 @@ def test_refuses_to_run_with_debug_off(settings):
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("seed_demo", "--scale", "small")
     assert not Organization.objects.exists()
+
+
+def test_every_committee_and_agency_has_a_working_regulation_in_force(settings):
+    from governance.decisions import regulation_in_force
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--scale", "small", stdout=open("/dev/null", "w"))
+    for org in Organization.objects.exclude(kind__in=[OrgKind.CELL, OrgKind.GRASSROOTS_CELL]):
+        regulation = regulation_in_force(org, dt.date(2026, 1, 1))
+        assert regulation is not None and regulation.matters.count() >= 4, org

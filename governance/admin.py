@@ -6,15 +6,20 @@ from portal.text import fold
 
 from .models import (
     AccessRole,
+    Assignment,
     Body,
+    Decision,
     Discipline,
     Kinship,
+    Matter,
+    Meeting,
     MemberImport,
     Membership,
     Organization,
     Person,
     Position,
     Tenure,
+    WorkingRegulation,
 )
 
 
@@ -92,3 +97,47 @@ class MemberImportAdmin(admin.ModelAdmin):
     exclude = ("content",)
     readonly_fields = ("organization", "uploaded_by", "file_name", "status", "row_count",
                        "errors", "committed_at")
+
+
+class MatterInline(admin.TabularInline):
+    model = Matter
+    extra = 0
+
+
+@admin.register(WorkingRegulation)
+class WorkingRegulationAdmin(admin.ModelAdmin):
+    list_display = ("organization", "version", "title", "effective_start", "effective_end", "adoption_ref")
+    raw_id_fields = ("organization", "adopted_by", "previous")
+    inlines = [MatterInline]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "body", "date", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("body",)
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """Read only: decisions are recorded, checked and corrected through the portal's services."""
+
+    list_display = ("title", "organization", "date", "kind", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("title",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("person", "organization", "field", "description", "start", "end")
+    list_filter = ("field",)
+    raw_id_fields = ("person", "organization")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Ballot, Decision, Matter, Meeting, Organization, Person
+from .models import Ballot, Decision, Field, Matter, Meeting, Organization, Person
 from .regulation_templates import TEMPLATES
 
 
@@ -68,4 +68,56 @@ class DecisionForm(forms.Form):
             data["concerns"] = Person.objects.filter(card_number=card).first()
             if data["concerns"] is None:
                 self.add_error("concerns_card", _("Không có đảng viên nào mang số thẻ %(c)s.") % {"c": card})
+        return data
+
+
+class IndividualDecisionForm(forms.Form):
+    matter = forms.ModelChoiceField(label=_("Vấn đề"), queryset=None,
+                                    widget=forms.Select(attrs={"class": "form-select"}))
+    date = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"class": "form-control",
+                                                                                      "placeholder": "dd/mm/yyyy"}))
+    title = forms.CharField(label=_("Nội dung quyết định"), max_length=300,
+                            widget=forms.TextInput(attrs={"class": "form-control"}))
+    signatory_card = forms.CharField(label=_("Số thẻ đảng viên của người ký"), max_length=20,
+                                     widget=forms.TextInput(attrs={"class": "form-control"}))
+    delegation_ref = forms.CharField(label=_("Văn bản ủy quyền (nếu cấp phó ký thay)"), max_length=120,
+                                     required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
+    record_as_irregular = forms.BooleanField(
+        label=_("Ghi nhận là quyết định không đúng thẩm quyền, thủ tục (chuyển Ủy ban Kiểm tra)"), required=False)
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].queryset = Matter.objects.filter(
+            regulation__organization=organization, regulation__effective_start__isnull=False,
+            mode="head_reports").select_related("regulation")
+
+    def clean(self):
+        data = super().clean()
+        card = (data.get("signatory_card") or "").strip()
+        data["signatory"] = Person.objects.filter(card_number=card).first() if card else None
+        if card and data["signatory"] is None:
+            self.add_error("signatory_card", _("Không có đảng viên nào mang số thẻ %(c)s.") % {"c": card})
+        return data
+
+
+class AssignmentForm(forms.Form):
+    person_card = forms.CharField(label=_("Số thẻ đảng viên của người được phân công"), max_length=20,
+                                  widget=forms.TextInput(attrs={"class": "form-control"}))
+    field = forms.ChoiceField(label=_("Lĩnh vực"), choices=Field.choices,
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    description = forms.CharField(label=_("Nội dung phụ trách"), max_length=300,
+                                  widget=forms.TextInput(attrs={"class": "form-control"}))
+    start = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"class": "form-control",
+                                                                               "placeholder": "dd/mm/yyyy"}))
+    end = forms.DateField(label=_("Đến ngày"), required=False,
+                          widget=forms.DateInput(attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}))
+
+    def clean(self):
+        data = super().clean()
+        card = (data.get("person_card") or "").strip()
+        data["person"] = Person.objects.filter(card_number=card).first() if card else None
+        if card and data["person"] is None:
+            self.add_error("person_card", _("Không có đảng viên nào mang số thẻ %(c)s.") % {"c": card})
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Ngày kết thúc không được trước ngày bắt đầu."))
         return data

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access
 from . import decisions as svc
-from .forms_working import DecisionForm, MeetingForm, TemplateForm
+from .forms_working import AssignmentForm, DecisionForm, IndividualDecisionForm, MeetingForm, TemplateForm
 from .models import Decision, DecisionStatus, Meeting, Organization, WorkingRegulation, today
 from .selectors import decision_dashboard, responsibilities_of, responsibility_matrix
 
@@ -171,9 +171,14 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     if decision is None:
         raise Http404
     org = _org_of(request, decision)
+    can_report = (access.RECORD_DECISIONS in org.perms and decision.signatory_id is not None
+                  and decision.reported_on is None)
+    meetings = (Meeting.objects.filter(body__organization=org, date__gte=decision.date).order_by("date")[:50]
+                if can_report else [])
     return render(request, "governance/decision.html", {
         "org": org, "decision": decision, "corrections": decision.corrections.all(),
-        "overdue": decision.overdue_on(), "due": decision.report_due})
+        "overdue": decision.overdue_on(), "due": decision.report_due, "meetings": meetings,
+        "can_report": can_report})
 
 
 def irregular_queue(request: HttpRequest, pk: int) -> HttpResponse:
@@ -197,7 +202,8 @@ def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
         person = access.people_for(request.user).filter(pk=request.GET["person"]).first()
     history = responsibilities_of(person) if person is not None else None
     return render(request, "governance/responsibilities.html", {
-        "org": org, "on": on, "rows": responsibility_matrix(org, on), "person": person, "history": history})
+        "org": org, "on": on, "rows": responsibility_matrix(org, on), "person": person, "history": history,
+        "form": AssignmentForm() if access.RECORD_DECISIONS in org.perms else None})
 
 
 
@@ -216,3 +222,62 @@ def decisions_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/decisions_dashboard.html", {
         "org": org, "start": start, "end": end, "on": on,
         "board": decision_dashboard(org, start, end, on)})
+
+
+@require_http_methods(["GET", "POST"])
+def individual_decision_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head's own decision on a matter of their authority, with the post that gives it."""
+    org = access.get_organization_for(request, pk, access.RECORD_DECISIONS)
+    form = IndividualDecisionForm(request.POST or None, organization=org)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            decision = svc.decision_record_individual(
+                organization=org, matter=d["matter"], date=d["date"], title=d["title"], signatory=d["signatory"],
+                delegation_ref=d["delegation_ref"], record_as_irregular=d["record_as_irregular"],
+                actor=request.user)
+        except svc.DecisionRefused as exc:
+            refusal = exc.reasons
+        else:
+            messages.success(request, _("Đã ghi quyết định."))
+            return redirect(decision)
+    return render(request, "governance/individual_decision_new.html", {"org": org, "form": form, "refusal": refusal})
+
+
+@require_POST
+def decision_report_back(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = Decision.objects.select_related("organization").filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    _org_of(request, decision, access.RECORD_DECISIONS)
+    meeting = Meeting.objects.filter(pk=request.POST.get("meeting") or 0,
+                                     body__organization=decision.organization).first()
+    try:
+        if meeting is None:
+            raise ValidationError(_("Chọn hội nghị đã nghe báo cáo."))
+        svc.decision_report_back(decision=decision, meeting=meeting, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ghi nhận việc báo cáo tập thể."))
+    return redirect(decision)
+
+
+@require_POST
+def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.RECORD_DECISIONS)
+    form = AssignmentForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            svc.assignment_add(organization=org, person=d["person"], field=d["field"], description=d["description"],
+                               start=d["start"], end=d["end"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã ghi phân công."))
+    else:
+        messages.error(request, " ".join(f"{form.fields[f].label if f in form.fields else ''}: {e}"
+                                         for f, errors in form.errors.items() for e in errors))
+    return redirect("governance:responsibilities", org.pk)

@@ -127,3 +127,37 @@ def test_responsibility_matrix_on_a_date(client, province, staff_a):
     assert [a.person for a in rows] == [people[2]]
     history = client.get(f"/org/{province.grassroots.pk}/responsibilities/?person={people[1].pk}").context["history"]
     assert [a.description for a in history] == ["Phụ trách tài chính"]
+
+
+def test_the_heads_decision_is_recorded_from_the_form_and_reported_back(client, province, staff_a):
+    executive, people, collective, individual = _committee(province.grassroots)
+    people[0].card_number, people[3].card_number = "0300000001", "0300000004"
+    people[0].save(), people[3].save()
+    client.force_login(staff_a)
+    url = f"/org/{province.grassroots.pk}/decisions/new/"
+    form = {"matter": individual.pk, "date": "02/03/2026", "title": "Chi hội nghị", "signatory_card": "0300000004"}
+    response = client.post(url, form)  # an ordinary member does not hold the head's post
+    assert response.status_code == 200 and "không giữ chức danh người đứng đầu" in response.content.decode()
+    assert not Decision.objects.exists()
+    response = client.post(url, {**form, "signatory_card": "0300000001"})
+    decision = Decision.objects.get()
+    assert response["Location"] == decision.get_absolute_url() and decision.report_due == D(2026, 3, 12)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN tháng 3", actor=None)
+    client.post(f"/decisions/{decision.pk}/report-back/", {"meeting": meeting.pk})
+    decision.refresh_from_db()
+    assert decision.reported_on == D(2026, 3, 9) and decision.report_meeting == meeting
+
+
+def test_assignments_are_added_from_the_matrix_page(client, province, staff_a, board_officer):
+    executive, people, *_ = _committee(province.grassroots)
+    people[1].card_number = "0300000002"
+    people[1].save()
+    form = {"person_card": "0300000002", "field": "finance", "description": "Phụ trách tài chính",
+            "start": "01/01/2026"}
+    client.force_login(board_officer)
+    assert client.post(f"/org/{province.grassroots.pk}/assignments/new/", form).status_code == 403
+    client.force_login(staff_a)
+    client.post(f"/org/{province.grassroots.pk}/assignments/new/", {**form, "end": "01/01/2025"})
+    assert not province.grassroots.assignments.exists()  # ends before it starts: refused
+    client.post(f"/org/{province.grassroots.pk}/assignments/new/", form)
+    assert province.grassroots.assignments.get().person == people[1]

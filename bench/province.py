@@ -23,6 +23,31 @@ sys.path.insert(0, str(ROOT))
 from bench.common import fresh_database, time_page, write  # noqa: E402
 
 
+def _record_decisions() -> int:
+    """Through the real services: for every grassroots committee, a meeting of its executive
+    committee with one decision (every tenth irregular: too few votes) and one decision of its head."""
+    import datetime as dt
+
+    from governance import decisions as svc
+    from governance.models import Body, Decision, Matter
+
+    bodies = Body.objects.filter(kind="executive", organization__kind="grassroots_committee").select_related(
+        "organization")
+    for i, body in enumerate(bodies):
+        org = body.organization
+        collective = Matter.objects.get(regulation__organization=org, code="CT-01")
+        individual = Matter.objects.get(regulation__organization=org, code="TC-01")
+        meeting = svc.meeting_open(body=body, date=dt.date(2026, 3, 2), title="Hội nghị quý I", actor=None)
+        in_office = meeting.attendance.count()
+        svc.decision_record_collective(meeting=meeting, matter=collective, title="Nghị quyết quý I",
+                                       votes_for=1 if i % 10 == 0 else in_office, record_as_irregular=True,
+                                       actor=None)
+        head = org.head_on(dt.date(2026, 3, 3))
+        svc.decision_record_individual(organization=org, matter=individual, date=dt.date(2026, 3, 3),
+                                       title="Chi hội nghị", signatory=head, actor=None)
+    return Decision.objects.count()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=15)
@@ -51,6 +76,9 @@ def main() -> None:
         started = time.perf_counter()
         call_command("seed_demo", scale="province")
         results["seed_seconds"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        results["decisions_recorded"] = _record_decisions()
+        results["decisions_seconds"] = round(time.perf_counter() - started, 1)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     results["organizations"] = Organization.objects.count()
@@ -62,7 +90,11 @@ def main() -> None:
     root = Organization.objects.get(depth=1)
     cell = Organization.objects.filter(kind="cell").order_by("-path").first()
     person = Person.objects.order_by("-pk").first()
+    sub = Organization.objects.filter(depth=2).first()
     pages = {
+        "decisions dashboard (province root, this year)": f"/org/{root.pk}/decisions-dashboard/?from=01/01/2026",
+        "decisions dashboard (one subordinate committee)": f"/org/{sub.pk}/decisions-dashboard/?from=01/01/2026",
+        "inspection queue (province root)": f"/org/{root.pk}/irregular/",
         "organization page (province root)": f"/org/{root.pk}/",
         "organization page (deepest cell)": f"/org/{cell.pk}/",
         "subtree member list (root, page 1)": f"/org/{root.pk}/members/",

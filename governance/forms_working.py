@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +60,10 @@ class DecisionForm(forms.Form):
         org = meeting.body.organization
         self.fields["matter"].queryset = Matter.objects.filter(regulation__organization=org).select_related(
             "regulation")
-        self.fields["corrects"].queryset = Decision.objects.filter(organization=org).order_by("-date")[:200]
+        # Earlier decisions of the organization (the last three years) can be corrected.
+        self.fields["corrects"].queryset = Decision.objects.filter(
+            organization=org, date__lte=meeting.date, date__gte=meeting.date - dt.timedelta(days=3 * 366)
+        ).order_by("-date")
 
     def clean(self):
         data = super().clean()

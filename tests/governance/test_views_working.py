@@ -161,3 +161,20 @@ def test_assignments_are_added_from_the_matrix_page(client, province, staff_a, b
     assert not province.grassroots.assignments.exists()  # ends before it starts: refused
     client.post(f"/org/{province.grassroots.pk}/assignments/new/", form)
     assert province.grassroots.assignments.get().person == people[1]
+
+
+def test_a_correction_is_recorded_from_the_meeting_form(client, province, staff_a):
+    executive, people, collective, individual = _committee(province.grassroots)
+    first = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN 1", actor=None)
+    original = svc.decision_record_collective(meeting=first, matter=collective, title="Nghị quyết", votes_for=5,
+                                              actor=None)
+    svc.minutes_approve(meeting=first, actor=None)
+    second = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN 2", actor=None)
+    client.force_login(staff_a)
+    response = client.post(second.get_absolute_url(), {
+        "action": "decision", "matter": collective.pk, "title": "Đính chính nghị quyết", "votes_for": 5,
+        "votes_against": 0, "abstaining": 0, "ballot": "open", "corrects": original.pk})
+    assert response.status_code == 302
+    assert original.corrections.get().title == "Đính chính nghị quyết"
+    response = client.post(first.get_absolute_url(), {"action": "approve"})
+    assert response.status_code == 403  # a frozen meeting takes no more writes

@@ -57,15 +57,15 @@ def _reason(code: str, message: str, citation=None) -> dict:
 
 
 def regulation_draft(*, organization: Organization, title: str, actor,
-                     copy_from: WorkingRegulation | None = None) -> WorkingRegulation:
-    """A new version, starting as a copy of ``copy_from`` (default: the latest version)."""
+                     copy_from: WorkingRegulation | None = None, copy: bool = True) -> WorkingRegulation:
+    """A new version, starting as a copy of ``copy_from`` (default: the latest version), or empty."""
     with transaction.atomic():
         latest = organization.working_regulations.select_for_update().order_by("-version").first()
-        source = latest if copy_from is None else copy_from
+        source = (copy_from or latest) if copy else None
         draft = WorkingRegulation.objects.create(
             organization=organization, version=(latest.version if latest else 0) + 1, title=title,
             previous=latest)
-        if source is not None and source.pk is not None:
+        if source is not None:
             Matter.objects.bulk_create([
                 Matter(**{f.attname: getattr(m, f.attname) for f in Matter._meta.concrete_fields
                           if f.attname not in ("id", "regulation_id")}, regulation=draft)
@@ -129,12 +129,12 @@ def regulation_in_force(organization: Organization, on: dt.date) -> WorkingRegul
 
 def meeting_open(*, body: Body, date: dt.date, title: str, actor, matters: list[Matter] = ()) -> Meeting:
     """A meeting convening every member in office in the body that day (all present until marked)."""
+    members = list(body.members_on(date))
+    if not members:
+        raise ValidationError(_("%(body)s không có thành viên đương nhiệm vào ngày %(d)s.")
+                              % {"body": body, "d": date.strftime("%d/%m/%Y")})
     with transaction.atomic():
         meeting = Meeting.objects.create(body=body, date=date, title=title, created_by=actor)
-        members = list(body.members_on(date))
-        if not members:
-            raise ValidationError(_("%(body)s không có thành viên đương nhiệm vào ngày %(d)s.")
-                                  % {"body": body, "d": date.strftime("%d/%m/%Y")})
         Attendance.objects.bulk_create([Attendance(meeting=meeting, person=p) for p in members])
         AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, order=i, matter=m, title=m.title)
                                         for i, m in enumerate(matters, start=1)])
@@ -333,8 +333,7 @@ def regulation_from_template(*, organization: Organization, template: str, title
     if template not in TEMPLATES:
         raise ValidationError(_("Không có mẫu quy chế “%(t)s”.") % {"t": template})
     with transaction.atomic():
-        draft = regulation_draft(organization=organization, title=title, actor=actor,
-                                 copy_from=WorkingRegulation(pk=None))
+        draft = regulation_draft(organization=organization, title=title, actor=actor, copy=False)
         for fields in TEMPLATES[template]["matters"]:
             matter_add(regulation=draft, actor=actor, **fields)
     return draft

@@ -414,8 +414,6 @@ def _working_regulations(nodes: list[Node]) -> int:
     matters = []
     for node, regulation in regulations:
         for fields in TEMPLATES[TEMPLATE_FOR[node.kind]]["matters"]:
-            fields = dict(fields)
-            fields.setdefault("ballot", "open")
             matters.append(Matter(regulation=regulation, **fields))
     Matter.objects.bulk_create(matters, batch_size=2000)
     return len(regulations)

@@ -7,6 +7,15 @@ from .models import Ballot, Decision, Field, Matter, Meeting, Organization, Pers
 from .regulation_templates import TEMPLATES
 
 
+def person_by_card(form: forms.Form, field: str) -> Person | None:
+    """The person whose party card number is in ``field``; an unknown number is a field error."""
+    card = (form.cleaned_data.get(field) or "").strip()
+    person = Person.objects.filter(card_number=card).first() if card else None
+    if card and person is None:
+        form.add_error(field, _("Không có đảng viên nào mang số thẻ %(c)s.") % {"c": card})
+    return person
+
+
 class TemplateForm(forms.Form):
     template = forms.ChoiceField(
         label=_("Bắt đầu từ"),
@@ -67,12 +76,7 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        card = (data.get("concerns_card") or "").strip()
-        data["concerns"] = None
-        if card:
-            data["concerns"] = Person.objects.filter(card_number=card).first()
-            if data["concerns"] is None:
-                self.add_error("concerns_card", _("Không có đảng viên nào mang số thẻ %(c)s.") % {"c": card})
+        data["concerns"] = person_by_card(self, "concerns_card")
         return data
 
 
@@ -98,10 +102,7 @@ class IndividualDecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        card = (data.get("signatory_card") or "").strip()
-        data["signatory"] = Person.objects.filter(card_number=card).first() if card else None
-        if card and data["signatory"] is None:
-            self.add_error("signatory_card", _("Không có đảng viên nào mang số thẻ %(c)s.") % {"c": card})
+        data["signatory"] = person_by_card(self, "signatory_card")
         return data
 
 
@@ -119,10 +120,7 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        card = (data.get("person_card") or "").strip()
-        data["person"] = Person.objects.filter(card_number=card).first() if card else None
-        if card and data["person"] is None:
-            self.add_error("person_card", _("Không có đảng viên nào mang số thẻ %(c)s.") % {"c": card})
+        data["person"] = person_by_card(self, "person_card")
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("Ngày kết thúc không được trước ngày bắt đầu."))
         return data

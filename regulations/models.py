@@ -124,10 +124,6 @@ class Document(models.Model):
     def status_label_on(self, on: dt.date | None = None) -> str:
         return DocStatus(self.status_on(on)).label
 
-    @property
-    def current_version(self) -> DocumentVersion | None:
-        return self.versions.filter(is_current=True).first()
-
 
 class DocumentVersion(models.Model):
     """One imported text of a document; older versions stay readable."""

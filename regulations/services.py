@@ -41,17 +41,18 @@ def diff_versions(old: dict[str, tuple[str, str]], new: dict[str, tuple[str, str
     )
 
 
-def refresh_search_vectors(version: DocumentVersion) -> None:
-    """PostgreSQL: the full-text vector of each provision, diacritics removed by unaccent."""
+def refresh_search_vectors(version: DocumentVersion | None = None) -> None:
+    """PostgreSQL: the full-text vector of each provision (of one version, or all), unaccented."""
     if connection.vendor != "postgresql":
         return
+    sql = ("UPDATE regulations_provision SET search_vector = "
+           "setweight(to_tsvector('simple', unaccent(heading)), 'A') || "
+           "setweight(to_tsvector('simple', unaccent(text)), 'B')")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE regulations_provision SET search_vector = "
-            "setweight(to_tsvector('simple', unaccent(heading)), 'A') || "
-            "setweight(to_tsvector('simple', unaccent(text)), 'B') WHERE version_id = %s",
-            [version.pk],
-        )
+        if version is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql + " WHERE version_id = %s", [version.pk])
 
 
 def provisions_create(version: DocumentVersion, nodes: list[Node]) -> None:

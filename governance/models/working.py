@@ -204,10 +204,6 @@ class Meeting(models.Model):
     def frozen(self) -> bool:
         return self.status == MeetingStatus.APPROVED
 
-    @property
-    def organization(self) -> Organization:
-        return self.body.organization
-
 
 class Attendance(models.Model):
     """A member convened to a meeting: everyone in office in the body that day."""
@@ -311,10 +307,6 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("governance:decision", args=[self.pk])
-
-    @property
-    def frozen(self) -> bool:
-        return self.meeting_id is not None and self.meeting.frozen
 
     def overdue_on(self, on: dt.date | None = None) -> bool:
         return self.report_due is not None and self.reported_on is None and (on or today()) > self.report_due

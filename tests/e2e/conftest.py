@@ -88,7 +88,6 @@ def catalog(transactional_db):
     import importlib
 
     from django.apps import apps
-    from django.db import connection
 
     from governance.models import Position
 
@@ -104,8 +103,4 @@ def catalog(transactional_db):
     if not Document.objects.exists():
         data.load(apps.get_model("regulations", "Document"), apps.get_model("regulations", "DocumentVersion"),
                   apps.get_model("regulations", "Provision"), fold, parse)
-        if connection.vendor == "postgresql":
-            from regulations.models import DocumentVersion
-
-            for version in DocumentVersion.objects.all():
-                refresh_search_vectors(version)
+        refresh_search_vectors()

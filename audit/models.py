@@ -2,10 +2,14 @@
 
 It sits below every other app (it imports none of them) so that each
 service, in any app, writes its entry in the same transaction as its change.
+The database refuses UPDATE and DELETE on the table: a django-pgtrigger
+trigger on PostgreSQL, triggers written in migration 0002 on SQLite.
 """
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,9 +30,13 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("Nhật ký thao tác")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        triggers = [
+            pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_type}#{self.object_id}"
+        # Shown in the portal's time zone (Asia/Ho_Chi_Minh), whatever the database stores (UTC).
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

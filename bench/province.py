@@ -28,7 +28,7 @@ def _record_decisions() -> int:
     committee with one decision (every tenth irregular: too few votes) and one decision of its head."""
     import datetime as dt
 
-    from governance import decisions as svc
+    from governance import services as svc
     from governance.models import Body, Decision, Matter
 
     bodies = Body.objects.filter(kind="executive", organization__kind="grassroots_committee").select_related(

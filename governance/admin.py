@@ -1,102 +1,6 @@
 from django.contrib import admin
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
-from portal.text import fold
-
-from .models import (
-    AccessRole,
-    Assignment,
-    Body,
-    Decision,
-    Discipline,
-    Kinship,
-    Matter,
-    Meeting,
-    MemberImport,
-    Membership,
-    Organization,
-    Person,
-    Position,
-    Tenure,
-    WorkingRegulation,
-)
-
-
-@admin.register(Organization)
-class OrganizationAdmin(TreeAdmin):
-    form = movenodeform_factory(Organization)
-    list_display = ("name", "code", "kind", "dissolved_on")
-    list_filter = ("kind",)
-    search_fields = ("name", "code")
-
-
-@admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
-    list_display = ("title", "code", "role", "rank")
-    list_filter = ("role",)
-
-
-@admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
-    list_display = ("organization", "kind")
-    list_filter = ("kind",)
-    raw_id_fields = ("organization",)
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    raw_id_fields = ("organization",)
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ("full_name", "card_number", "birth_date", "status")
-    list_filter = ("status", "gender")
-    search_fields = ("search_name", "card_number")
-    raw_id_fields = ("user",)
-    inlines = [MembershipInline]
-
-    def get_search_results(self, request, queryset, search_term):
-        # Names are searched folded, so "nguyen van an" and "Nguyễn Văn An" both match.
-        return super().get_search_results(request, queryset, fold(search_term))
-
-
-@admin.register(Tenure)
-class TenureAdmin(admin.ModelAdmin):
-    list_display = ("person", "position", "organization", "start", "end", "acting", "concurrent")
-    list_filter = ("position", "acting", "concurrent")
-    raw_id_fields = ("person", "organization", "body")
-
-
-@admin.register(Kinship)
-class KinshipAdmin(admin.ModelAdmin):
-    list_display = ("person", "relation", "relative", "declared_on")
-    raw_id_fields = ("person", "relative")
-
-
-@admin.register(Discipline)
-class DisciplineAdmin(admin.ModelAdmin):
-    list_display = ("form", "person", "organization", "decided_on", "self_detected_remedied")
-    list_filter = ("form", "self_detected_remedied")
-    raw_id_fields = ("person", "organization", "decided_by")
-
-
-@admin.register(AccessRole)
-class AccessRoleAdmin(admin.ModelAdmin):
-    list_display = ("kind", "organization", "group")
-    list_filter = ("kind",)
-    raw_id_fields = ("organization",)
-
-
-@admin.register(MemberImport)
-class MemberImportAdmin(admin.ModelAdmin):
-    list_display = ("file_name", "organization", "uploaded_by", "uploaded_at", "status", "row_count")
-    list_filter = ("status",)
-    exclude = ("content",)
-    readonly_fields = ("organization", "uploaded_by", "file_name", "status", "row_count",
-                       "errors", "committed_at")
+from .models import Assignment, Decision, Matter, Meeting, WorkingRegulation
 
 
 class MatterInline(admin.TabularInline):
@@ -106,7 +10,7 @@ class MatterInline(admin.TabularInline):
 
 @admin.register(WorkingRegulation)
 class WorkingRegulationAdmin(admin.ModelAdmin):
-    list_display = ("organization", "version", "title", "effective_start", "effective_end", "adoption_ref")
+    list_display = ("organization", "version", "title", "start", "end", "adoption_ref")
     raw_id_fields = ("organization", "adopted_by", "previous")
     inlines = [MatterInline]
 

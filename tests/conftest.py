@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from governance.models import Organization, OrgKind, RoleKind
-from governance.services import role_grant
+from organizations.models import Organization, OrgKind, RoleKind
+from organizations.services import role_grant
 
 from .factories import MembershipFactory, PersonFactory, UserFactory, make_org
 
@@ -20,6 +20,21 @@ def need(service: str, available: bool, why: str) -> None:
     if service in os.environ.get("PORTAL_REQUIRE", "").split():
         pytest.fail(f"{service} is required here but unavailable: {why}")
     pytest.skip(why)
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """pytest-django's, plus: SQLite empties tables with DELETE, which the audit trail refuses.
+
+    Its triggers are dropped just before the flush that ends the test; the
+    flush's post_migrate signal puts them back (``audit.apps``).
+    """
+    from django.db import connection
+
+    from audit import sqlite
+
+    yield
+    sqlite.uninstall(connection)
 
 
 @pytest.fixture(autouse=True)

@@ -8,16 +8,7 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
-from governance.models import (
-    Body,
-    Gender,
-    Membership,
-    Organization,
-    OrgKind,
-    Person,
-    Position,
-    Tenure,
-)
+from organizations.models import Body, Gender, Membership, Organization, OrgKind, Person, Position, Tenure
 
 _codes = itertools.count(1)
 PASSWORD = "Mat-khau-thu-2026"

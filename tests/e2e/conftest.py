@@ -89,10 +89,10 @@ def catalog(transactional_db):
 
     from django.apps import apps
 
-    from governance.models import Position
+    from organizations.models import Position
 
     if not Position.objects.exists():
-        importlib.import_module("governance.migrations.0002_database_rules_and_positions").add_positions(apps, None)
+        importlib.import_module("organizations.migrations.0002_database_rules_and_positions").add_positions(apps, None)
 
     from portal.text import fold
     from regulations import catalog as data

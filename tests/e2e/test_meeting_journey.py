@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
-from governance import decisions as svc
-from governance.models import BodyKind, Decision, DecisionStatus, Field, Meeting, Mode, WorkingRegulation
+from governance import services as svc
+from governance.models import Decision, DecisionStatus, Field, Meeting, Mode, WorkingRegulation
+from organizations.models import BodyKind
 from tests.e2e.conftest import login
 from tests.factories import BodyFactory, TenureFactory, position
 
@@ -23,7 +24,7 @@ def test_clerk_records_a_meeting_a_refused_vote_then_a_valid_one_and_approves_th
     regulation = WorkingRegulation.objects.create(organization=org, version=1, title="Quy chế làm việc")
     svc.matter_add(regulation=regulation, actor=None, code="NS-01", title="Giới thiệu nhân sự",
                    field=Field.PERSONNEL, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE, ballot="secret")
-    svc.regulation_adopt(regulation=regulation, effective_start=dt.date(2021, 1, 1), actor=None)
+    svc.regulation_adopt(regulation=regulation, start=dt.date(2021, 1, 1), actor=None)
 
     login(page, "staff_a")
     page.goto(org.get_absolute_url())

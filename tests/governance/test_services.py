@@ -1,66 +1,242 @@
-"""Governance services: transfers between cells and role grants, audited."""
+"""Decisions checked against the working regulation in force: quorum, majority, authority,
+versions, recusal, individual authority, report-back, frozen minutes and corrections."""
 
 import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from audit.models import AuditEntry
-from governance import access
-from governance.models import AccessRole, Membership, RoleKind
-from governance.services import membership_start, role_grant, role_revoke
-from tests.factories import MembershipFactory, PersonFactory, UserFactory
+from governance import services as svc
+from governance.models import DecisionStatus, Field, Mode, WorkingRegulation
+from organizations.models import BodyKind, Kinship, PositionRole, Relation
+from tests.factories import BodyFactory, PersonFactory, TenureFactory, make_org, position
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def test_a_transfer_closes_the_current_membership_the_day_before(province, staff_a):
-    person = MembershipFactory(organization=province.cell_1, start=D(2020, 1, 1)).person
-    new = membership_start(person=person, organization=province.cell_b, start=D(2024, 7, 1), actor=staff_a)
-    old = Membership.objects.get(person=person, organization=province.cell_1)
-    assert old.end == D(2024, 6, 30) and new.end is None
-    assert person.membership_on(D(2024, 6, 30)).organization == province.cell_1
-    assert person.membership_on(D(2024, 7, 1)).organization == province.cell_b
-    entry = AuditEntry.objects.get(action="membership.start")
-    assert entry.actor == staff_a and entry.data["ended"] == old.pk
+@pytest.fixture
+def committee(province):
+    """A grassroots committee: an 11-member executive committee, a 3-member standing committee."""
+    org = province.grassroots
+    executive = BodyFactory(organization=org, kind=BodyKind.EXECUTIVE)
+    standing = BodyFactory(organization=org, kind=BodyKind.STANDING)
+    members = []
+    for i in range(11):
+        code = "secretary" if i == 0 else "deputy-secretary" if i == 1 else "executive-member"
+        tenure = TenureFactory(position=position(code), organization=org, body=executive, start=D(2020, 10, 1),
+                               person__full_name=f"Ủy viên {i + 1}")
+        members.append(tenure.person)
+        if i < 3:
+            TenureFactory(person=tenure.person, position=position(code if i < 2 else "standing-member"),
+                          organization=org, body=standing, start=D(2020, 10, 1))
+    regulation = WorkingRegulation.objects.create(organization=org, version=1, title="Quy chế làm việc khóa 2020")
+    matters = {
+        "NS-01": svc.matter_add(regulation=regulation, actor=None, code="NS-01", title="Giới thiệu nhân sự",
+                                field=Field.PERSONNEL, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE,
+                                ballot="secret", provisions=[{"code": "ĐLĐ-2011", "ref": "9.5"}]),
+        "CT-01": svc.matter_add(regulation=regulation, actor=None, code="CT-01", title="Chương trình công tác",
+                                field=Field.POLICY, mode=Mode.COLLECTIVE, body_kind=BodyKind.STANDING),
+        "TC-01": svc.matter_add(regulation=regulation, actor=None, code="TC-01", title="Chi thường xuyên",
+                                field=Field.FINANCE, mode=Mode.HEAD_REPORTS, role=PositionRole.HEAD,
+                                report_within_days=15),
+    }
+    svc.regulation_adopt(regulation=regulation, start=D(2021, 1, 1), actor=None, adoption_ref="01-QĐ/ĐU")
+    return {"org": org, "executive": executive, "standing": standing, "members": members,
+            "regulation": regulation, "matters": matters}
 
 
-def test_a_transfer_must_start_after_the_current_membership(province, staff_a):
-    person = MembershipFactory(organization=province.cell_1, start=D(2024, 1, 1)).person
-    with pytest.raises(ValidationError, match="phải sau ngày bắt đầu sinh hoạt hiện tại"):
-        membership_start(person=person, organization=province.cell_2, start=D(2024, 1, 1), actor=staff_a)
-    assert Membership.objects.get(person=person).end is None  # nothing changed
+MEETING_DAY = D(2025, 3, 10)
 
 
-def test_members_are_registered_only_in_cells(province, staff_a):
-    with pytest.raises(ValidationError, match="chỉ sinh hoạt tại chi bộ"):
-        membership_start(person=PersonFactory(), organization=province.grassroots, start=D(2024, 1, 1),
-                         actor=staff_a)
+def _meeting(c, date=MEETING_DAY, body="executive", absent=()):
+    meeting = svc.meeting_open(body=c[body], date=date, title="Hội nghị Ban Chấp hành", actor=None,
+                               matters=[c["matters"]["NS-01"]])
+    for person in absent:
+        svc.attendance_set(meeting=meeting, person=person, present=False, reason="Đi công tác", actor=None)
+    return meeting
 
 
-def test_a_transfer_into_a_closed_past_period_is_refused(province, staff_a):
-    person = PersonFactory()
-    MembershipFactory(person=person, organization=province.cell_1, start=D(2018, 1, 1), end=D(2030, 1, 1))
-    with pytest.raises(ValidationError, match="Trùng thời gian"):
-        membership_start(person=person, organization=province.cell_2, start=D(2025, 1, 1), actor=staff_a)
+def test_the_worked_example_quorum_then_majority_then_valid(committee):
+    ns = committee["matters"]["NS-01"]
+    meeting = _meeting(committee, absent=committee["members"][7:])  # 7 of 11 present
+    with pytest.raises(svc.DecisionRefused) as refused:
+        svc.decision_record_collective(meeting=meeting, matter=ns, title="Giới thiệu A", votes_for=7, actor=None)
+    assert [r["code"] for r in refused.value.reasons] == ["quorum"]
+    assert refused.value.reasons[0]["citation"] == "Khoản 1 Điều 21 Quy định 80-QĐ/TW"
+
+    svc.attendance_set(meeting=meeting, person=committee["members"][7], present=True, actor=None)  # 8 present
+    with pytest.raises(svc.DecisionRefused) as refused:
+        svc.decision_record_collective(meeting=meeting, matter=ns, title="Giới thiệu A", votes_for=5,
+                                       votes_against=3, actor=None)
+    assert [r["code"] for r in refused.value.reasons] == ["majority"]
+    assert refused.value.reasons[0]["citation"] == "Khoản 5 Điều 9 Điều lệ Đảng"
+
+    decision = svc.decision_record_collective(meeting=meeting, matter=ns, title="Giới thiệu A", votes_for=6,
+                                              votes_against=2, actor=None)
+    assert decision.status == DecisionStatus.VALID and decision.reasons == []
+    assert decision.regulation == committee["regulation"] and decision.ballot == "secret"
 
 
-def test_roles_share_one_group_per_organization_and_can_be_revoked(province, board_officer):
-    first, second = UserFactory(), UserFactory()
-    role_grant(user=first, kind=RoleKind.COMMITTEE_STAFF, organization=province.cell_b, actor=board_officer)
-    role_grant(user=second, kind=RoleKind.COMMITTEE_STAFF, organization=province.cell_b, actor=board_officer)
-    role = AccessRole.objects.get(kind=RoleKind.COMMITTEE_STAFF, organization=province.cell_b)
-    assert set(role.group.user_set.all()) == {first, second}
-    assert access.can(second, access.MANAGE_MEMBERS, province.cell_b)
-    role_revoke(user=second, role=role, actor=board_officer)
-    assert not access.can(second, access.VIEW, province.cell_b)
-    assert access.can(first, access.VIEW, province.cell_b)
-    assert AuditEntry.objects.filter(action__in=["role.grant", "role.revoke"], actor=board_officer).count() == 3
+def test_a_failing_decision_can_only_be_recorded_as_irregular(committee):
+    meeting = _meeting(committee, absent=committee["members"][7:])
+    decision = svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="X",
+                                              votes_for=7, record_as_irregular=True, actor=None)
+    assert decision.status == DecisionStatus.IRREGULAR
+    assert decision.reasons[0]["code"] == "quorum"
 
 
-def test_audit_entries_cannot_be_rewritten(province, board_officer):
-    entry = AuditEntry.objects.filter(action="role.grant").first()
-    entry.summary = "sửa lại"
-    with pytest.raises(ValueError):
-        entry.save()
+def test_the_wrong_body_or_ballot_is_flagged(committee):
+    meeting = _meeting(committee, body="standing")
+    with pytest.raises(svc.DecisionRefused) as refused:
+        svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="X",
+                                       votes_for=3, ballot="open", actor=None)
+    codes = [r["code"] for r in refused.value.reasons]
+    assert codes == ["authority", "ballot"]
+    assert "thuộc thẩm quyền của Ban Chấp hành, không phải Ban Thường vụ" in refused.value.reasons[0]["message"]
+
+
+def test_a_decision_under_a_superseded_working_regulation(committee):
+    old_matter = committee["matters"]["NS-01"]
+    draft = svc.regulation_draft(organization=committee["org"], title="Quy chế khóa 2025", actor=None)
+    assert sorted(draft.matters.values_list("code", flat=True)) == ["CT-01", "NS-01", "TC-01"]  # a copy
+    svc.regulation_adopt(regulation=draft, start=D(2025, 10, 1), actor=None)
+    committee["regulation"].refresh_from_db()
+    assert committee["regulation"].end == D(2025, 9, 30)
+
+    before = _meeting(committee, date=D(2025, 9, 30))
+    assert svc.decision_record_collective(meeting=before, matter=old_matter, title="Cũ", votes_for=8,
+                                          actor=None).status == DecisionStatus.VALID
+    after = _meeting(committee, date=D(2025, 10, 1))
+    with pytest.raises(svc.DecisionRefused) as refused:
+        svc.decision_record_collective(meeting=after, matter=old_matter, title="Mới", votes_for=8, actor=None)
+    assert refused.value.reasons[0]["code"] == "version"
+    assert "phiên bản 1, không phải phiên bản 2" in refused.value.reasons[0]["message"]
+    new_matter = draft.matters.get(code="NS-01")
+    assert svc.decision_record_collective(meeting=after, matter=new_matter, title="Mới", votes_for=8,
+                                          actor=None).regulation == draft
+
+
+def test_an_adopted_version_is_frozen_and_personnel_goes_by_secret_ballot(committee):
+    with pytest.raises(ValidationError, match="đã ban hành không sửa được"):
+        svc.matter_add(regulation=committee["regulation"], actor=None, code="X", title="X", field=Field.OTHER,
+                       mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE)
+    draft = svc.regulation_draft(organization=committee["org"], title="Dự thảo", actor=None)
+    with pytest.raises(ValidationError, match="phải bỏ phiếu kín"):
+        svc.matter_add(regulation=draft, actor=None, code="NS-02", title="Bổ nhiệm", field=Field.PERSONNEL,
+                       mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE, ballot="open")
+    with pytest.raises(ValidationError, match="Không tìm thấy Điều 99"):
+        svc.matter_add(regulation=draft, actor=None, code="NS-03", title="Y", field=Field.OTHER,
+                       mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE,
+                       provisions=[{"code": "ĐLĐ-2011", "ref": "99"}])
+
+
+def test_a_member_related_to_the_person_concerned_is_recused_and_not_counted(committee):
+    nominee = PersonFactory(full_name="Người được giới thiệu")
+    Kinship.objects.create(person=nominee, relative=committee["members"][4], relation=Relation.SIBLING)
+    meeting = _meeting(committee, absent=committee["members"][9:])  # 9 present, one of them recused
+    decision = svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="GT",
+                                              votes_for=6, votes_against=2, concerns=nominee, actor=None)
+    assert list(decision.recused.all()) == [committee["members"][4]]
+    assert decision.status == DecisionStatus.VALID  # 6 of a base of 10
+    with pytest.raises(svc.DecisionRefused) as refused:  # 9 votes cast by 8 who may vote
+        svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="GT",
+                                       votes_for=7, votes_against=2, concerns=nominee, actor=None)
+    assert refused.value.reasons[0]["code"] == "count"
+
+
+def test_the_head_decides_and_must_report_back(committee):
+    tc, secretary, deputy = committee["matters"]["TC-01"], committee["members"][0], committee["members"][1]
+    decision = svc.decision_record_individual(organization=committee["org"], matter=tc, date=D(2025, 4, 1),
+                                              title="Chi hội nghị", signatory=secretary, actor=None)
+    assert decision.status == DecisionStatus.VALID and decision.signatory_tenure.position.code == "secretary"
+    assert decision.report_due == D(2025, 4, 16)
+    assert not decision.overdue_on(D(2025, 4, 16)) and decision.overdue_on(D(2025, 4, 17))
+    svc.decision_report_back(decision=decision, meeting=_meeting(committee, date=D(2025, 4, 10)), actor=None)
+    assert not decision.overdue_on(D(2025, 5, 1))
+
+    with pytest.raises(svc.DecisionRefused, match="cấp phó cần văn bản ủy quyền"):
+        svc.decision_record_individual(organization=committee["org"], matter=tc, date=D(2025, 4, 2),
+                                       title="Chi", signatory=deputy, actor=None)
+    delegated = svc.decision_record_individual(organization=committee["org"], matter=tc, date=D(2025, 4, 2),
+                                               title="Chi", signatory=deputy, delegation_ref="05-UQ/ĐU", actor=None)
+    assert delegated.status == DecisionStatus.VALID and delegated.signatory_tenure.person == deputy
+    with pytest.raises(svc.DecisionRefused, match="thuộc thẩm quyền|không giữ chức danh"):
+        svc.decision_record_individual(organization=committee["org"], matter=tc, date=D(2025, 4, 2), title="Chi",
+                                       signatory=committee["members"][5], actor=None)
+    with pytest.raises(svc.DecisionRefused, match="do Ban Thường vụ quyết định, không phải cá nhân"):
+        svc.decision_record_individual(organization=committee["org"], matter=committee["matters"]["CT-01"],
+                                       date=D(2025, 4, 2), title="CT", signatory=secretary, actor=None)
+
+
+def test_the_secretary_who_heads_the_agency_decides_for_the_agency(committee):
+    agency = make_org(committee["org"], kind="agency", name="Sở Tài chính")
+    leadership = BodyFactory(organization=agency, kind=BodyKind.LEADERSHIP)
+    secretary = committee["members"][0]
+    TenureFactory(person=secretary, position=position("agency-head"), organization=agency, body=leadership,
+                  start=D(2024, 1, 1), concurrent=True)
+    regulation = WorkingRegulation.objects.create(organization=agency, version=1, title="Quy chế của Sở")
+    buy = svc.matter_add(regulation=regulation, actor=None, code="MS-01", title="Mua sắm dưới 50 triệu",
+                         field=Field.PROCUREMENT, mode=Mode.HEAD_REPORTS, role=PositionRole.HEAD)
+    svc.regulation_adopt(regulation=regulation, start=D(2024, 1, 1), actor=None)
+    decision = svc.decision_record_individual(organization=agency, matter=buy, date=D(2025, 5, 5),
+                                              title="Mua máy tính", signatory=secretary, actor=None)
+    assert decision.status == DecisionStatus.VALID
+    assert decision.signatory_tenure.organization == agency  # the agency post, not the party post
+
+
+def test_approved_minutes_freeze_the_meeting_and_corrections_are_new_decisions(committee):
+    meeting = _meeting(committee)
+    original = svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"],
+                                              title="Giới thiệu B", votes_for=8, actor=None)
+    svc.minutes_approve(meeting=meeting, actor=None)
+    with pytest.raises(ValidationError, match="đã được thông qua"):
+        svc.attendance_set(meeting=meeting, person=committee["members"][3], present=False, reason="ốm", actor=None)
+    with pytest.raises(ValidationError, match="đã được thông qua"):
+        svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="Thêm",
+                                       votes_for=8, actor=None)
+    with pytest.raises(ValidationError, match="đã được thông qua"):
+        svc.minutes_approve(meeting=meeting, actor=None)
+    later = _meeting(committee, date=D(2025, 3, 20))
+    correction = svc.decision_record_collective(meeting=later, matter=committee["matters"]["NS-01"],
+                                                title="Đính chính: giới thiệu B", votes_for=9, corrects=original,
+                                                actor=None)
+    assert list(original.corrections.all()) == [correction]
+    original.refresh_from_db()
+    assert original.votes_for == 8  # the old record is unchanged
+
+
+def test_an_absence_needs_a_reason_and_only_convened_members_are_marked(committee):
+    meeting = _meeting(committee)
+    with pytest.raises(ValidationError, match="Ghi lý do vắng mặt"):
+        svc.attendance_set(meeting=meeting, person=committee["members"][2], present=False, actor=None)
+    with pytest.raises(ValidationError, match="không thuộc thành phần được triệu tập"):
+        svc.attendance_set(meeting=meeting, person=PersonFactory(), present=True, actor=None)
+    assert meeting.attendance.count() == 11
+
+
+def test_no_regulation_in_force_refuses_with_a_reason(committee):
+    meeting = _meeting(committee, date=D(2020, 12, 31))  # before the first version took effect
+    with pytest.raises(svc.DecisionRefused, match="không có quy chế làm việc có hiệu lực"):
+        svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="X",
+                                       votes_for=9, record_as_irregular=True, actor=None)
+
+
+@pytest.mark.parametrize("template", ["provincial", "grassroots", "agency"])
+def test_templates_start_a_draft_whose_every_citation_resolves(province, template):
+    from governance.regulation_templates import TEMPLATES
+    from regulations.citations import resolve
+
+    draft = svc.regulation_from_template(organization=province.sub_a, template=template, title="Dự thảo",
+                                         actor=None)
+    assert draft.matters.count() == len(TEMPLATES[template]["matters"]) and not draft.is_adopted
+    for matter in draft.matters.all():
+        for p in matter.provisions:
+            assert resolve(p["code"], p["ref"])
+
+
+def test_a_provision_lists_the_matters_that_cite_it(committee):
+    from regulations.citations import cited_by, resolve
+
+    labels = [c.label for c in cited_by(resolve("ĐLĐ-2011", "9.5"))]
+    assert any(label.startswith("NS-01 — Giới thiệu nhân sự") for label in labels)

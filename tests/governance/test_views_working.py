@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from governance import decisions as svc
-from governance.models import BodyKind, Decision, Field, Mode, PositionRole, WorkingRegulation
+from governance import services as svc
+from governance.models import Decision, Field, Mode, WorkingRegulation
+from organizations.models import BodyKind, PositionRole
 from tests.factories import BodyFactory, MembershipFactory, TenureFactory, make_org, position
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def _committee(org, members=5, start=TERM_START):
     individual = svc.matter_add(regulation=regulation, actor=None, code="TC-01", title="Chi",
                                 field=Field.FINANCE, mode=Mode.HEAD_REPORTS, role=PositionRole.HEAD,
                                 report_within_days=10)
-    svc.regulation_adopt(regulation=regulation, effective_start=D(2021, 1, 1), actor=None)
+    svc.regulation_adopt(regulation=regulation, start=D(2021, 1, 1), actor=None)
     return executive, people, collective, individual
 
 
@@ -47,12 +48,12 @@ def test_a_template_draft_is_created_from_the_page(client, province, staff_a):
     draft = WorkingRegulation.objects.get()
     assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
     assert draft.matters.count() == 4
-    response = client.post(f"/working-regulations/{draft.pk}/adopt/", {"effective_start": "31/02/2026"})
+    response = client.post(f"/working-regulations/{draft.pk}/adopt/", {"start": "31/02/2026"})
     assert "Nhập ngày theo dạng dd/mm/yyyy." in [str(m) for m in response.wsgi_request._messages]
-    client.post(f"/working-regulations/{draft.pk}/adopt/", {"effective_start": "01/01/2026",
+    client.post(f"/working-regulations/{draft.pk}/adopt/", {"start": "01/01/2026",
                                                             "adoption_ref": "12-QĐ/ĐU"})
     draft.refresh_from_db()
-    assert draft.effective_start == D(2026, 1, 1) and draft.adoption_ref == "12-QĐ/ĐU"
+    assert draft.start == D(2026, 1, 1) and draft.adoption_ref == "12-QĐ/ĐU"
 
 
 def test_the_version_page_shows_what_changed(client, province, staff_a):

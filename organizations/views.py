@@ -1,0 +1,122 @@
+"""Pages of the organization tree, people and member import. Thin: access, selectors, services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import access, selectors, services
+from .forms import MemberImportForm, SearchForm
+from .imports import parse_member_table
+from .models import ImportStatus, Organization, today
+
+
+def tree(request: HttpRequest) -> HttpResponse:
+    """The tree browser, starting from the top of each subtree the user may see."""
+    paths = access.granted_paths(request.user, access.VIEW)
+    roots = Organization.objects.filter(depth=1) if paths is None else \
+        Organization.objects.filter(path__in=paths)
+    return render(request, "organizations/tree.html", {"roots": roots})
+
+
+def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """The children of one node, loaded on demand by the tree browser (htmx)."""
+    org = access.get_organization_for(request, pk)
+    children = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+    return render(request, "organizations/_tree_children.html", {"children": children, "parent": org})
+
+
+def organization(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk)
+    on = today()
+    return render(request, "organizations/organization.html", {
+        "org": org,
+        "ancestors": selectors.ancestors(org),
+        "children": Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1),
+        "counts": selectors.subtree_counts(org, on),
+        "bodies": selectors.bodies_with_holders(org, on),
+        "posts": selectors.posts_outside_bodies(org, on),
+        "disciplines": org.disciplines.all() if access.VIEW_DISCIPLINE in org.perms else None,
+        "access_holders": access.access_holders(org),
+        "can_manage": access.MANAGE_MEMBERS in org.perms,
+        "on": on,
+    })
+
+
+def organization_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """Current members of the organization and everything below it, searchable, paginated."""
+    org = access.get_organization_for(request, pk)
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    subtree = request.GET.get("scope") != "here"
+    memberships = selectors.members_list(org, today(), subtree=subtree, query=query)
+    page = Paginator(memberships, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "organizations/organization_members.html", {
+        "org": org, "page": page, "form": form, "subtree": subtree, "query": query,
+    })
+
+
+def person_search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    people = access.people_for(request.user)
+    if query:
+        people = people.search(query)
+    page = Paginator(people.order_by("search_name", "pk"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "organizations/person_search.html",
+                  {"form": form, "page": page, "query": query})
+
+
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request, pk)
+    record = selectors.person_record(person)
+    current = next((m for m in record["memberships"] if m.end is None), None)
+    own = person.user_id is not None and person.user_id == request.user.pk
+    sensitive = own or (current is not None
+                        and access.can(request.user, access.VIEW_DISCIPLINE, current.organization))
+    if not sensitive:
+        record["disciplines"] = record["kinships"] = None
+    return render(request, "organizations/person.html",
+                  {"person": person, "current": current, "own": own, **record})
+
+
+@require_http_methods(["GET", "POST"])
+def member_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    form = MemberImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch, _rows = services.member_import_preview(
+            organization=org, file_name=upload.name, content=upload.read(), actor=request.user)
+        return redirect(batch)
+    return render(request, "organizations/import_upload.html", {"org": org, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def member_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access.get_import_for(request, pk, access.MANAGE_MEMBERS)
+    org = batch.org
+    if request.method == "POST":
+        if batch.status != ImportStatus.PREVIEWED:
+            raise PermissionDenied
+        try:
+            created = services.member_import_commit(batch=batch, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(batch)
+        if created:
+            messages.success(request, _("Đã nhập %(n)s đảng viên vào %(org)s.")
+                             % {"n": created, "org": org})
+            return redirect("organizations:organization_members", org.pk)
+        messages.error(request, _("Không ghi được: dữ liệu đã thay đổi, xem danh sách lỗi."))
+        return redirect(batch)
+    rows = parse_member_table(batch.file_name, bytes(batch.content)).rows
+    return render(request, "organizations/import_preview.html",
+                  {"org": org, "batch": batch, "rows": rows[:200], "more": max(0, len(rows) - 200)})

@@ -2,7 +2,7 @@ from django.contrib import admin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from portal.text import fold
+from common.text import fold
 
 from .models import (
     AccessRole,

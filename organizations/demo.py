@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from portal.text import fold
+from common.text import fold
 
 from .models import (
     Body,

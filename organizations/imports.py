@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from portal.text import fold
+from common.text import fold
 
 from .models import Gender
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from portal.text import fold
+from common.text import fold
 
 from .imports import parse_member_table
 from .models import CELL_KINDS, AccessRole, ImportStatus, MemberImport, Membership, Organization, Person, today

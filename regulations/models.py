@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from portal.text import fold
+from common.text import fold
 
 
 class DocKind(models.TextChoices):

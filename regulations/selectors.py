@@ -19,7 +19,7 @@ from django.db.models import F, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.text import fold, fold_aligned
+from common.text import fold, fold_aligned
 
 from .models import Document, Provision
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from audit.services import audit_record
-from portal.text import fold
+from common.text import fold
 
 from .models import Document, DocumentVersion, Provision
 from .parser import Node, parse, read_lines

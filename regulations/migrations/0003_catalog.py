@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from portal.text import fold
+    from common.text import fold
     from regulations import catalog
     from regulations.parser import parse
 

@@ -94,7 +94,7 @@ def catalog(transactional_db):
     if not Position.objects.exists():
         importlib.import_module("organizations.migrations.0002_database_rules_and_positions").add_positions(apps, None)
 
-    from portal.text import fold
+    from common.text import fold
     from regulations import catalog as data
     from regulations.models import Document
     from regulations.parser import parse

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from common.text import fold
 from organizations.models import BodyKind, Discipline, DisciplineForm, Kinship, Membership, Person, Relation, Tenure
-from portal.text import fold
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, TenureFactory, make_org, position
 
 pytestmark = pytest.mark.django_db

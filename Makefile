@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 
-.PHONY: run test setup system-deps python-deps node-deps messages migrate lint clean bench bench-search
+.PHONY: run test setup system-deps python-deps node-deps messages migrate lint lock clean bench bench-search
 
 run: setup migrate
 	DEBUG=1 $(PY) manage.py seed_demo --scale small --if-empty
@@ -36,8 +36,24 @@ python-deps: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+# Recompile the locked requirements from the .in files: every package,
+# transitive ones included, pinned with its hashes. pip-tools lives in its own
+# venv, not in the project's; it resolves against PyPI only (this machine's pip
+# configuration and local package directories are ignored) and the output
+# names no index or local path. Versions already locked stay as they are unless
+# asked, e.g. `make lock LOCK_ARGS="--upgrade-package kombu"` or LOCK_ARGS=--upgrade.
+PIPTOOLS_VENV := $(VENV)/piptools
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(PIPTOOLS_VENV)/bin/pip-compile \
+	--quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock:
+	test -x $(PIPTOOLS_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(PIPTOOLS_VENV) && \
+	  env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(PIPTOOLS_VENV)/bin/pip install --quiet pip-tools==7.6.2; }
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 node-deps: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
@@ -52,6 +68,7 @@ migrate: python-deps
 
 lint: python-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 clean:
 	rm -rf $(VENV) node_modules var

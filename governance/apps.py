@@ -7,17 +7,21 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Quy chế làm việc, hội nghị, quyết định")
 
     def ready(self) -> None:
+        from common.reasons import register_messages
+        from organizations import access
         from organizations.demo import register_demo_step
         from organizations.models import RoleKind
         from organizations.permissions import declare
-        from regulations.citations import register_cited_by
+        from regulations.citations import register_reader_scopes
 
         from . import rules  # noqa: F401  (its citations register on import)
         from .demo import working_regulations
         from .permissions import RECORD_DECISIONS
-        from .selectors import matters_citing
+        from .reasons import MESSAGES
 
         declare("governance", RECORD_DECISIONS, _("Ghi hội nghị, quyết định, quy chế làm việc"),
                 roles=[RoleKind.COMMITTEE_STAFF])
-        register_cited_by(matters_citing)
+        # Citing records carry their organization's tree path as their scope.
+        register_reader_scopes(lambda user: access.granted_paths(user, access.VIEW))
         register_demo_step(working_regulations)
+        register_messages(MESSAGES)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from organizations.demo import TERM_START
 from organizations.models import Organization, OrgKind
+from regulations.models import Citation
+from regulations.services import citations_build
 
 from .models import Matter, WorkingRegulation
 from .regulation_templates import TEMPLATES
@@ -22,9 +24,19 @@ def working_regulations(organizations: list[Organization]) -> str:
                                             start=TERM_START[node.kind], adoption_ref=ref(i, node)))
                    for i, node in enumerate(organizations) if node.kind in TEMPLATE_FOR]
     WorkingRegulation.objects.bulk_create([r for _n, r in regulations], batch_size=2000)
-    matters = []
+    matters, refs = [], []
     for node, regulation in regulations:
         for fields in TEMPLATES[TEMPLATE_FOR[node.kind]]["matters"]:
+            fields = dict(fields)
+            refs.append([(p["code"], p.get("ref", "")) for p in fields.pop("provisions", [])])
             matters.append(Matter(regulation=regulation, **fields))
     Matter.objects.bulk_create(matters, batch_size=2000)
+    documents: dict = {}
+    citations = []
+    for matter, matter_refs in zip(matters, refs):
+        regulation = matter.regulation
+        citations += citations_build(obj=matter, refs=matter_refs, label=matter.citation_label(),
+                                     url=regulation.get_absolute_url(), scope=regulation.organization.path,
+                                     documents=documents)
+    Citation.objects.bulk_create(citations, batch_size=5000)
     return f"{len(regulations)} quy chế làm việc"

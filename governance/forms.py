@@ -1,20 +1,30 @@
+"""Forms of the working-regulation pages. They parse and bound every input; the services decide."""
+
+from __future__ import annotations
+
 import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import CountField, DateField
+from organizations.access import person_by_card_for
 from organizations.models import Organization, Person
 
 from .models import Ballot, Decision, Field, Matter, Meeting
 from .regulation_templates import TEMPLATES
 
 
-def person_by_card(form: forms.Form, field: str) -> Person | None:
-    """The person whose party card number is in ``field``; an unknown number is a field error."""
+def person_by_card(form: forms.Form, field: str, user) -> Person | None:
+    """The person with the party card number typed in ``field``, among the people ``user`` may see.
+
+    A card that does not exist and one outside the user's reach get the same answer.
+    """
     card = (form.cleaned_data.get(field) or "").strip()
-    person = Person.objects.filter(card_number=card).first() if card else None
+    person = person_by_card_for(user, card) if card else None
     if card and person is None:
-        form.add_error(field, _("Không có đảng viên nào mang số thẻ %(c)s.") % {"c": card})
+        form.add_error(field, _("Không tìm thấy đảng viên mang số thẻ %(c)s trong phạm vi bạn được xem.")
+                       % {"c": card})
     return person
 
 
@@ -27,11 +37,32 @@ class TemplateForm(forms.Form):
                             widget=forms.TextInput(attrs={"class": "form-control"}))
 
 
+class AdoptForm(forms.Form):
+    start = DateField(label=_("Có hiệu lực từ"))
+    adoption_ref = forms.CharField(label=_("Số quyết định ban hành"), max_length=80, required=False,
+                                   widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+class DateRangeForm(forms.Form):
+    start = DateField(label=_("Từ ngày"), required=False)
+    end = DateField(label=_("Đến ngày"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Ngày kết thúc không được trước ngày bắt đầu."))
+        return data
+
+
+class OnDateForm(forms.Form):
+    on = DateField(label=_("Ngày"), required=False)
+    person = forms.IntegerField(required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput)
+
+
 class MeetingForm(forms.Form):
     body = forms.ModelChoiceField(label=_("Cơ quan lãnh đạo"), queryset=None,
                                   widget=forms.Select(attrs={"class": "form-select"}))
-    date = forms.DateField(label=_("Ngày họp"), widget=forms.DateInput(attrs={"class": "form-control",
-                                                                               "placeholder": "dd/mm/yyyy"}))
+    date = DateField(label=_("Ngày họp"))
     title = forms.CharField(label=_("Tên hội nghị"), max_length=255,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
     matters = forms.ModelMultipleChoiceField(label=_("Nội dung (vấn đề trong danh mục)"), queryset=None,
@@ -42,8 +73,27 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = organization.bodies.all()
         self.fields["matters"].queryset = Matter.objects.filter(
-            regulation__organization=organization, regulation__start__isnull=False).select_related(
-            "regulation")
+            regulation__organization=organization, regulation__start__isnull=False).select_related("regulation")
+
+
+class AttendanceForm(forms.Form):
+    """One row of the roll call; the formset of a meeting holds every convened member."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    present = forms.BooleanField(required=False, label=_("Có mặt"),
+                                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    reason = forms.CharField(required=False, max_length=255, label=_("Lý do vắng"),
+                             widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("present") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Ghi lý do vắng mặt."))
+        return data
+
+
+AttendanceFormSet = forms.formset_factory(AttendanceForm, extra=0, max_num=2000, absolute_max=2000,
+                                          validate_max=True)
 
 
 class DecisionForm(forms.Form):
@@ -51,12 +101,9 @@ class DecisionForm(forms.Form):
                                     widget=forms.Select(attrs={"class": "form-select"}))
     title = forms.CharField(label=_("Nội dung quyết định"), max_length=300,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
-    votes_for = forms.IntegerField(label=_("Tán thành"), min_value=0,
-                                   widget=forms.NumberInput(attrs={"class": "form-control"}))
-    votes_against = forms.IntegerField(label=_("Không tán thành"), min_value=0, initial=0,
-                                       widget=forms.NumberInput(attrs={"class": "form-control"}))
-    abstaining = forms.IntegerField(label=_("Không biểu quyết"), min_value=0, initial=0,
-                                    widget=forms.NumberInput(attrs={"class": "form-control"}))
+    votes_for = CountField(label=_("Tán thành"))
+    votes_against = CountField(label=_("Không tán thành"), initial=0)
+    abstaining = CountField(label=_("Không biểu quyết"), initial=0)
     ballot = forms.ChoiceField(label=_("Hình thức biểu quyết"), choices=Ballot.choices,
                                widget=forms.Select(attrs={"class": "form-select"}))
     concerns_card = forms.CharField(label=_("Số thẻ đảng viên của người được xem xét (nếu có)"), required=False,
@@ -66,8 +113,9 @@ class DecisionForm(forms.Form):
     record_as_irregular = forms.BooleanField(
         label=_("Ghi nhận là quyết định không đúng thẩm quyền, thủ tục (chuyển Ủy ban Kiểm tra)"), required=False)
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         org = meeting.body.organization
         self.fields["matter"].queryset = Matter.objects.filter(regulation__organization=org).select_related(
             "regulation")
@@ -78,15 +126,14 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        data["concerns"] = person_by_card(self, "concerns_card")
+        data["concerns"] = person_by_card(self, "concerns_card", self.user)
         return data
 
 
 class IndividualDecisionForm(forms.Form):
     matter = forms.ModelChoiceField(label=_("Vấn đề"), queryset=None,
                                     widget=forms.Select(attrs={"class": "form-select"}))
-    date = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"class": "form-control",
-                                                                                      "placeholder": "dd/mm/yyyy"}))
+    date = DateField(label=_("Ngày quyết định"))
     title = forms.CharField(label=_("Nội dung quyết định"), max_length=300,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
     signatory_card = forms.CharField(label=_("Số thẻ đảng viên của người ký"), max_length=20,
@@ -96,16 +143,28 @@ class IndividualDecisionForm(forms.Form):
     record_as_irregular = forms.BooleanField(
         label=_("Ghi nhận là quyết định không đúng thẩm quyền, thủ tục (chuyển Ủy ban Kiểm tra)"), required=False)
 
-    def __init__(self, *args, organization: Organization, **kwargs):
+    def __init__(self, *args, organization: Organization, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["matter"].queryset = Matter.objects.filter(
             regulation__organization=organization, regulation__start__isnull=False,
             mode="head_reports").select_related("regulation")
 
     def clean(self):
         data = super().clean()
-        data["signatory"] = person_by_card(self, "signatory_card")
+        data["signatory"] = person_by_card(self, "signatory_card", self.user)
         return data
+
+
+class ReportBackForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Hội nghị nghe báo cáo"), queryset=None,
+                                     error_messages={"required": _("Chọn hội nghị đã nghe báo cáo."),
+                                                     "invalid_choice": _("Chọn hội nghị đã nghe báo cáo.")})
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            body__organization=decision.organization, date__gte=decision.date).order_by("date")
 
 
 class AssignmentForm(forms.Form):
@@ -115,14 +174,16 @@ class AssignmentForm(forms.Form):
                               widget=forms.Select(attrs={"class": "form-select"}))
     description = forms.CharField(label=_("Nội dung phụ trách"), max_length=300,
                                   widget=forms.TextInput(attrs={"class": "form-control"}))
-    start = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"class": "form-control",
-                                                                               "placeholder": "dd/mm/yyyy"}))
-    end = forms.DateField(label=_("Đến ngày"), required=False,
-                          widget=forms.DateInput(attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}))
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean(self):
         data = super().clean()
-        data["person"] = person_by_card(self, "person_card")
+        data["person"] = person_by_card(self, "person_card", self.user)
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("Ngày kết thúc không được trước ngày bắt đầu."))
         return data

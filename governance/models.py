@@ -14,6 +14,7 @@ import datetime as dt
 from fractions import Fraction
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -139,11 +140,13 @@ class Matter(models.Model):
     threshold_num = models.PositiveSmallIntegerField(_("Tỷ lệ tán thành (tử số)"), default=1)
     threshold_den = models.PositiveSmallIntegerField(_("Tỷ lệ tán thành (mẫu số)"), default=2)
     ballot = models.CharField(_("Hình thức biểu quyết"), max_length=8, choices=Ballot.choices, default=Ballot.OPEN)
+    # An election: more than half of all convened full members, no separate quorum (Charter Art. 12.3).
+    election = models.BooleanField(_("Bầu cử"), default=False)
     report_within_days = models.PositiveSmallIntegerField(
         _("Hạn báo cáo tập thể (ngày)"), null=True, blank=True,
         help_text=_("Với vấn đề người đứng đầu quyết định: số ngày phải báo cáo lại tập thể."))
-    # [{"code": "ĐLĐ-2011", "ref": "9.5"}, ...]: the provisions the entry rests on
-    provisions = models.JSONField(_("Căn cứ"), default=list, blank=True)
+    # The provisions the entry rests on: rows of the regulations' citation table.
+    citations = GenericRelation("regulations.Citation", related_query_name="matter")
 
     class Meta:
         verbose_name = _("Vấn đề thuộc thẩm quyền")
@@ -178,6 +181,10 @@ class Matter(models.Model):
     @property
     def owning_organization(self) -> Organization:
         return self.regulation.organization
+
+    def citation_label(self) -> str:
+        """How the entry reads under "cited by" on a provision's page."""
+        return f"{self.code} — {self.title} ({self.regulation.organization}, {self.regulation})"
 
     @property
     def quorum(self) -> Fraction:
@@ -236,6 +243,8 @@ class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("Thành viên"))
     present = models.BooleanField(_("Có mặt"), default=True)
+    # A probationary member attends a cell meeting without a vote (Charter Art. 5): not in the voting base.
+    voting = models.BooleanField(_("Có quyền biểu quyết"), default=True)
     absence_reason = models.CharField(_("Lý do vắng"), max_length=255, blank=True)
 
     class Meta:

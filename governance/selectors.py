@@ -5,27 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 
 from organizations.models import Organization, Person, Tenure, active_on_q
-from regulations.citations import CitedBy, anchor_for
 
-from .models import Assignment, Decision, DecisionKind, DecisionStatus, Matter, WorkingRegulation
+from .models import Assignment, Decision, DecisionKind, DecisionStatus, WorkingRegulation
 
 # --- working regulations ------------------------------------------------------
-
-
-def matters_citing(document, anchor: str):
-    """"Cited by" for the regulations catalog: matters of working regulations resting on the provision."""
-    candidates = Matter.objects.filter(provisions__contains=[{"code": document.code}]) \
-        if connection.vendor == "postgresql" else Matter.objects.all()
-    for matter in candidates.select_related("regulation__organization"):
-        for p in matter.provisions:
-            if p.get("code") == document.code and anchor_for(p.get("ref", "")) == anchor:
-                yield CitedBy(f"{matter.code} — {matter.title} ({matter.regulation.organization}, "
-                              f"{matter.regulation})", matter.regulation.get_absolute_url())
-                break
 
 
 def responsibility_matrix(org: Organization, on: dt.date) -> list:

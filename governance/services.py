@@ -1,14 +1,20 @@
-"""Services of the working regulations: versions, meetings, decisions, minutes, assignments.
+"""Services of the working regulations: versions, meetings, attendance, decisions, minutes, assignments.
 
-Every decision is checked against the working regulation in force on its
-date (``decision_checks``); a clerk cannot record as valid what fails a rule,
-only as irregular, which puts it in the inspection committee's queue with
-its reasons. Approved minutes freeze a meeting and its decisions.
+Every service that refuses to change a record in some state (an adopted
+version, approved minutes, a decision already reported back) takes that row
+with ``select_for_update()`` inside its transaction before reading the state:
+lock, then check. Every decision is checked against the working regulation in
+force on its date; a clerk cannot record as valid what fails a rule, only as
+irregular, which puts it in the inspection committee's queue with its
+reasons. Counts that cannot be true are refused always. Reasons are stored as
+codes with parameters (``common.reasons``), citing the text in force on the
+date of the act.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,8 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from organizations.models import Body, Kinship, Organization, Person, PositionRole, Tenure
-from regulations.citations import CitationError, resolve
+from common.reasons import Reason, as_json
+from organizations.models import Body, BodyKind, Kinship, Organization, Person, PositionRole, Tenure, today
+from regulations.citations import CitationError
+from regulations.models import Citation
+from regulations.services import citations_build, citations_set
 
 from . import rules
 from .models import (
@@ -37,53 +46,93 @@ from .models import (
 
 
 class DecisionRefused(ValidationError):
-    """A rule failed and the clerk did not choose to record the decision as irregular."""
+    """A rule failed: refused outright (impossible counts), or unless recorded as irregular."""
 
-    def __init__(self, reasons: list[dict]):
-        super().__init__([r["message"] + (f" ({r['citation']})" if r.get("citation") else "") for r in reasons])
+    def __init__(self, reasons: list[Reason], impossible: bool = False):
+        super().__init__([_with_citation(r) for r in reasons])
         self.reasons = reasons
+        self.impossible = impossible
 
 
-def _reason(code: str, message: str, citation=None) -> dict:
-    return {"code": code, "message": message, "citation": str(citation) if citation else ""}
+def _with_citation(reason: Reason) -> str:
+    from regulations.citations import citation_text
+
+    if not reason.cite_code:
+        return reason.message
+    return f"{reason.message} ({citation_text(reason.cite_code, reason.cite_ref)})"
+
+
+def _day(on: dt.date) -> str:
+    return on.strftime("%d/%m/%Y")
+
+
+def _actor_or_none(actor):
+    return actor if getattr(actor, "pk", None) else None
 
 
 # --- working regulation versions ---------------------------------------------
+
+
+def _matter_refs(matter_provisions) -> list[tuple[str, str]]:
+    return [(p["code"], p.get("ref", "")) for p in matter_provisions]
+
+
+def _cite_matter(matter: Matter, refs: list[tuple[str, str]]) -> None:
+    regulation = matter.regulation
+    citations_set(obj=matter, refs=refs, label=matter.citation_label(), url=regulation.get_absolute_url(),
+                  scope=regulation.organization.path)
+
+
+def _lock_draft(regulation: WorkingRegulation) -> WorkingRegulation:
+    """The version, locked; refused if adopted (checked after the lock, so an adoption cannot slip past)."""
+    locked = WorkingRegulation.objects.select_for_update().select_related("organization").get(pk=regulation.pk)
+    if locked.is_adopted:
+        raise ValidationError(_("Quy chế đã ban hành không sửa được; hãy tạo phiên bản mới."))
+    return locked
 
 
 def regulation_draft(*, organization: Organization, title: str, actor,
                      copy_from: WorkingRegulation | None = None, copy: bool = True) -> WorkingRegulation:
     """A new version, starting as a copy of ``copy_from`` (default: the latest version), or empty."""
     with transaction.atomic():
-        latest = organization.working_regulations.select_for_update().order_by("-version").first()
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()  # one new version at a time
+        latest = organization.working_regulations.order_by("-version").first()
         source = (copy_from or latest) if copy else None
         draft = WorkingRegulation.objects.create(
             organization=organization, version=(latest.version if latest else 0) + 1, title=title,
             previous=latest)
         if source is not None:
-            Matter.objects.bulk_create([
+            originals = list(source.matters.prefetch_related("citations__document"))
+            copies = Matter.objects.bulk_create([
                 Matter(**{f.attname: getattr(m, f.attname) for f in Matter._meta.concrete_fields
                           if f.attname not in ("id", "regulation_id")}, regulation=draft)
-                for m in source.matters.all()])
+                for m in originals])
+            documents: dict = {}
+            rows = []
+            for original, matter in zip(originals, copies):
+                matter.regulation = draft
+                refs = [(c.document.code, c.ref) for c in sorted(original.citations.all(), key=lambda c: c.order)]
+                rows += citations_build(obj=matter, refs=refs, label=matter.citation_label(),
+                                        url=draft.get_absolute_url(), scope=organization.path, documents=documents)
+            Citation.objects.bulk_create(rows)
         audit_record(actor=actor, action="regulation.draft", obj=draft, summary=str(draft),
                      data={"copied_from": source.pk if source is not None else None})
     return draft
 
 
-def matter_add(*, regulation: WorkingRegulation, actor, **fields) -> Matter:
-    regulation = WorkingRegulation.objects.get(pk=regulation.pk)  # the caller's copy may be stale
-    if regulation.is_adopted:
-        raise ValidationError(_("Quy chế đã ban hành không sửa được; hãy tạo phiên bản mới."))
-    for p in fields.get("provisions", []):
+def matter_add(*, regulation: WorkingRegulation, actor, provisions: list[dict] = (), **fields) -> Matter:
+    """Add an entry to a draft's catalog; ``provisions`` = [{"code": "ĐLĐ-2011", "ref": "9.5"}, ...]."""
+    with transaction.atomic():
+        regulation = _lock_draft(regulation)
+        matter = Matter(regulation=regulation, **fields)
+        matter.full_clean(exclude=["regulation"])
+        matter.save()
         try:
-            resolve(p["code"], p["ref"])
+            _cite_matter(matter, _matter_refs(provisions))
         except CitationError as exc:
             raise ValidationError(str(exc)) from exc
-    matter = Matter(regulation=regulation, **fields)
-    matter.full_clean(exclude=["regulation"])
-    with transaction.atomic():
-        matter.save()
-        audit_record(actor=actor, action="matter.add", obj=matter, summary=str(matter))
+        audit_record(actor=actor, action="matter.add", obj=matter, summary=str(matter),
+                     data={"provisions": list(provisions)})
     return matter
 
 
@@ -91,27 +140,27 @@ def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,
                      adopted_by: Decision | None = None, adoption_ref: str = "") -> WorkingRegulation:
     """Put a draft in force from ``start``; the version in force until then ends the day before."""
     with transaction.atomic():
-        regulation = WorkingRegulation.objects.select_for_update().get(pk=regulation.pk)
-        if regulation.is_adopted:
-            raise ValidationError(_("Phiên bản này đã được ban hành."))
+        regulation = _lock_draft(regulation)
         if not regulation.matters.exists():
             raise ValidationError(_("Quy chế chưa có vấn đề nào trong danh mục."))
         current = (WorkingRegulation.objects.select_for_update()
                    .filter(organization=regulation.organization, start__isnull=False)
                    .filter(Q(end__isnull=True) | Q(end__gte=start))
                    .exclude(pk=regulation.pk))
+        ended = []
         for old in current:
             if old.start >= start:
                 raise ValidationError(_("Ngày hiệu lực phải sau ngày hiệu lực của phiên bản %(v)s (%(d)s).")
-                                      % {"v": old.version, "d": old.start.strftime("%d/%m/%Y")})
+                                      % {"v": old.version, "d": _day(old.start)})
             old.end = start - dt.timedelta(days=1)
             old.save(update_fields=["end"])
+            ended.append(old.pk)
         regulation.start = start
         regulation.adopted_by = adopted_by
         regulation.adoption_ref = adoption_ref
         regulation.save(update_fields=["start", "adopted_by", "adoption_ref"])
         audit_record(actor=actor, action="regulation.adopt", obj=regulation,
-                     summary=f"{regulation} từ {start:%d/%m/%Y}")
+                     summary=f"{regulation} từ {_day(start)}", data={"ended": ended})
     return regulation
 
 
@@ -119,18 +168,42 @@ def regulation_in_force(organization: Organization, on: dt.date) -> WorkingRegul
     return WorkingRegulation.objects.filter(organization=organization).in_force_on(on).first()
 
 
+def regulation_from_template(*, organization: Organization, template: str, title: str, actor) -> WorkingRegulation:
+    """A draft whose catalog is one of ``regulation_templates.TEMPLATES``, to adapt before adoption."""
+    from .regulation_templates import TEMPLATES
+
+    if template not in TEMPLATES:
+        raise ValidationError(_("Không có mẫu quy chế “%(t)s”.") % {"t": template})
+    with transaction.atomic():
+        draft = regulation_draft(organization=organization, title=title, actor=actor, copy=False)
+        for fields in TEMPLATES[template]["matters"]:
+            matter_add(regulation=draft, actor=actor, **fields)
+    return draft
+
+
 # --- meetings -----------------------------------------------------------------
 
 
+def _full_member_on(person: Person, on: dt.date) -> bool:
+    """Charter Art. 5: a probationary member (not yet official on ``on``) attends but does not vote."""
+    return person.official_date is not None and person.official_date <= on
+
+
 def meeting_open(*, body: Body, date: dt.date, title: str, actor, matters: list[Matter] = ()) -> Meeting:
-    """A meeting convening every member in office in the body that day (all present until marked)."""
+    """A meeting convening every member in office in the body that day (all present until marked).
+
+    A cell meeting convenes the cell's members; its probationary members attend without a vote.
+    """
     members = list(body.members_on(date))
     if not members:
         raise ValidationError(_("%(body)s không có thành viên đương nhiệm vào ngày %(d)s.")
-                              % {"body": body, "d": date.strftime("%d/%m/%Y")})
+                              % {"body": body, "d": _day(date)})
+    cell = body.kind == BodyKind.CELL_MEETING
     with transaction.atomic():
-        meeting = Meeting.objects.create(body=body, date=date, title=title, created_by=actor)
-        Attendance.objects.bulk_create([Attendance(meeting=meeting, person=p) for p in members])
+        meeting = Meeting.objects.create(body=body, date=date, title=title, created_by=_actor_or_none(actor))
+        Attendance.objects.bulk_create([
+            Attendance(meeting=meeting, person=p, voting=_full_member_on(p, date) if cell else True)
+            for p in members])
         AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, order=i, matter=m, title=m.title)
                                         for i, m in enumerate(matters, start=1)])
         audit_record(actor=actor, action="meeting.open", obj=meeting, summary=str(meeting),
@@ -138,35 +211,61 @@ def meeting_open(*, body: Body, date: dt.date, title: str, actor, matters: list[
     return meeting
 
 
-def _refuse_if_frozen(meeting: Meeting) -> None:
-    # Asked of the database: the caller's copy of the meeting may predate the approval.
-    if Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.APPROVED).exists():
+def _lock_open_meeting(meeting: Meeting) -> Meeting:
+    """The meeting, locked; refused if its minutes are approved (checked after the lock)."""
+    locked = Meeting.objects.select_for_update().select_related("body__organization").get(pk=meeting.pk)
+    if locked.status == MeetingStatus.APPROVED:
         raise ValidationError(_("Biên bản hội nghị đã được thông qua; không sửa được. Hãy ghi một quyết định "
                                 "đính chính."))
+    return locked
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    person_id: int
+    present: bool
+    reason: str = ""
+
+
+def attendance_save(*, meeting: Meeting, rows: list[AttendanceRow], actor) -> list[Attendance]:
+    """The clerk's whole roll call in one act: every row is checked, then all are saved, or none."""
+    with transaction.atomic():
+        meeting = _lock_open_meeting(meeting)
+        current = {a.person_id: a for a in meeting.attendance.select_related("person")}
+        errors, changed = [], []
+        for row in rows:
+            attendance = current.get(row.person_id)
+            if attendance is None:
+                errors.append(_("Người có mã %(p)s không thuộc thành phần được triệu tập.") % {"p": row.person_id})
+                continue
+            reason = "" if row.present else row.reason.strip()
+            if not row.present and not reason:
+                errors.append(_("Ghi lý do vắng mặt của %(p)s.") % {"p": attendance.person})
+                continue
+            if (attendance.present, attendance.absence_reason) != (row.present, reason):
+                attendance.present, attendance.absence_reason = row.present, reason
+                changed.append(attendance)
+        if errors:
+            raise ValidationError(errors)
+        Attendance.objects.bulk_update(changed, ["present", "absence_reason"])
+        if changed:
+            audit_record(actor=actor, action="attendance.save", obj=meeting, summary=str(meeting),
+                         data={"changed": [{"person": a.person_id, "present": a.present} for a in changed]})
+    return list(current.values())
 
 
 def attendance_set(*, meeting: Meeting, person: Person, present: bool, actor, reason: str = "") -> Attendance:
-    _refuse_if_frozen(meeting)
-    if not present and not reason.strip():
-        raise ValidationError(_("Ghi lý do vắng mặt của %(p)s.") % {"p": person})
-    with transaction.atomic():
-        row = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
-        if row is None:
-            raise ValidationError(_("%(p)s không thuộc thành phần được triệu tập.") % {"p": person})
-        row.present, row.absence_reason = present, "" if present else reason.strip()
-        row.save(update_fields=["present", "absence_reason"])
-        audit_record(actor=actor, action="attendance.set", obj=meeting,
-                     summary=f"{person}: {'có mặt' if present else 'vắng'}", data={"person": person.pk})
-    return row
+    """One member's attendance (a roll call of one row)."""
+    rows = attendance_save(meeting=meeting, rows=[AttendanceRow(person.pk, present, reason)], actor=actor)
+    return next(a for a in rows if a.person_id == person.pk)
 
 
 def minutes_approve(*, meeting: Meeting, actor) -> Meeting:
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _refuse_if_frozen(meeting)
+        meeting = _lock_open_meeting(meeting)
         meeting.status = MeetingStatus.APPROVED
         meeting.approved_at = timezone.now()
-        meeting.approved_by = actor if getattr(actor, "pk", None) else None
+        meeting.approved_by = _actor_or_none(actor)
         meeting.save(update_fields=["status", "approved_at", "approved_by"])
         audit_record(actor=actor, action="minutes.approve", obj=meeting, summary=str(meeting))
     return meeting
@@ -175,78 +274,83 @@ def minutes_approve(*, meeting: Meeting, actor) -> Meeting:
 # --- checking and recording decisions ----------------------------------------
 
 
-def _authority_checks(organization: Organization, matter: Matter, on: dt.date) -> tuple[WorkingRegulation | None,
-                                                                                         list[dict]]:
+def _authority_checks(organization: Organization, matter: Matter, on: dt.date
+                      ) -> tuple[WorkingRegulation | None, list[Reason]]:
     regulation = regulation_in_force(organization, on)
     if regulation is None:
-        return None, [_reason("regulation", _("%(org)s không có quy chế làm việc có hiệu lực vào ngày %(d)s.")
-                              % {"org": organization, "d": on.strftime("%d/%m/%Y")})]
+        return None, [Reason("no_regulation", {"org": str(organization), "date": _day(on)})]
     if matter.regulation_id != regulation.pk:
-        return regulation, [_reason("version", _(
-            "Vấn đề “%(m)s” thuộc quy chế phiên bản %(v)s, không phải phiên bản %(cur)s có hiệu lực ngày %(d)s.")
-            % {"m": matter.code, "v": matter.regulation.version, "cur": regulation.version,
-               "d": on.strftime("%d/%m/%Y")})]
+        return regulation, [Reason("other_version", {"matter": matter.code, "version": matter.regulation.version,
+                                                     "current": regulation.version, "date": _day(on)})]
     return regulation, []
 
 
 def recused_members(meeting: Meeting, concerns: Person | None) -> list[Person]:
-    """Present members with a declared kinship to the person the decision concerns (either direction)."""
+    """Present voting members with a declared kinship to the person the decision concerns (either direction)."""
     if concerns is None:
         return []
-    present = meeting.attendance.filter(present=True).values("person_id")
+    present = meeting.attendance.filter(present=True, voting=True).values("person_id")
     related = Kinship.objects.filter(Q(person=concerns) | Q(relative=concerns))
     kin = {pk for pair in related.values_list("person_id", "relative_id") for pk in pair} - {concerns.pk}
     return list(Person.objects.filter(pk__in=present).filter(Q(pk__in=kin) | Q(pk=concerns.pk)))
 
 
 def collective_checks(*, meeting: Meeting, matter: Matter, votes_for: int, votes_against: int, abstaining: int,
-                      ballot: str, concerns: Person | None = None) -> tuple[WorkingRegulation | None, list[dict],
-                                                                            list[Person]]:
+                      ballot: str, concerns: Person | None = None
+                      ) -> tuple[WorkingRegulation | None, list[Reason], list[Person], bool]:
+    """The regulation applied, the reasons, the recused members, and whether the counts are impossible."""
     organization = meeting.body.organization
     regulation, reasons = _authority_checks(organization, matter, meeting.date)
     if regulation is not None and not reasons:
-        if not matter.is_collective or matter.body_kind != meeting.body.kind:
-            who = matter.get_body_kind_display() if matter.is_collective else matter.get_role_display()
-            reasons.append(_reason("authority", _("Vấn đề “%(m)s” thuộc thẩm quyền của %(who)s, không phải %(body)s.")
-                                   % {"m": matter.code, "who": who, "body": meeting.body.get_kind_display()}))
+        if not matter.is_collective:
+            reasons.append(Reason("head_matter_in_meeting", {"matter": matter.code, "who": matter.role,
+                                                              "body": meeting.body.kind}))
+        elif matter.body_kind != meeting.body.kind:
+            reasons.append(Reason("wrong_body", {"matter": matter.code, "who": matter.body_kind,
+                                                 "body": meeting.body.kind}))
         if ballot != matter.ballot:
-            reasons.append(_reason("ballot", _("Vấn đề này phải %(b)s.") % {"b": matter.get_ballot_display().lower()}))
+            reasons.append(Reason("wrong_ballot", {"ballot": matter.ballot}))
     recused = recused_members(meeting, concerns)
-    rows = list(meeting.attendance.values_list("present", flat=True))
-    check = rules.check_vote(in_office=len(rows), present=sum(rows), votes_for=votes_for,
-                             votes_against=votes_against, abstaining=abstaining, recused=len(recused),
-                             quorum=matter.quorum, threshold=matter.threshold)
-    reasons += [_reason(f.code, f.message, f.citation) for f in check.failures]
-    return regulation, reasons, recused
+    voters = list(meeting.attendance.filter(voting=True).values_list("present", flat=True))
+    if matter.election:
+        check = rules.check_election(convened=len(voters), present=sum(voters), votes_for=votes_for,
+                                     votes_against=votes_against, abstaining=abstaining)
+    else:
+        check = rules.check_vote(in_office=len(voters), present=sum(voters), votes_for=votes_for,
+                                 votes_against=votes_against, abstaining=abstaining, recused=len(recused),
+                                 quorum=matter.quorum, threshold=matter.threshold)
+    reasons += [f.reason(meeting.date) for f in check.failures]
+    return regulation, reasons, recused, check.impossible
 
 
 def individual_checks(*, organization: Organization, matter: Matter, on: dt.date, signatory: Person,
-                      delegation_ref: str = "") -> tuple[WorkingRegulation | None, list[dict], Tenure | None]:
+                      delegation_ref: str = "") -> tuple[WorkingRegulation | None, list[Reason], Tenure | None]:
     regulation, reasons = _authority_checks(organization, matter, on)
     tenures = list(Tenure.objects.filter(person=signatory, organization=organization).active_on(on)
                    .select_related("position").order_by("acting"))
     tenure = next((t for t in tenures if t.position.role == matter.role), None)
     if regulation is not None and not reasons:
         if matter.mode != Mode.HEAD_REPORTS:
-            reasons.append(_reason("authority", _("Vấn đề “%(m)s” do %(who)s quyết định, không phải cá nhân.")
-                                   % {"m": matter.code, "who": matter.get_body_kind_display()}))
+            reasons.append(Reason("collective_matter", {"matter": matter.code, "who": matter.body_kind}))
         elif tenure is None:
             deputy = next((t for t in tenures if t.position.role == PositionRole.DEPUTY), None)
             if deputy is not None and matter.role == PositionRole.HEAD and delegation_ref.strip():
                 tenure = deputy  # a recorded delegation to the deputy acting for the head
             else:
-                reasons.append(_reason("authority", _(
-                    "%(p)s không giữ chức danh %(role)s của %(org)s vào ngày %(d)s%(hint)s.")
-                    % {"p": signatory, "role": matter.get_role_display().lower(), "org": organization,
-                       "d": on.strftime("%d/%m/%Y"),
-                       "hint": _(" (cấp phó cần văn bản ủy quyền)") if deputy else ""}))
+                reasons.append(Reason("signatory_deputy" if deputy else "signatory_post", {
+                    "person": str(signatory), "role": matter.role, "org": str(organization), "date": _day(on)}))
     return regulation, reasons, tenure
 
 
-def _status(reasons: list[dict], record_as_irregular: bool) -> str:
+def _status(reasons: list[Reason], record_as_irregular: bool) -> str:
     if reasons and not record_as_irregular:
         raise DecisionRefused(reasons)
     return DecisionStatus.IRREGULAR if reasons else DecisionStatus.VALID
+
+
+def _check_date(on: dt.date) -> None:
+    if on > today():
+        raise ValidationError(_("Không ghi quyết định cho ngày sau hôm nay (%(d)s).") % {"d": _day(on)})
 
 
 def decision_record_collective(*, meeting: Meeting, matter: Matter, title: str, votes_for: int,
@@ -255,27 +359,28 @@ def decision_record_collective(*, meeting: Meeting, matter: Matter, title: str, 
                                corrects: Decision | None = None, actor) -> Decision:
     ballot = ballot or matter.ballot
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        _refuse_if_frozen(meeting)
-        regulation, reasons, recused = collective_checks(
+        meeting = _lock_open_meeting(meeting)
+        _check_date(meeting.date)
+        regulation, reasons, recused, impossible = collective_checks(
             meeting=meeting, matter=matter, votes_for=votes_for, votes_against=votes_against,
             abstaining=abstaining, ballot=ballot, concerns=concerns)
-        if regulation is None:
-            raise DecisionRefused(reasons)
+        if regulation is None or impossible:
+            raise DecisionRefused(reasons, impossible=impossible)
         decision = Decision.objects.create(
             organization=meeting.body.organization, matter=matter, kind=DecisionKind.COLLECTIVE, date=meeting.date,
             title=title, meeting=meeting, votes_for=votes_for, votes_against=votes_against, abstaining=abstaining,
             ballot=ballot, concerns=concerns, regulation=regulation, status=_status(reasons, record_as_irregular),
-            reasons=reasons, corrects=corrects, recorded_by=actor if getattr(actor, "pk", None) else None)
+            reasons=as_json(reasons), corrects=corrects, recorded_by=_actor_or_none(actor))
         decision.recused.set(recused)
         audit_record(actor=actor, action="decision.record", obj=decision, summary=f"{decision}: {decision.status}",
-                     data={"reasons": reasons})
+                     data={"reasons": as_json(reasons)})
     return decision
 
 
 def decision_record_individual(*, organization: Organization, matter: Matter, date: dt.date, title: str,
                                signatory: Person, delegation_ref: str = "", record_as_irregular: bool = False,
                                corrects: Decision | None = None, actor) -> Decision:
+    _check_date(date)
     with transaction.atomic():
         regulation, reasons, tenure = individual_checks(organization=organization, matter=matter, on=date,
                                                         signatory=signatory, delegation_ref=delegation_ref)
@@ -286,23 +391,23 @@ def decision_record_individual(*, organization: Organization, matter: Matter, da
             signatory=signatory, signatory_tenure=tenure, delegation_ref=delegation_ref, regulation=regulation,
             report_due=(date + dt.timedelta(days=matter.report_within_days)
                         if matter.report_within_days is not None else None),
-            status=_status(reasons, record_as_irregular), reasons=reasons, corrects=corrects,
-            recorded_by=actor if getattr(actor, "pk", None) else None)
+            status=_status(reasons, record_as_irregular), reasons=as_json(reasons), corrects=corrects,
+            recorded_by=_actor_or_none(actor))
         audit_record(actor=actor, action="decision.record", obj=decision, summary=f"{decision}: {decision.status}",
-                     data={"reasons": reasons})
+                     data={"reasons": as_json(reasons)})
     return decision
 
 
 def decision_report_back(*, decision: Decision, meeting: Meeting, actor) -> Decision:
     """The head reports an individual decision to the collective at ``meeting``."""
-    if decision.kind != DecisionKind.INDIVIDUAL:
-        raise ValidationError(_("Chỉ quyết định cá nhân mới cần báo cáo lại tập thể."))
-    if decision.reported_on is not None:
-        raise ValidationError(_("Quyết định này đã được báo cáo ngày %(d)s.")
-                              % {"d": decision.reported_on.strftime("%d/%m/%Y")})
-    if meeting.date < decision.date or meeting.body.organization_id != decision.organization_id:
-        raise ValidationError(_("Hội nghị nghe báo cáo phải của chính tổ chức và sau ngày quyết định."))
     with transaction.atomic():
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        if decision.kind != DecisionKind.INDIVIDUAL:
+            raise ValidationError(_("Chỉ quyết định cá nhân mới cần báo cáo lại tập thể."))
+        if decision.reported_on is not None:
+            raise ValidationError(_("Quyết định này đã được báo cáo ngày %(d)s.") % {"d": _day(decision.reported_on)})
+        if meeting.date < decision.date or meeting.body.organization_id != decision.organization_id:
+            raise ValidationError(_("Hội nghị nghe báo cáo phải của chính tổ chức và sau ngày quyết định."))
         decision.reported_on, decision.report_meeting = meeting.date, meeting
         decision.save(update_fields=["reported_on", "report_meeting"])
         audit_record(actor=actor, action="decision.report_back", obj=decision, summary=str(meeting))
@@ -318,17 +423,3 @@ def assignment_add(*, organization: Organization, person: Person, field: str, de
         assignment.save()
         audit_record(actor=actor, action="assignment.add", obj=assignment, summary=str(assignment))
     return assignment
-
-
-
-def regulation_from_template(*, organization: Organization, template: str, title: str, actor) -> WorkingRegulation:
-    """A draft whose catalog is one of ``regulation_templates.TEMPLATES``, to adapt before adoption."""
-    from .regulation_templates import TEMPLATES
-
-    if template not in TEMPLATES:
-        raise ValidationError(_("Không có mẫu quy chế “%(t)s”.") % {"t": template})
-    with transaction.atomic():
-        draft = regulation_draft(organization=organization, title=title, actor=actor, copy=False)
-        for fields in TEMPLATES[template]["matters"]:
-            matter_add(regulation=draft, actor=actor, **fields)
-    return draft

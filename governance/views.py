@@ -1,4 +1,8 @@
-"""Pages of the working regulations: versions, meetings, decisions, minutes, the inspection queue."""
+"""Pages of the working regulations: versions, meetings, decisions, minutes, the inspection queue.
+
+Thin: objects come through the access helpers, input through forms, writes
+through ``governance.services``. One action per view.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +20,25 @@ from organizations.models import today
 
 from . import services as svc
 from .access import get_decision_for, get_meeting_for, get_regulation_for
-from .forms import AssignmentForm, DecisionForm, IndividualDecisionForm, MeetingForm, TemplateForm
+from .forms import (
+    AdoptForm,
+    AssignmentForm,
+    AttendanceFormSet,
+    DateRangeForm,
+    DecisionForm,
+    IndividualDecisionForm,
+    MeetingForm,
+    OnDateForm,
+    ReportBackForm,
+    TemplateForm,
+)
 from .models import Decision, DecisionStatus, Meeting
 from .permissions import RECORD_DECISIONS
 from .selectors import decision_dashboard, responsibilities_of, responsibility_matrix
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,50 +63,50 @@ def working_regulations(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _matter_key(m) -> tuple:
+    cited = tuple(sorted((c.document.code, c.anchor) for c in m.citations.all()))
+    return (m.title, m.field, m.mode, m.body_kind, m.role, m.quorum, m.threshold, m.ballot, m.election,
+            m.report_within_days, cited)
+
+
 def working_regulation(request: HttpRequest, pk: int) -> HttpResponse:
     regulation = get_regulation_for(request, pk)
     org = regulation.org
-    matters = list(regulation.matters.all())
+    matters = list(regulation.matters.prefetch_related("citations__document"))
     other = regulation.previous
-    compare = request.GET.get("compare")
-    if compare and compare.isdigit():
+    compare = access.parse_pk(request.GET.get("compare"))
+    if compare is not None:
         other = org.working_regulations.filter(pk=compare).first() or other
     changes = None
     if other is not None:
-        def key(m):
-            return (m.title, m.field, m.mode, m.body_kind, m.role, m.quorum, m.threshold, m.ballot,
-                    m.report_within_days, m.provisions)
-        theirs = {m.code: m for m in other.matters.all()}
+        theirs = {m.code: m for m in other.matters.prefetch_related("citations__document")}
         ours = {m.code: m for m in matters}
         changes = {"other": other,
                    "added": [ours[c] for c in ours if c not in theirs],
                    "removed": [theirs[c] for c in theirs if c not in ours],
-                   "changed": [ours[c] for c in ours if c in theirs and key(ours[c]) != key(theirs[c])]}
+                   "changed": [ours[c] for c in ours if c in theirs and _matter_key(ours[c]) != _matter_key(theirs[c])]}
     return render(request, "governance/working_regulation.html", {
         "org": org, "regulation": regulation, "matters": matters, "changes": changes,
-        "can_record": RECORD_DECISIONS in org.perms,
+        "can_record": RECORD_DECISIONS in org.perms, "adopt_form": AdoptForm(),
     })
 
 
 @require_POST
 def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     regulation = get_regulation_for(request, pk, RECORD_DECISIONS)
+    form = AdoptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(regulation)
+    start = form.cleaned_data["start"]
     try:
-        start = svc_date(request.POST.get("start", ""))
         svc.regulation_adopt(regulation=regulation, start=start, actor=request.user,
-                             adoption_ref=request.POST.get("adoption_ref", "")[:80])
+                             adoption_ref=form.cleaned_data["adoption_ref"])
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, _errors(exc))
     else:
         messages.success(request, _("Đã ban hành quy chế từ ngày %(d)s.") % {"d": start.strftime("%d/%m/%Y")})
     return redirect(regulation)
-
-
-def svc_date(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
-    except ValueError as exc:
-        raise ValidationError(_("Nhập ngày theo dạng dd/mm/yyyy.")) from exc
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,54 +125,82 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/meeting_new.html", {"org": org, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for(request, pk)
+def _meeting_page(request: HttpRequest, meeting: Meeting, *, formset=None, form=None, refusal=None,
+                  status: int = 200) -> HttpResponse:
     org = meeting.org
     can_record = RECORD_DECISIONS in org.perms and not meeting.frozen
-    form = DecisionForm(meeting=meeting)
-    refusal = None
-    if request.method == "POST":
-        if not can_record:
-            raise PermissionDenied
-        action = request.POST.get("action")
-        try:
-            if action == "attendance":
-                for row in meeting.attendance.select_related("person"):
-                    present = request.POST.get(f"present-{row.person_id}") == "on"
-                    reason = request.POST.get(f"reason-{row.person_id}", "")
-                    if present != row.present or (not present and reason != row.absence_reason):
-                        svc.attendance_set(meeting=meeting, person=row.person, present=present, reason=reason,
-                                           actor=request.user)
-                messages.success(request, _("Đã cập nhật điểm danh."))
-                return redirect(meeting)
-            if action == "approve":
-                svc.minutes_approve(meeting=meeting, actor=request.user)
-                messages.success(request, _("Biên bản đã được thông qua; hội nghị và các quyết định được khóa."))
-                return redirect(meeting)
-            if action == "decision":
-                form = DecisionForm(request.POST, meeting=meeting)
-                if form.is_valid():
-                    d = form.cleaned_data
-                    svc.decision_record_collective(
-                        meeting=meeting, matter=d["matter"], title=d["title"], votes_for=d["votes_for"],
-                        votes_against=d["votes_against"], abstaining=d["abstaining"], ballot=d["ballot"],
-                        concerns=d["concerns"], record_as_irregular=d["record_as_irregular"],
-                        corrects=d["corrects"], actor=request.user)
-                    messages.success(request, _("Đã ghi quyết định."))
-                    return redirect(meeting)
-        except svc.DecisionRefused as exc:
-            refusal = exc.reasons
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(meeting)
-    attendance = list(meeting.attendance.select_related("person").order_by("person__search_name"))
+    attendance = list(meeting.attendance.select_related("person").order_by("person__search_name", "person_id"))
+    by_person = {a.person_id: a for a in attendance}
+    if formset is None:
+        formset = AttendanceFormSet(initial=[{"person": a.person_id, "present": a.present,
+                                              "reason": a.absence_reason} for a in attendance])
+    for row in formset.forms:
+        row.attendance = by_person.get(access.parse_pk(row["person"].value()))
+    voters = [a for a in attendance if a.voting]
     return render(request, "governance/meeting.html", {
-        "org": org, "meeting": meeting, "attendance": attendance, "form": form, "refusal": refusal,
-        "can_record": can_record, "present": sum(a.present for a in attendance),
+        "org": org, "meeting": meeting, "formset": formset, "can_record": can_record, "refusal": refusal,
+        "form": form or DecisionForm(meeting=meeting, user=request.user),
+        "present": sum(a.present for a in voters), "voters": len(voters),
+        "non_voting": [a for a in attendance if not a.voting],
         "agenda": meeting.agenda.select_related("matter"),
         "decisions": meeting.decisions.select_related("matter").prefetch_related("recused"),
-    })
+    }, status=status)
+
+
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_page(request, get_meeting_for(request, pk))
+
+
+@require_POST
+def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The roll call, saved in one act: one bad row and nothing is saved, every input shown again."""
+    meeting = get_meeting_for(request, pk, RECORD_DECISIONS)
+    formset = AttendanceFormSet(request.POST)
+    if formset.is_valid():
+        rows = [svc.AttendanceRow(f.cleaned_data["person"], f.cleaned_data["present"], f.cleaned_data["reason"])
+                for f in formset.forms if f.cleaned_data]
+        try:
+            svc.attendance_save(meeting=meeting, rows=rows, actor=request.user)
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages)
+        else:
+            messages.success(request, _("Đã cập nhật điểm danh."))
+            return redirect(meeting)
+    return _meeting_page(request, meeting, formset=formset, status=400)
+
+
+@require_POST
+def meeting_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for(request, pk, RECORD_DECISIONS)
+    try:
+        svc.minutes_approve(meeting=meeting, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Biên bản đã được thông qua; hội nghị và các quyết định được khóa."))
+    return redirect(meeting)
+
+
+@require_POST
+def meeting_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for(request, pk, RECORD_DECISIONS)
+    form = DecisionForm(request.POST, meeting=meeting, user=request.user)
+    if not form.is_valid():
+        return _meeting_page(request, meeting, form=form, status=400)
+    d = form.cleaned_data
+    try:
+        svc.decision_record_collective(
+            meeting=meeting, matter=d["matter"], title=d["title"], votes_for=d["votes_for"],
+            votes_against=d["votes_against"], abstaining=d["abstaining"], ballot=d["ballot"],
+            concerns=d["concerns"], record_as_irregular=d["record_as_irregular"], corrects=d["corrects"],
+            actor=request.user)
+    except svc.DecisionRefused as exc:
+        return _meeting_page(request, meeting, form=form, refusal=exc.reasons, status=400)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect(meeting)
+    messages.success(request, _("Đã ghi quyết định."))
+    return redirect(meeting)
 
 
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
@@ -161,12 +208,26 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     org = decision.org
     can_report = (RECORD_DECISIONS in org.perms and decision.signatory_id is not None
                   and decision.reported_on is None)
-    meetings = (Meeting.objects.filter(body__organization=org, date__gte=decision.date).order_by("date")[:50]
-                if can_report else [])
     return render(request, "governance/decision.html", {
         "org": org, "decision": decision, "corrections": decision.corrections.all(),
-        "overdue": decision.overdue_on(), "due": decision.report_due, "meetings": meetings,
-        "can_report": can_report})
+        "overdue": decision.overdue_on(), "due": decision.report_due,
+        "report_form": ReportBackForm(decision=decision) if can_report else None})
+
+
+@require_POST
+def decision_report_back(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_decision_for(request, pk, RECORD_DECISIONS)
+    form = ReportBackForm(request.POST, decision=decision)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(decision)
+    try:
+        svc.decision_report_back(decision=decision, meeting=form.cleaned_data["meeting"], actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Đã ghi nhận việc báo cáo tập thể."))
+    return redirect(decision)
 
 
 def irregular_queue(request: HttpRequest, pk: int) -> HttpResponse:
@@ -179,20 +240,18 @@ def irregular_queue(request: HttpRequest, pk: int) -> HttpResponse:
 
 def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk)
-    on = today()
-    if request.GET.get("on"):
-        try:
-            on = svc_date(request.GET["on"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    person = None
-    if request.GET.get("person", "").isdigit():
-        person = access.people_for(request.user).filter(pk=request.GET["person"]).first()
+    form = OnDateForm(request.GET)
+    on, person = today(), None
+    if form.is_valid():
+        on = form.cleaned_data["on"] or on
+        if form.cleaned_data["person"]:
+            person = access.people_for(request.user).filter(pk=form.cleaned_data["person"]).first()
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     history = responsibilities_of(person) if person is not None else None
     return render(request, "governance/responsibilities.html", {
         "org": org, "on": on, "rows": responsibility_matrix(org, on), "person": person, "history": history,
-        "form": AssignmentForm() if RECORD_DECISIONS in org.perms else None})
-
+        "form": AssignmentForm(user=request.user) if RECORD_DECISIONS in org.perms else None})
 
 
 def decisions_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -200,13 +259,12 @@ def decisions_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk, access.VIEW_DASHBOARD)
     on = today()
     start, end = dt.date(on.year, 1, 1), on
-    try:
-        if request.GET.get("from"):
-            start = svc_date(request.GET["from"])
-        if request.GET.get("to"):
-            end = svc_date(request.GET["to"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    form = DateRangeForm({"start": request.GET.get("from", ""), "end": request.GET.get("to", "")})
+    if form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return render(request, "governance/decisions_dashboard.html", {
         "org": org, "start": start, "end": end, "on": on,
         "board": decision_dashboard(org, start, end, on)})
@@ -216,7 +274,7 @@ def decisions_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def individual_decision_new(request: HttpRequest, pk: int) -> HttpResponse:
     """The head's own decision on a matter of their authority, with the post that gives it."""
     org = access.get_organization_for(request, pk, RECORD_DECISIONS)
-    form = IndividualDecisionForm(request.POST or None, organization=org)
+    form = IndividualDecisionForm(request.POST or None, organization=org, user=request.user)
     refusal = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -227,6 +285,8 @@ def individual_decision_new(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user)
         except svc.DecisionRefused as exc:
             refusal = exc.reasons
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             messages.success(request, _("Đã ghi quyết định."))
             return redirect(decision)
@@ -234,32 +294,16 @@ def individual_decision_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def decision_report_back(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_decision_for(request, pk, RECORD_DECISIONS)
-    meeting = Meeting.objects.filter(pk=request.POST.get("meeting") or 0,
-                                     body__organization=decision.organization).first()
-    try:
-        if meeting is None:
-            raise ValidationError(_("Chọn hội nghị đã nghe báo cáo."))
-        svc.decision_report_back(decision=decision, meeting=meeting, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Đã ghi nhận việc báo cáo tập thể."))
-    return redirect(decision)
-
-
-@require_POST
 def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk, RECORD_DECISIONS)
-    form = AssignmentForm(request.POST)
+    form = AssignmentForm(request.POST, user=request.user)
     if form.is_valid():
         d = form.cleaned_data
         try:
             svc.assignment_add(organization=org, person=d["person"], field=d["field"], description=d["description"],
                                start=d["start"], end=d["end"], actor=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, _errors(exc))
         else:
             messages.success(request, _("Đã ghi phân công."))
     else:

@@ -144,7 +144,7 @@ def _checked(request: HttpRequest, org: Organization, perm: str | None) -> Organ
     return org
 
 
-def _pk(value) -> int | None:
+def parse_pk(value) -> int | None:
     """A primary key from a URL or a form, or ``None`` for anything that is not one."""
     if isinstance(value, int):
         return value
@@ -154,7 +154,7 @@ def _pk(value) -> int | None:
 
 def get_organization_for(request: HttpRequest, pk, perm: str | None = None) -> Organization:
     """The organization, with ``org.perms`` (the user's permissions on it) for the view."""
-    key = _pk(pk)
+    key = parse_pk(pk)
     org = Organization.objects.filter(pk=key).first() if key is not None else None
     if org is None:
         raise Http404
@@ -169,7 +169,7 @@ def get_owned_for(request: HttpRequest, queryset: QuerySet, pk, perm: str | None
     (its organization, with ``.perms``). The queryset should select the
     relations ``owning_organization`` follows, so this costs two queries.
     """
-    key = _pk(pk)
+    key = parse_pk(pk)
     obj = queryset.filter(pk=key).first() if key is not None else None
     if obj is None:
         raise Http404
@@ -184,7 +184,7 @@ def get_import_for(request: HttpRequest, pk, perm: str | None = MANAGE_MEMBERS):
 
 
 def get_person_for(request: HttpRequest, pk) -> Person:
-    key = _pk(pk)
+    key = parse_pk(pk)
     person = people_for(request.user).filter(pk=key).first() if key is not None else None
     if person is None:
         raise Http404

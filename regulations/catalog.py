@@ -43,6 +43,8 @@ DOCUMENTS = [
 # Skeletons: the articles (and clauses) the portal's rules cite. Headings are ours.
 SKELETONS = {
     "ĐLĐ-2011": """
+Điều 5. Đảng viên dự bị
+(Đảng viên dự bị có các quyền như đảng viên chính thức, trừ quyền biểu quyết, ứng cử và bầu cử cơ quan lãnh đạo của Đảng.)
 Điều 9. Nguyên tắc tập trung dân chủ
 1. (Nội dung khoản 1.)
 2. (Nội dung khoản 2.)

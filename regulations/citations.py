@@ -1,24 +1,34 @@
-"""Citing provisions: references, anchors, Vietnamese rendering, and "cited by".
+"""Citing provisions: references, anchors, Vietnamese rendering, dated successors, "cited by".
 
 A reference is written the short way, ``("124-QĐ/TW", "12.4.a")``: Article 12,
 Clause 4, Point a. Its anchor is ``dieu-12.khoan-4.diem-a``, and a reader sees
-"Điểm a Khoản 4 Điều 12 Quy định 124-QĐ/TW".
+"Điểm a Khoản 4 Điều 12 Quy định 124-QĐ/TW". An empty reference cites the
+document as a whole ("Quy định 377-QĐ/TW").
 
 Other apps never make ``regulations`` import them. Code that rests on a
-provision declares it with ``cite(code, ref, by=...)`` at import time; apps
-whose records cite provisions register a provider with ``register_cited_by``
-(in their ``AppConfig.ready``), and a provision's page asks the providers.
+provision declares it with ``cite(code, ref, by=...)`` at import time, and a
+check judging an act of date D cites ``that_cite.on(D)``: the text in force on
+D, following the documents that replaced it. Records of other apps that rest
+on provisions are rows of ``Citation`` (written with
+``regulations.services.citations_set``); a provision's "cited by" is one
+indexed query over them, limited to the scopes the reader may see
+(``register_reader_scopes``, filled by the organizations app).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from .models import Document, Level, Provision
+from .models import Citation, Document, Level, Provision
 
 LEVEL_WORDS = {Level.CHAPTER: "Chương", Level.SECTION: "Mục", Level.ARTICLE: "Điều",
                Level.CLAUSE: "Khoản", Level.POINT: "Điểm"}
@@ -31,8 +41,10 @@ class CitationError(ValueError):
 
 
 def anchor_for(ref: str) -> str:
-    """ "12.4.a" -> "dieu-12.khoan-4.diem-a"; an anchor is returned as it is."""
+    """ "12.4.a" -> "dieu-12.khoan-4.diem-a"; an anchor is returned as it is; "" (whole document) stays ""."""
     ref = ref.strip().lower()
+    if not ref:
+        return ""
     if _ANCHOR_PART.match(ref.split(".")[0]):
         return ref
     match = _REF.match(ref)
@@ -50,7 +62,7 @@ def anchor_for(ref: str) -> str:
 def render_anchor(document: Document, anchor: str) -> str:
     """The way a Vietnamese reader writes it: smallest unit first, then the document."""
     words = []
-    for part in reversed(anchor.split(".")):
+    for part in reversed(anchor.split(".") if anchor else []):
         match = _ANCHOR_PART.match(part)
         if match is None:
             raise CitationError(_("Mã neo không hợp lệ: %(a)s") % {"a": anchor})
@@ -61,12 +73,19 @@ def render_anchor(document: Document, anchor: str) -> str:
     return " ".join(words + [document.citation_name])
 
 
-def resolve(code: str, ref: str) -> Provision:
-    """The provision named by ``(code, ref)`` in the document's current text."""
+def ref_for(anchor: str) -> str:
+    """ "dieu-12.khoan-4.diem-a" -> "12.4.a" (the short form people type)."""
+    return ".".join(part.split("-", 1)[1] for part in anchor.split(".") if "-" in part)
+
+
+def resolve(code: str, ref: str) -> Provision | None:
+    """The provision named by ``(code, ref)`` in the document's current text (``None``: the whole document)."""
     anchor = anchor_for(ref)
     document = Document.objects.filter(code=code).first()
     if document is None:
         raise CitationError(_("Không có văn bản %(code)s trong danh mục.") % {"code": code})
+    if not anchor:
+        return None
     provision = (Provision.objects.filter(version__document=document, version__is_current=True,
                                           anchor=anchor)
                  .select_related("version__document").first())
@@ -79,31 +98,73 @@ def resolve(code: str, ref: str) -> Provision:
 
 @dataclass(frozen=True)
 class Cite:
-    """A provision that a piece of code rests on, declared at import time."""
+    """A provision that a piece of code rests on, declared at import time.
+
+    ``successors`` maps the code of a document that may replace this one to the
+    reference in it that carries the same rule ("" or absent: the document as
+    a whole, until the catalog knows the article).
+    """
 
     code: str
     ref: str
     by: str = ""
+    successors: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def anchor(self) -> str:
         return anchor_for(self.ref)
 
-    def resolve(self) -> Provision:
+    def resolve(self) -> Provision | None:
         return resolve(self.code, self.ref)
 
+    def on(self, when: dt.date) -> Cite:
+        """The citation an act of ``when`` gets: this text, or the one that replaced it by then."""
+        mapping = dict(self.successors)
+        code, ref = self.code, self.ref
+        seen = {code}
+        while True:
+            successor = (Document.objects.filter(replaces__code=code, effective_from__lte=when)
+                         .order_by("effective_from").values_list("code", flat=True).first())
+            if successor is None or successor in seen:
+                break
+            seen.add(successor)
+            code, ref = successor, mapping.get(successor, "")
+        return self if code == self.code else Cite(code, ref, self.by)
+
     def __str__(self) -> str:
-        document = Document.objects.filter(code=self.code).first()
-        return render_anchor(document, self.anchor) if document else f"{self.code} {self.ref}"
+        return citation_text(self.code, self.ref)
+
+
+@functools.lru_cache(maxsize=512)
+def _cited_document(code: str) -> Document | None:
+    """Documents by code, kept per process (a page of reasons cites a few documents many times);
+    emptied whenever a document is saved."""
+    return Document.objects.filter(code=code).first()
+
+
+@receiver(post_save, sender=Document)
+def _forget_documents(**_kwargs) -> None:
+    _cited_document.cache_clear()
+
+
+def citation_text(code: str, ref: str) -> str:
+    """ "Khoản 5 Điều 9 Điều lệ Đảng"; the code and reference as typed when the document is unknown."""
+    document = _cited_document(code)
+    if document is None:
+        return f"{code} {ref}".strip()
+    try:
+        return render_anchor(document, anchor_for(ref))
+    except CitationError:
+        return f"{document.citation_name} {ref}".strip()
 
 
 _code_citations: list[Cite] = []
 
 
-def cite(code: str, ref: str, by: str = "") -> Cite:
+def cite(code: str, ref: str, by: str = "", successors: dict[str, str] | None = None) -> Cite:
     """Declare that ``by`` (a rule, a check) implements the provision ``(code, ref)``."""
     anchor_for(ref)  # a malformed reference fails at import, not on a page
-    citation = Cite(code, ref, by)
+    citation = Cite(code, ref, by, tuple((successors or {}).items()))
     _code_citations.append(citation)
     return citation
 
@@ -118,28 +179,33 @@ class CitedBy:
     url: str = ""
 
 
-Provider = Callable[[Document, str], Iterable[CitedBy]]
-_providers: list[Provider] = []
+# Who may see which citing records: a function of the user giving the scope prefixes
+# they may read (``None``: every scope). The organizations app registers it.
+ReaderScopes = Callable[[object], "list[str] | None"]
+_reader_scopes: list[ReaderScopes] = []
 
 
-def register_cited_by(provider: Provider) -> None:
-    """Register ``provider(document, anchor) -> [CitedBy]``; call it from ``AppConfig.ready``."""
-    if provider not in _providers:
-        _providers.append(provider)
+def register_reader_scopes(scopes: ReaderScopes) -> None:
+    _reader_scopes[:] = [scopes]
 
 
-def unregister_cited_by(provider: Provider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+def scopes_for(user) -> list[str] | None:
+    if not _reader_scopes:
+        return [] if not getattr(user, "is_superuser", False) else None
+    return _reader_scopes[0](user)
 
 
-def cited_by(provision: Provision) -> list[CitedBy]:
+def code_cited_by(provision: Provision) -> list[CitedBy]:
+    """The rules of the portal's own code that rest on the provision (the same for every reader)."""
     document = provision.version.document
-    found = [CitedBy(_("Quy tắc trong phần mềm: %(by)s") % {"by": c.by or c.code})
-             for c in _code_citations if c.code == document.code and c.anchor == provision.anchor]
-    for provider in _providers:
-        found.extend(provider(document, provision.anchor))
-    return found
+    return [CitedBy(_("Quy tắc trong phần mềm: %(by)s") % {"by": c.by or c.code})
+            for c in _code_citations if c.code == document.code and c.anchor == provision.anchor]
+
+
+def cited_by(provision: Provision, user) -> QuerySet[Citation]:
+    """Records of the other apps resting on the provision that ``user`` may see: one indexed query."""
+    return (Citation.objects.filter(document_id=provision.version.document_id, anchor=provision.anchor)
+            .within(scopes_for(user)).order_by("scope", "label", "id"))
 
 
 def unresolved_citations() -> list[tuple[Cite, str]]:
@@ -148,6 +214,8 @@ def unresolved_citations() -> list[tuple[Cite, str]]:
     for citation in _code_citations:
         try:
             citation.resolve()
+            for code, ref in citation.successors:
+                resolve(code, ref)
         except CitationError as exc:
             bad.append((citation, str(exc)))
     return bad

@@ -203,3 +203,71 @@ class Provision(models.Model):
         from .citations import render_anchor  # noqa: PLC0415  (citations imports models)
 
         return render_anchor(self.version.document, self.anchor)
+
+
+class CitationQuerySet(models.QuerySet):
+    def of(self, obj: models.Model) -> CitationQuerySet:
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def within(self, scopes: list[str] | None) -> CitationQuerySet:
+        """Rows whose ``scope`` starts with one of ``scopes`` (``None``: every row)."""
+        if scopes is None:
+            return self
+        if not scopes:
+            return self.none()
+        condition = Q()
+        for scope in scopes:
+            condition |= Q(scope__startswith=scope)
+        return self.filter(condition)
+
+
+class Citation(models.Model):
+    """A record of another app resting on a provision (or on a whole document: ``anchor`` empty).
+
+    The other apps write these rows through ``regulations.services.citations_set``;
+    a provision's "cited by" is one indexed query over them. ``scope`` is an
+    opaque prefix key the citing app gives (the owning organization's tree
+    path), so a reader is shown only the rows of the scopes they may see.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="citations",
+                                 verbose_name=_("Văn bản"))
+    anchor = models.CharField(_("Mã neo"), max_length=120, blank=True)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    scope = models.CharField(max_length=255, blank=True)
+    label = models.CharField(_("Nội dung"), max_length=400)
+    url = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Trích dẫn")
+        verbose_name_plural = _("Trích dẫn")
+        ordering = ["document", "anchor", "scope", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "document", "anchor"],
+                                    name="citation_once_per_record"),
+        ]
+        indexes = [
+            models.Index(fields=["document", "anchor", "scope"], name="citation_cited_by"),
+            models.Index(fields=["content_type", "object_id"], name="citation_of_record"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def ref(self) -> str:
+        """The short reference ("9.5") of the anchor, for forms."""
+        from .citations import ref_for  # noqa: PLC0415  (citations imports models)
+
+        return ref_for(self.anchor)
+
+    def text(self) -> str:
+        from .citations import render_anchor  # noqa: PLC0415
+
+        return render_anchor(self.document, self.anchor)

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from audit.services import audit_record
 from common.text import fold
 
-from .models import Document, DocumentVersion, Provision
+from .models import Citation, Document, DocumentVersion, Provision
 from .parser import Node, parse, read_lines
 
 # Children are inserted after their parents: one bulk insert per level.
@@ -112,3 +112,39 @@ def document_import_lines(*, document: Document, lines: list[str], source_name: 
                      summary=f"{document.code} lần {number}: +{len(changes.added)} "
                              f"~{len(changes.changed)} -{len(changes.removed)}")
     return version
+
+
+# --- citations by the records of other apps -------------------------------------
+
+
+def citations_build(*, obj, refs: list[tuple[str, str]], label: str, url: str = "", scope: str = "",
+                    documents: dict[str, Document] | None = None) -> list[Citation]:
+    """Unsaved ``Citation`` rows for ``obj`` (for bulk inserts); every reference must resolve.
+
+    Raises ``CitationError`` (a Vietnamese sentence) for an unknown document or provision.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from .citations import anchor_for, resolve
+
+    documents = documents if documents is not None else {}
+    ct = ContentType.objects.get_for_model(obj)
+    rows, seen = [], set()
+    for order, (code, ref) in enumerate(refs):
+        resolve(code, ref)
+        if code not in documents:
+            documents[code] = Document.objects.get(code=code)
+        key = (code, anchor_for(ref))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(Citation(document=documents[code], anchor=key[1], content_type=ct, object_id=obj.pk,
+                             scope=scope, label=label[:400], url=url[:300], order=order))
+    return rows
+
+
+def citations_set(*, obj, refs: list[tuple[str, str]], label: str, url: str = "", scope: str = "") -> list[Citation]:
+    """Make ``obj``'s citations exactly ``refs``; call it inside the citing service's transaction."""
+    rows = citations_build(obj=obj, refs=refs, label=label, url=url, scope=scope)
+    Citation.objects.of(obj).delete()
+    return Citation.objects.bulk_create(rows)

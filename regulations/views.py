@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .citations import cited_by, render_anchor
+from .citations import cited_by, code_cited_by, render_anchor
 from .forms import DocumentFilterForm, ImportForm, SearchForm
 from .models import Document, DocumentVersion, Level, Provision
 from .services import ImportRejected, document_import
@@ -72,7 +72,9 @@ def provision(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
                       .exclude(pk=provision.pk).select_related("version__document").order_by("-version__number"))
     return render(request, "regulations/provision.html", {
         "document": document, "version": version, "provision": provision,
-        "cited_by": cited_by(provision), "other_versions": other_versions,
+        "code_cited_by": code_cited_by(provision),
+        "cited_by": Paginator(cited_by(provision, request.user), settings.PAGE_SIZE).get_page(request.GET.get("page")),
+        "other_versions": other_versions,
     })
 
 

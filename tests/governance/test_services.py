@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from governance import services as svc
 from governance.models import DecisionStatus, Field, Mode, WorkingRegulation
 from organizations.models import BodyKind, Kinship, PositionRole, Relation
+from regulations.citations import citation_text
 from tests.factories import BodyFactory, PersonFactory, TenureFactory, make_org, position
 
 pytestmark = pytest.mark.django_db
@@ -62,15 +63,17 @@ def test_the_worked_example_quorum_then_majority_then_valid(committee):
     meeting = _meeting(committee, absent=committee["members"][7:])  # 7 of 11 present
     with pytest.raises(svc.DecisionRefused) as refused:
         svc.decision_record_collective(meeting=meeting, matter=ns, title="Giới thiệu A", votes_for=7, actor=None)
-    assert [r["code"] for r in refused.value.reasons] == ["quorum"]
-    assert refused.value.reasons[0]["citation"] == "Khoản 1 Điều 21 Quy định 80-QĐ/TW"
+    assert [r.code for r in refused.value.reasons] == ["quorum"]
+    assert citation_text(refused.value.reasons[0].cite_code, refused.value.reasons[0].cite_ref) == \
+        "Khoản 1 Điều 21 Quy định 80-QĐ/TW"  # a meeting of 2025-03-10: Regulation 80 was still in force
 
     svc.attendance_set(meeting=meeting, person=committee["members"][7], present=True, actor=None)  # 8 present
     with pytest.raises(svc.DecisionRefused) as refused:
         svc.decision_record_collective(meeting=meeting, matter=ns, title="Giới thiệu A", votes_for=5,
                                        votes_against=3, actor=None)
-    assert [r["code"] for r in refused.value.reasons] == ["majority"]
-    assert refused.value.reasons[0]["citation"] == "Khoản 5 Điều 9 Điều lệ Đảng"
+    assert [r.code for r in refused.value.reasons] == ["majority"]
+    assert citation_text(refused.value.reasons[0].cite_code, refused.value.reasons[0].cite_ref) == \
+        "Khoản 5 Điều 9 Điều lệ Đảng"
 
     decision = svc.decision_record_collective(meeting=meeting, matter=ns, title="Giới thiệu A", votes_for=6,
                                               votes_against=2, actor=None)
@@ -91,9 +94,9 @@ def test_the_wrong_body_or_ballot_is_flagged(committee):
     with pytest.raises(svc.DecisionRefused) as refused:
         svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="X",
                                        votes_for=3, ballot="open", actor=None)
-    codes = [r["code"] for r in refused.value.reasons]
-    assert codes == ["authority", "ballot"]
-    assert "thuộc thẩm quyền của Ban Chấp hành, không phải Ban Thường vụ" in refused.value.reasons[0]["message"]
+    codes = [r.code for r in refused.value.reasons]
+    assert codes == ["wrong_body", "wrong_ballot"]
+    assert "thuộc thẩm quyền của Ban Chấp hành, không phải Ban Thường vụ" in refused.value.reasons[0].message
 
 
 def test_a_decision_under_a_superseded_working_regulation(committee):
@@ -110,8 +113,8 @@ def test_a_decision_under_a_superseded_working_regulation(committee):
     after = _meeting(committee, date=D(2025, 10, 1))
     with pytest.raises(svc.DecisionRefused) as refused:
         svc.decision_record_collective(meeting=after, matter=old_matter, title="Mới", votes_for=8, actor=None)
-    assert refused.value.reasons[0]["code"] == "version"
-    assert "phiên bản 1, không phải phiên bản 2" in refused.value.reasons[0]["message"]
+    assert refused.value.reasons[0].code == "other_version"
+    assert "phiên bản 1, không phải phiên bản 2" in refused.value.reasons[0].message
     new_matter = draft.matters.get(code="NS-01")
     assert svc.decision_record_collective(meeting=after, matter=new_matter, title="Mới", votes_for=8,
                                           actor=None).regulation == draft
@@ -142,7 +145,7 @@ def test_a_member_related_to_the_person_concerned_is_recused_and_not_counted(com
     with pytest.raises(svc.DecisionRefused) as refused:  # 9 votes cast by 8 who may vote
         svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="GT",
                                        votes_for=7, votes_against=2, concerns=nominee, actor=None)
-    assert refused.value.reasons[0]["code"] == "count"
+    assert refused.value.reasons[0].code == "count_votes_over_voters"
 
 
 def test_the_head_decides_and_must_report_back(committee):
@@ -152,7 +155,8 @@ def test_the_head_decides_and_must_report_back(committee):
     assert decision.status == DecisionStatus.VALID and decision.signatory_tenure.position.code == "secretary"
     assert decision.report_due == D(2025, 4, 16)
     assert not decision.overdue_on(D(2025, 4, 16)) and decision.overdue_on(D(2025, 4, 17))
-    svc.decision_report_back(decision=decision, meeting=_meeting(committee, date=D(2025, 4, 10)), actor=None)
+    decision = svc.decision_report_back(decision=decision, meeting=_meeting(committee, date=D(2025, 4, 10)),
+                                        actor=None)
     assert not decision.overdue_on(D(2025, 5, 1))
 
     with pytest.raises(svc.DecisionRefused, match="cấp phó cần văn bản ủy quyền"):
@@ -230,13 +234,17 @@ def test_templates_start_a_draft_whose_every_citation_resolves(province, templat
     draft = svc.regulation_from_template(organization=province.sub_a, template=template, title="Dự thảo",
                                          actor=None)
     assert draft.matters.count() == len(TEMPLATES[template]["matters"]) and not draft.is_adopted
-    for matter in draft.matters.all():
-        for p in matter.provisions:
-            assert resolve(p["code"], p["ref"])
+    expected = sum(len(m.get("provisions", [])) for m in TEMPLATES[template]["matters"])
+    cited = [c for matter in draft.matters.prefetch_related("citations__document") for c in matter.citations.all()]
+    assert len(cited) == expected > 0
+    for citation in cited:
+        assert resolve(citation.document.code, citation.ref) is not None
+        assert citation.scope == province.sub_a.path
 
 
-def test_a_provision_lists_the_matters_that_cite_it(committee):
+def test_a_provision_lists_the_matters_that_cite_it_to_those_who_may_see_them(committee, staff_a, outsider):
     from regulations.citations import cited_by, resolve
 
-    labels = [c.label for c in cited_by(resolve("ĐLĐ-2011", "9.5"))]
+    labels = [c.label for c in cited_by(resolve("ĐLĐ-2011", "9.5"), staff_a)]
     assert any(label.startswith("NS-01 — Giới thiệu nhân sự") for label in labels)
+    assert not cited_by(resolve("ĐLĐ-2011", "9.5"), outsider).exists()  # committee B sees nothing of A

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from audit.models import AuditEntry
 from governance import services as svc
 from governance.models import Decision, Field, Mode, WorkingRegulation
 from organizations.models import BodyKind, PositionRole
@@ -20,6 +21,8 @@ def _committee(org, members=5, start=TERM_START):
     executive = BodyFactory(organization=org, kind=BodyKind.EXECUTIVE)
     people = [TenureFactory(position=position("secretary" if i == 0 else "executive-member"), organization=org,
                             body=executive, start=start).person for i in range(members)]
+    for person in people:  # office holders are party members of the organization
+        MembershipFactory(person=person, organization=org)
     regulation = WorkingRegulation.objects.create(organization=org, version=1, title="Quy chế")
     collective = svc.matter_add(regulation=regulation, actor=None, code="CT-01", title="Chương trình",
                                 field=Field.POLICY, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE)
@@ -120,7 +123,6 @@ def test_responsibility_matrix_on_a_date(client, province, staff_a):
                        description="Phụ trách tài chính", start=D(2024, 1, 1), end=D(2025, 12, 31), actor=None)
     svc.assignment_add(organization=province.grassroots, person=people[2], field=Field.FINANCE,
                        description="Phụ trách tài chính", start=D(2026, 1, 1), actor=None)
-    MembershipFactory(person=people[1], organization=province.cell_1)  # so that staff of A may see them
     client.force_login(staff_a)
     rows = client.get(f"/org/{province.grassroots.pk}/responsibilities/?on=31/12/2025").context["rows"]
     assert [a.person for a in rows] == [people[1]]
@@ -172,10 +174,12 @@ def test_a_correction_is_recorded_from_the_meeting_form(client, province, staff_
     svc.minutes_approve(meeting=first, actor=None)
     second = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN 2", actor=None)
     client.force_login(staff_a)
-    response = client.post(second.get_absolute_url(), {
-        "action": "decision", "matter": collective.pk, "title": "Đính chính nghị quyết", "votes_for": 5,
+    response = client.post(f"/meetings/{second.pk}/decisions/", {
+        "matter": collective.pk, "title": "Đính chính nghị quyết", "votes_for": 5,
         "votes_against": 0, "abstaining": 0, "ballot": "open", "corrects": original.pk})
     assert response.status_code == 302
     assert original.corrections.get().title == "Đính chính nghị quyết"
-    response = client.post(first.get_absolute_url(), {"action": "approve"})
-    assert response.status_code == 403  # a frozen meeting takes no more writes
+    approvals = AuditEntry.objects.filter(action="minutes.approve").count()
+    response = client.post(f"/meetings/{first.pk}/approve/", follow=True)
+    assert "Biên bản hội nghị đã được thông qua; không sửa được" in response.content.decode()
+    assert AuditEntry.objects.filter(action="minutes.approve").count() == approvals  # a frozen meeting takes no writes

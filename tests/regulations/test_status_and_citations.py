@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from regulations import citations
-from regulations.citations import CitationError, CitedBy, anchor_for, cite, resolve
+from regulations.citations import CitationError, anchor_for, cite, resolve
 from regulations.models import DocStatus, Document
 
 pytestmark = pytest.mark.django_db
@@ -77,19 +77,32 @@ def test_unknown_references_are_clear_errors(code, ref, message):
         resolve(code, ref)
 
 
-def test_providers_supply_cited_by_without_regulations_importing_them():
+def test_records_of_other_apps_are_cited_by_rows_shown_only_within_the_readers_scopes(province, staff_a,
+                                                                                      outsider):
+    from regulations.services import citations_set
+
     provision = resolve("ĐLĐ-2011", "9.5")
+    # any record can cite: here an organization of A, with A's path as its scope
+    citations_set(obj=province.grassroots, refs=[("ĐLĐ-2011", "9.5"), ("ĐLĐ-2011", "9.5")],
+                  label="Vấn đề BTV-01: Quyết định nhân sự", url="/somewhere/", scope=province.grassroots.path)
+    assert [c.label for c in citations.cited_by(provision, staff_a)] == ["Vấn đề BTV-01: Quyết định nhân sự"]
+    assert not citations.cited_by(provision, outsider).exists()
+    assert not citations.cited_by(resolve("ĐLĐ-2011", "9.4"), staff_a).exists()
+    with pytest.raises(CitationError):
+        citations_set(obj=province.grassroots, refs=[("ĐLĐ-2011", "99")], label="x")
 
-    def matters(document, anchor):
-        if document.code == "ĐLĐ-2011" and anchor == "dieu-9.khoan-5":
-            yield CitedBy("Vấn đề BTV-01: Quyết định nhân sự", "/somewhere/")
 
-    citations.register_cited_by(matters)
-    try:
-        assert CitedBy("Vấn đề BTV-01: Quyết định nhân sự", "/somewhere/") in citations.cited_by(provision)
-        assert citations.cited_by(resolve("ĐLĐ-2011", "9.4")) == []
-    finally:
-        citations.unregister_cited_by(matters)
+def test_an_act_cites_the_text_in_force_on_its_date():
+    """Regulation 377 replaced 80 on 08/10/2025: a quorum refusal of 2026 cites 377, one of 2024 keeps 80."""
+    from governance import rules
+
+    assert str(rules.QUORUM.on(D(2024, 5, 20))) == "Khoản 1 Điều 21 Quy định 80-QĐ/TW"
+    assert str(rules.QUORUM.on(D(2025, 10, 7))) == "Khoản 1 Điều 21 Quy định 80-QĐ/TW"
+    assert str(rules.QUORUM.on(D(2025, 10, 8))) == "Quy định 377-QĐ/TW"
+    assert str(rules.QUORUM.on(D(2026, 11, 20))) == "Quy định 377-QĐ/TW"
+    assert rules.MAJORITY.on(D(2026, 11, 20)) == rules.MAJORITY  # the Charter is not replaced
+    reason = rules.check_vote(in_office=11, present=7, votes_for=7).failures[0].reason(D(2026, 11, 20))
+    assert (reason.code, reason.cite_code, reason.cite_ref) == ("quorum", "377-QĐ/TW", "")
 
 
 def _import_all_app_modules() -> None:

@@ -4,8 +4,6 @@ import datetime as dt
 
 import pytest
 
-from regulations import citations
-from regulations.citations import CitedBy
 from regulations.models import Document
 from regulations.services import document_import
 from tests.factories import UserFactory
@@ -55,18 +53,20 @@ def test_an_old_version_stays_readable(reader):
     assert reader.get("/regulations/142-qd-tw/dieu-4/?version=1").status_code == 200
 
 
-def test_provision_page_shows_its_citation_and_cited_by(reader):
-    def provider(document, anchor):
-        if anchor == "dieu-9.khoan-5":
-            yield CitedBy("Vấn đề BTV-01", "/org/1/")
+def test_provision_page_shows_its_citation_and_a_paginated_cited_by(client, settings, province, staff_a):
+    from regulations.services import citations_set
 
-    citations.register_cited_by(provider)
-    try:
-        response = reader.get("/regulations/dld-2011/dieu-9.khoan-5/")
-    finally:
-        citations.unregister_cited_by(provider)
-    html = response.content.decode()
-    assert "Khoản 5 Điều 9 Điều lệ Đảng" in html and 'href="/org/1/">Vấn đề BTV-01' in html
+    settings.PAGE_SIZE = 3
+    orgs = [province.grassroots, province.cell_1, province.cell_2, province.sub_a, province.cell_b]
+    for i, org in enumerate(orgs):
+        citations_set(obj=org, refs=[("ĐLĐ-2011", "9.5")], label=f"Vấn đề BTV-0{i}", url=f"/org/{org.pk}/",
+                      scope=org.path)
+    client.force_login(staff_a)
+    html = client.get("/regulations/dld-2011/dieu-9.khoan-5/").content.decode()
+    assert "Khoản 5 Điều 9 Điều lệ Đảng" in html and f'href="/org/{province.sub_a.pk}/">Vấn đề BTV-03' in html
+    assert "Trang 1/2" in html and "Vấn đề BTV-04" not in html  # cell_b belongs to B: never shown to A's staff
+    second = client.get("/regulations/dld-2011/dieu-9.khoan-5/?page=2").content.decode()
+    assert second.count("Vấn đề BTV-0") == 1
 
 
 def test_unknown_documents_and_anchors_are_404(reader):

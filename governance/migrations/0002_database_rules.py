@@ -6,7 +6,7 @@ from organizations.dbrules import no_overlap
 
 
 class Migration(migrations.Migration):
-    dependencies = [("governance", "0002_initial")]
+    dependencies = [("governance", "0001_initial")]
 
     operations = [
         no_overlap("governance_workingregulation", "organization_id", "working_regulation_no_overlap"),

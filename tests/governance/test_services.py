@@ -248,3 +248,74 @@ def test_a_provision_lists_the_matters_that_cite_it_to_those_who_may_see_them(co
     labels = [c.label for c in cited_by(resolve("ĐLĐ-2011", "9.5"), staff_a)]
     assert any(label.startswith("NS-01 — Giới thiệu nhân sự") for label in labels)
     assert not cited_by(resolve("ĐLĐ-2011", "9.5"), outsider).exists()  # committee B sees nothing of A
+
+
+def test_a_roll_call_with_one_bad_row_saves_nothing(committee):
+    meeting = _meeting(committee)
+    members = committee["members"]
+    rows = [svc.AttendanceRow(members[0].pk, False, "Ốm"), svc.AttendanceRow(members[1].pk, False, "  ")]
+    with pytest.raises(ValidationError, match="Ghi lý do vắng mặt"):
+        svc.attendance_save(meeting=meeting, rows=rows, actor=None)
+    assert meeting.attendance.filter(present=False).count() == 0  # the good row was not saved either
+    svc.attendance_save(meeting=meeting, rows=[*rows[:1], svc.AttendanceRow(members[1].pk, False, "Đi học")],
+                        actor=None)
+    assert set(meeting.attendance.filter(present=False).values_list("person_id", flat=True)) == {
+        members[0].pk, members[1].pk}
+
+
+def test_a_probationary_member_attends_a_cell_meeting_without_a_vote(province):
+    from governance.models import WorkingRegulation
+    from tests.factories import MembershipFactory
+
+    cell = province.cell_b
+    full = [MembershipFactory(organization=cell, person__official_date=D(2010, 1, 1)).person for _ in range(3)]
+    probationary = MembershipFactory(organization=cell, person__join_date=D(2025, 1, 1),
+                                     person__official_date=None).person
+    body = BodyFactory(organization=cell, kind=BodyKind.CELL_MEETING)
+    regulation = WorkingRegulation.objects.create(organization=cell, version=1, title="Quy chế chi bộ")
+    matter = svc.matter_add(regulation=regulation, actor=None, code="CB-01", title="Nghị quyết chi bộ",
+                            field=Field.POLICY, mode=Mode.COLLECTIVE, body_kind=BodyKind.CELL_MEETING)
+    svc.regulation_adopt(regulation=regulation, start=D(2021, 1, 1), actor=None)
+    meeting = svc.meeting_open(body=body, date=MEETING_DAY, title="Sinh hoạt chi bộ", actor=None)
+    assert meeting.attendance.count() == 4
+    assert list(meeting.attendance.filter(voting=False).values_list("person", flat=True)) == [probationary.pk]
+    # the base is the 3 full members: 2 votes are more than half of 3 (they would not be of 4)
+    decision = svc.decision_record_collective(meeting=meeting, matter=matter, title="NQ", votes_for=2, actor=None)
+    assert decision.status == DecisionStatus.VALID
+    with pytest.raises(svc.DecisionRefused) as refused:  # 4 votes from 3 voters: impossible, never recorded
+        svc.decision_record_collective(meeting=meeting, matter=matter, title="NQ", votes_for=4,
+                                       record_as_irregular=True, actor=None)
+    assert refused.value.impossible and [r.code for r in refused.value.reasons] == ["count_votes_over_voters"]
+    assert full  # the full members are the ones convened with a vote
+
+
+def test_an_election_needs_more_than_half_of_all_convened_and_no_quorum(committee):
+    regulation = svc.regulation_draft(organization=committee["org"], title="Quy chế sửa đổi", actor=None)
+    svc.matter_add(regulation=regulation, actor=None, code="BC-01", title="Bầu bổ sung", field=Field.PERSONNEL,
+                   mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE, ballot="secret", election=True)
+    svc.regulation_adopt(regulation=regulation, start=D(2025, 1, 1), actor=None)
+    election = regulation.matters.get(code="BC-01")
+    meeting = _meeting(committee, absent=committee["members"][6:])  # 6 of 11 present: below a 2/3 quorum
+    decision = svc.decision_record_collective(meeting=meeting, matter=election, title="Bầu A", votes_for=6,
+                                              actor=None)
+    assert decision.status == DecisionStatus.VALID  # 6 of 11 convened elects; no quorum applies
+    with pytest.raises(svc.DecisionRefused) as refused:
+        svc.decision_record_collective(meeting=meeting, matter=election, title="Bầu B", votes_for=5, actor=None)
+    assert [r.code for r in refused.value.reasons] == ["election"]
+    assert refused.value.reasons[0].cite_code == "ĐLĐ-2011" and refused.value.reasons[0].cite_ref == "12.3"
+
+
+def test_a_refusal_reads_in_the_readers_language(committee):
+    from django.utils import translation
+
+    meeting = _meeting(committee, absent=committee["members"][7:])
+    decision = svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="X",
+                                              votes_for=7, record_as_irregular=True, actor=None)
+    assert decision.reasons == [{"code": "quorum", "params": {"present": 7, "in_office": 11, "needed": 8},
+                                 "cite": {"code": "80-QĐ/TW", "ref": "21.1"}}]
+    from common.reasons import Reason
+
+    with translation.override("en"):
+        assert Reason.from_json(decision.reasons[0]).message == "Only 7/11 members present; at least 8 needed."
+    with translation.override("vi"):
+        assert Reason.from_json(decision.reasons[0]).message == "Chỉ có 7/11 thành viên có mặt; cần ít nhất 8."

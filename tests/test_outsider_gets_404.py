@@ -1,0 +1,175 @@
+"""Committee staff of B get 404 on every object and page of organization A, and learn nothing from card numbers.
+
+One of each record is built under A's grassroots committee (a meeting, a
+collective and an individual decision, a draft working regulation, an
+assignment, a member import into one of its cells). Every page and POST
+action that takes one of their ids, and every org-level page of A, must
+answer 404 to the outsider and change nothing, while staff of A reach the
+same pages: the 404 is about the organization, not the URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from audit.models import AuditEntry
+from governance import services as svc
+from governance.models import Assignment, Decision, Field, Matter, Meeting, WorkingRegulation
+from organizations.models import ImportStatus, MemberImport, Membership, Person
+from organizations.services import member_import_preview
+from tests.governance.test_views_working import _committee
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+CSV = "Họ và tên,Giới tính,Ngày vào Đảng\nLê Thị Mai,Nữ,19/05/2010\n"
+
+
+@pytest.fixture
+def world(province, staff_a):
+    executive, people, collective, individual = _committee(province.grassroots)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN tháng 3", actor=None)
+    report_meeting = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN nghe báo cáo", actor=None)
+    collective_decision = svc.decision_record_collective(meeting=meeting, matter=collective, title="Nghị quyết",
+                                                         votes_for=5, actor=None)
+    individual_decision = svc.decision_record_individual(
+        organization=province.grassroots, matter=individual, date=D(2026, 3, 3), title="Chi hội nghị",
+        signatory=people[0], actor=None)
+    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=None)
+    assignment = svc.assignment_add(organization=province.grassroots, person=people[1], field=Field.FINANCE,
+                                    description="Phụ trách tài chính", start=D(2026, 1, 1), actor=None)
+    batch, _rows = member_import_preview(organization=province.cell_1, file_name="a.csv",
+                                         content=CSV.encode(), actor=staff_a)
+    assert batch.status == ImportStatus.PREVIEWED  # a POST would write a member
+    people[1].card_number = "0400000002"
+    people[1].save()
+    return {"people": people, "collective": collective, "individual": individual, "meeting": meeting,
+            "report_meeting": report_meeting, "collective_decision": collective_decision,
+            "individual_decision": individual_decision, "draft": draft, "assignment": assignment, "batch": batch}
+
+
+def _snapshot(w) -> dict:
+    meeting = Meeting.objects.get(pk=w["meeting"].pk)
+    decision = Decision.objects.get(pk=w["individual_decision"].pk)
+    return {
+        "audit": AuditEntry.objects.count(),
+        "decisions": Decision.objects.count(),
+        "meeting_status": meeting.status,
+        "attendance": sorted(meeting.attendance.values_list("person_id", "present", "absence_reason")),
+        "reported_on": decision.reported_on,
+        "regulations": sorted(WorkingRegulation.objects.values_list("pk", "start")),
+        "matters": Matter.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "import_status": MemberImport.objects.get(pk=w["batch"].pk).status,
+        "people": Person.objects.count(),
+        "memberships": Membership.objects.count(),
+    }
+
+
+def _requests(province, w) -> list[tuple[str, str, dict]]:
+    """(method, url, data): every page and action of A, with data that would act if it were allowed."""
+    meeting, draft, batch = w["meeting"], w["draft"], w["batch"]
+    people, collective, individual = w["people"], w["collective"], w["individual"]
+    decision = w["individual_decision"]
+    gr = province.grassroots.pk
+    attendance = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1",
+                  "form-0-person": str(people[1].pk), "form-0-reason": "Ốm"}
+    vote = {"matter": collective.pk, "title": "Nghị quyết mới", "votes_for": 5, "votes_against": 0,
+            "abstaining": 0, "ballot": collective.ballot}
+    return [
+        ("get", f"/working-regulations/{draft.pk}/", {}),
+        ("get", f"/working-regulations/{w['collective'].regulation_id}/", {}),
+        ("post", f"/working-regulations/{draft.pk}/adopt/", {"start": "01/01/2026", "adoption_ref": "1-QĐ"}),
+        ("get", f"/meetings/{meeting.pk}/", {}),
+        ("post", f"/meetings/{meeting.pk}/attendance/", attendance),
+        ("post", f"/meetings/{meeting.pk}/decisions/", vote),
+        ("post", f"/meetings/{meeting.pk}/approve/", {}),
+        ("get", f"/decisions/{w['collective_decision'].pk}/", {}),
+        ("get", f"/decisions/{decision.pk}/", {}),
+        ("post", f"/decisions/{decision.pk}/report-back/", {"meeting": w["report_meeting"].pk}),
+        ("get", f"/imports/{batch.pk}/", {}),
+        ("post", f"/imports/{batch.pk}/", {}),
+        ("get", f"/org/{gr}/working-regulations/", {}),
+        ("post", f"/org/{gr}/working-regulations/", {"template": "grassroots", "title": "Quy chế lạ"}),
+        ("get", f"/org/{gr}/meetings/new/", {}),
+        ("post", f"/org/{gr}/meetings/new/", {"body": w["meeting"].body_id, "date": "10/03/2026",
+                                              "title": "HN lạ"}),
+        ("get", f"/org/{gr}/decisions/new/", {}),
+        ("post", f"/org/{gr}/decisions/new/", {"matter": individual.pk, "date": "04/03/2026", "title": "Chi lạ",
+                                               "signatory_card": people[0].card_number}),
+        ("post", f"/org/{gr}/assignments/new/", {"person_card": "0400000002", "field": "finance",
+                                                 "description": "Phụ trách lạ", "start": "01/02/2026"}),
+        ("get", f"/org/{gr}/responsibilities/", {}),
+        ("get", f"/org/{gr}/irregular/", {}),
+        ("get", f"/org/{gr}/decisions-dashboard/", {}),
+        ("get", f"/org/{gr}/members/", {}),
+        ("get", f"/org/{province.cell_1.pk}/members/", {}),
+        ("get", f"/org/{gr}/import/", {}),
+        ("get", f"/org/{province.cell_1.pk}/import/", {}),
+        ("post", f"/org/{province.cell_1.pk}/import/", {}),
+    ]
+
+
+def test_the_outsider_gets_404_on_every_object_and_page_of_a(client, province, outsider, world):
+    before = _snapshot(world)
+    client.force_login(outsider)
+    answers = {}
+    for method, url, data in _requests(province, world):
+        answers[f"{method.upper()} {url}"] = getattr(client, method)(url, data).status_code
+    wrong = {k: v for k, v in answers.items() if v != 404}
+    assert not wrong, f"not 404 for the outsider: {wrong}"
+    assert _snapshot(world) == before
+
+
+def test_staff_of_a_reach_the_same_pages(client, province, staff_a, inspector_a, world):
+    """The control: the URLs are right, only the organization makes the outsider's 404."""
+    answers = {}
+    for method, url, _data in _requests(province, world):
+        if method != "get":
+            continue
+        # The queue of irregular decisions and the dashboard are the inspection committee's pages.
+        actor = inspector_a if url.endswith(("/irregular/", "/decisions-dashboard/")) else staff_a
+        client.force_login(actor)
+        answers[f"GET {url} as {actor.username}"] = client.get(url).status_code
+    wrong = {k: v for k, v in answers.items() if v not in (200, 302)}
+    assert not wrong, f"staff of A do not reach: {wrong}"
+
+
+def _form_errors(html: str, card: str) -> list[str]:
+    """The error texts of a form page, the card number itself replaced."""
+    found = re.findall(r'class="[^"]*(?:invalid-feedback|errorlist|alert-danger)[^"]*"[^>]*>(.*?)</', html, re.S)
+    return [re.sub(r"\s+", " ", e).strip().replace(card, "<card>") for e in found]
+
+
+def test_a_card_number_of_a_tells_the_outsider_nothing(client, province, outsider, world):
+    _executive, b_people, _collective, b_individual = _committee(province.sub_b)
+    b_people[0].card_number = "0500000001"
+    b_people[0].save()
+    a_card = world["people"][0].card_number
+    assert a_card and Person.objects.filter(card_number=a_card).exists()
+    nowhere = "0999999999"
+    assert not Person.objects.filter(card_number=nowhere).exists()
+    before = (Decision.objects.count(), Assignment.objects.count(), AuditEntry.objects.count())
+    client.force_login(outsider)
+    url = f"/org/{province.sub_b.pk}/decisions/new/"
+    form = {"matter": b_individual.pk, "date": "04/03/2026", "title": "Chi hội nghị"}
+    known = client.post(url, {**form, "signatory_card": a_card})
+    unknown = client.post(url, {**form, "signatory_card": nowhere})
+    assert known.status_code == unknown.status_code == 200
+    known_errors = _form_errors(known.content.decode(), a_card)
+    unknown_errors = _form_errors(unknown.content.decode(), nowhere)
+    assert "Không tìm thấy đảng viên mang số thẻ <card> trong phạm vi bạn được xem." in known_errors
+    assert known_errors == unknown_errors
+    assert str(world["people"][0]) not in known.content.decode()
+
+    url = f"/org/{province.sub_b.pk}/assignments/new/"
+    form = {"field": "finance", "description": "Phụ trách tài chính", "start": "01/01/2026"}
+    known = client.post(url, {**form, "person_card": a_card}, follow=True)
+    unknown = client.post(url, {**form, "person_card": nowhere}, follow=True)
+    known_messages = [str(m).replace(a_card, "<card>") for m in known.context["messages"]]
+    unknown_messages = [str(m).replace(nowhere, "<card>") for m in unknown.context["messages"]]
+    assert known_messages == unknown_messages and any("Không tìm thấy đảng viên" in m for m in known_messages)
+    assert (Decision.objects.count(), Assignment.objects.count(), AuditEntry.objects.count()) == before

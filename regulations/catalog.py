@@ -44,7 +44,7 @@ DOCUMENTS = [
 SKELETONS = {
     "ĐLĐ-2011": """
 Điều 5. Đảng viên dự bị
-(Đảng viên dự bị có các quyền như đảng viên chính thức, trừ quyền biểu quyết, ứng cử và bầu cử cơ quan lãnh đạo của Đảng.)
+(Đảng viên dự bị có quyền như đảng viên chính thức, trừ quyền biểu quyết, ứng cử, bầu cử.)
 Điều 9. Nguyên tắc tập trung dân chủ
 1. (Nội dung khoản 1.)
 2. (Nội dung khoản 2.)

@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from common.text import fold
 
+from .imports import error_message
 from .models import (
     AccessRole,
     Body,
@@ -87,8 +90,25 @@ class AccessRoleAdmin(admin.ModelAdmin):
 
 @admin.register(MemberImport)
 class MemberImportAdmin(admin.ModelAdmin):
+    """Read only: imports are written by the import service, with its audit entries."""
+
     list_display = ("file_name", "organization", "uploaded_by", "uploaded_at", "status", "row_count")
     list_filter = ("status",)
-    exclude = ("content",)
-    readonly_fields = ("organization", "uploaded_by", "file_name", "status", "row_count",
-                       "errors", "committed_at")
+    fields = ("organization", "uploaded_by", "uploaded_at", "file_name", "status", "row_count",
+              "error_list", "committed_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("Lỗi"))
+    def error_list(self, obj: MemberImport) -> str:
+        return format_html_join(
+            "\n", "<div>{}{}</div>",
+            ((_("Dòng %(n)s: ") % {"n": e["row"]} if e.get("row") else "", error_message(e)) for e in obj.errors))

@@ -1,8 +1,12 @@
 """Reading and checking a member list (.xlsx or .csv) before anything is written.
 
-The first row names the columns; names are matched without regard to case
-or diacritics. Every problem is reported with its row number, in Vietnamese,
-and nothing is written while any row is bad.
+The first non-empty row names the columns; names are matched without regard
+to case or diacritics. Rows are read one at a time and reading stops as soon
+as the file has more rows than ``settings.IMPORT_MAX_ROWS``: a small .xlsx can
+hold hundreds of thousands of rows. Every problem is reported with its row
+number as a code and parameters (``{"row": 5, "code": "bad_date", "params":
+{...}}``), rendered in the reader's language by ``error_message``; nothing is
+written while any row is bad.
 """
 
 from __future__ import annotations
@@ -10,14 +14,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from common.text import fold
 
-from .models import Gender
+from .models import Gender, OrgKind, today
 
 # folded header -> field name
 COLUMNS = {
@@ -33,6 +40,8 @@ COLUMNS = {
     "ngay sinh hoat": "start",
 }
 REQUIRED = ("full_name", "gender", "join_date")
+DATE_FIELDS = ("birth_date", "join_date", "official_date", "start")
+# The column names a file must use: Vietnamese whatever the reader's language.
 LABELS = {
     "full_name": "Họ và tên",
     "birth_date": "Ngày sinh",
@@ -43,47 +52,172 @@ LABELS = {
     "start": "Ngày bắt đầu sinh hoạt",
 }
 GENDERS = {"nam": Gender.MALE, "nu": Gender.FEMALE, "male": Gender.MALE, "female": Gender.FEMALE}
+NAME_MAX = 120
+CARD_MAX = 20
+ECHO_MAX = 40  # a bad value is quoted back, cut to this length
+# An .xlsx is a zip: refuse one that unpacks to more than this many times the upload limit.
+UNZIPPED_RATIO = 20
+
+MESSAGES = {
+    # the whole file
+    "file_type": _("Chỉ nhận tệp .xlsx hoặc .csv."),
+    "too_large": _("Tệp quá lớn (tối đa %(mb)s MB)."),
+    "unzipped_too_large": _("Tệp Excel khi giải nén quá lớn (tối đa %(mb)s MB)."),
+    "csv_encoding": _("Tệp CSV phải được lưu với bảng mã UTF-8."),
+    "csv_field_too_long": _("Có ô dài quá %(n)s ký tự; tệp không đọc tiếp được."),
+    "csv_broken": _("Tệp CSV bị lỗi định dạng, không đọc tiếp được. Hãy lưu lại tệp từ Excel dưới dạng "
+                    "CSV UTF-8."),
+    "xlsx_unreadable": _("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải tệp .xlsx."),
+    "xlsx_no_sheet": _("Tệp Excel không có trang tính nào."),
+    "xlsx_broken": _("Tệp Excel bị hỏng: nội dung trang tính không đọc được."),
+    "empty": _("Tệp không có dữ liệu."),
+    "no_rows": _("Tệp chỉ có dòng tên cột, không có dòng dữ liệu nào."),
+    "missing_columns": _("Thiếu cột bắt buộc: %(cols)s."),
+    "too_many_rows": _("Tệp có quá nhiều dòng (tối đa %(n)s)."),
+    "not_cell": _("Chỉ nhập danh sách đảng viên vào một chi bộ; “%(org)s” là %(kind)s."),
+    # one row
+    "nul": _("Dòng có ký tự không hợp lệ (mã NUL); hãy lưu lại tệp rồi tải lên lại."),
+    "missing": _("Thiếu %(col)s."),
+    "name_too_long": _("Họ và tên dài quá %(n)s ký tự."),
+    "bad_gender": _("Giới tính “%(v)s” không hợp lệ (ghi Nam hoặc Nữ)."),
+    "bad_card": _("Số thẻ đảng viên “%(v)s” chỉ gồm chữ số, tối đa %(n)s ký tự."),
+    "bad_date": _("%(col)s “%(v)s” không đúng định dạng ngày (dd/mm/yyyy)."),
+    "future_date": _("%(col)s “%(v)s” là ngày trong tương lai."),
+    "official_before_join": _("Ngày chính thức không được trước ngày vào Đảng."),
+    "join_before_birth": _("Ngày vào Đảng phải sau ngày sinh."),
+    "duplicate_card": _("Số thẻ đảng viên %(card)s trùng với dòng %(other)s."),
+    "card_taken": _("Số thẻ đảng viên %(card)s đã có trong hệ thống."),
+    "card_taken_by": _("Số thẻ đảng viên %(card)s đã có trong hệ thống (%(name)s)."),
+}
+
+
+# Errors stored as Vietnamese text before they had codes (migration 0003 wraps them).
+LEGACY = "legacy_text"
+
+
+def error(code: str, row: int | None = None, **params) -> dict:
+    """The one shape of an import error, stored as JSON and rendered when shown."""
+    if code not in MESSAGES:
+        raise ValueError(f"unknown import error code {code!r}")
+    return {"row": row, "code": code, "params": params}
+
+
+def error_message(e: dict) -> str:
+    """An error in the reader's language."""
+    params = dict(e.get("params") or {})
+    if "col" in params:
+        params["col"] = LABELS.get(params["col"], params["col"])
+    if "cols" in params:
+        params["cols"] = ", ".join(LABELS.get(c, c) for c in params["cols"])
+    if "kind" in params:
+        params["kind"] = OrgKind(params["kind"]).label if params["kind"] in OrgKind.values else params["kind"]
+    if e["code"] == LEGACY:
+        return params["text"]
+    template = MESSAGES.get(e["code"])
+    return str(template) % params if template is not None else e["code"]
 
 
 @dataclass
 class ParsedRow:
-    number: int  # the row number in the file, header = 1
+    number: int  # the row number in the file, as a spreadsheet shows it
     values: dict[str, object] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """The row as stored on the import: dates as ISO strings."""
+        return {"row": self.number, **{k: v.isoformat() if isinstance(v, dt.date) else v
+                                       for k, v in self.values.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ParsedRow:
+        values = {k: dt.date.fromisoformat(v) if k in DATE_FIELDS and v else v
+                  for k, v in data.items() if k != "row"}
+        return cls(data["row"], values)
 
 
 @dataclass
 class ParseResult:
     rows: list[ParsedRow]
-    errors: list[dict]  # {"row": n or None, "message": str}
+    errors: list[dict]  # error(...) dicts
+    rows_read: int = 0  # data rows read from the file: reading stops past the limit
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def _read_table(file_name: str, content: bytes) -> list[list[object]]:
+class TableError(Exception):
+    """The file cannot be read any further; carries one error."""
+
+    def __init__(self, code: str, row: int | None = None, **params):
+        super().__init__(code)
+        self.error = error(code, row, **params)
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, tuple]]:
+    from openpyxl import load_workbook
+
+    limit = settings.IMPORT_MAX_BYTES * UNZIPPED_RATIO
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unzipped = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise TableError("xlsx_unreadable") from exc
+    if unzipped > limit:
+        raise TableError("unzipped_too_large", mb=limit // 2**20)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, XML, zip) for a damaged file
+        raise TableError("xlsx_unreadable") from exc
+    try:
+        if not book.worksheets:
+            raise TableError("xlsx_no_sheet")
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # broken sheet XML surfaces only while reading
+                raise TableError("xlsx_broken", number + 1) from exc
+            number += 1
+            yield number, row
+    finally:
+        book.close()
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TableError("csv_encoding") from exc
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise TableError("csv_field_too_long", number + 1, n=csv.field_size_limit()) from exc
+            raise TableError("csv_broken", number + 1) from exc
+        number += 1
+        yield number, row
+
+
+def read_rows(file_name: str, content: bytes) -> Iterator[tuple[int, tuple | list]]:
+    """(row number, cells) for every row of the first sheet, one at a time; raises TableError."""
     name = file_name.lower()
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ValueError(_("Không đọc được tệp Excel: %(err)s") % {"err": exc}) from exc
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return _xlsx_rows(content)
     if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValueError(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from exc
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
-    raise ValueError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+        return _csv_rows(content)
+    raise TableError("file_type")
 
 
 def _parse_date(value: object) -> dt.date:
@@ -104,84 +238,111 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _echo(value: object) -> str:
+    """A bad value quoted back to the clerk: short, and without characters the database refuses."""
+    text = str(value).replace("\x00", "")
+    return text if len(text) <= ECHO_MAX else text[:ECHO_MAX] + "…"
+
+
+def _card(value: object) -> str:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))  # Excel turned the number into a float
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return str(value).strip()
+
+
+def _parse_row(number: int, cells: dict, errors: list[dict]) -> ParsedRow:
+    row = ParsedRow(number)
+
+    def bad(code: str, **params) -> None:
+        errors.append(error(code, number, **params))
+
+    for f in REQUIRED:
+        if _blank(cells.get(f)):
+            bad("missing", col=f)
+    name = " ".join(str(cells.get("full_name") or "").split())
+    if name:
+        if len(name) > NAME_MAX:
+            bad("name_too_long", n=NAME_MAX)
+        row.values["full_name"] = name[:NAME_MAX]
+    gender = cells.get("gender")
+    if not _blank(gender):
+        if fold(str(gender)) in GENDERS:
+            row.values["gender"] = GENDERS[fold(str(gender))]
+        else:
+            bad("bad_gender", v=_echo(gender))
+    if not _blank(cells.get("card_number")):
+        card = _card(cells["card_number"])
+        # isdigit() alone takes "²" and "١٢"
+        if card.isascii() and card.isdigit() and len(card) <= CARD_MAX:
+            row.values["card_number"] = card
+        else:
+            bad("bad_card", v=_echo(card), n=CARD_MAX)
+    now = today()
+    for f in DATE_FIELDS:
+        value = cells.get(f)
+        if _blank(value):
+            continue
+        try:
+            day = _parse_date(value)
+        except ValueError:
+            bad("bad_date", col=f, v=_echo(value))
+            continue
+        if day > now:
+            bad("future_date", col=f, v=day.strftime("%d/%m/%Y"))
+            continue
+        row.values[f] = day
+    v = row.values
+    if v.get("join_date") and v.get("official_date") and v["official_date"] < v["join_date"]:
+        bad("official_before_join")
+    if v.get("birth_date") and v.get("join_date") and v["join_date"] <= v["birth_date"]:
+        bad("join_before_birth")
+    return row
+
+
 def parse_member_table(file_name: str, content: bytes) -> ParseResult:
     """Read and check every row; never touches the database."""
-    errors: list[dict] = []
     if len(content) > settings.IMPORT_MAX_BYTES:
-        return ParseResult([], [{"row": None, "message": _(
-            "Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}}])
-    try:
-        table = _read_table(file_name, content)
-    except ValueError as exc:
-        return ParseResult([], [{"row": None, "message": str(exc)}])
-    table = [row for row in table if any(not _blank(v) for v in row)]
-    if not table:
-        return ParseResult([], [{"row": None, "message": _("Tệp không có dữ liệu.")}])
-
-    header = [COLUMNS.get(fold(str(h or ""))) for h in table[0]]
-    missing = [LABELS[f] for f in REQUIRED if f not in header]
-    if missing:
-        return ParseResult([], [{"row": 1, "message": _(
-            "Thiếu cột bắt buộc: %(cols)s.") % {"cols": ", ".join(missing)}}])
-    if len(table) - 1 > settings.IMPORT_MAX_ROWS:
-        return ParseResult([], [{"row": None, "message": _(
-            "Tệp có quá nhiều dòng (tối đa %(n)s).") % {"n": settings.IMPORT_MAX_ROWS}}])
-
+        return ParseResult([], [error("too_large", mb=settings.IMPORT_MAX_BYTES // 2**20)])
+    errors: list[dict] = []
     rows: list[ParsedRow] = []
-    for number, raw in enumerate(table[1:], start=2):
-        row = ParsedRow(number)
-        cells = dict(zip(header, raw))
-        cells.pop(None, None)
-
-        def bad(message: str, number: int = number) -> None:
-            errors.append({"row": number, "message": message})
-
-        for f in REQUIRED:
-            if _blank(cells.get(f)):
-                bad(_("Thiếu %(col)s.") % {"col": LABELS[f]})
-        name = " ".join(str(cells.get("full_name") or "").split())
-        if name:
-            if len(name) > 120:
-                bad(_("Họ và tên dài quá 120 ký tự."))
-            row.values["full_name"] = name
-        gender = cells.get("gender")
-        if not _blank(gender):
-            if fold(str(gender)) in GENDERS:
-                row.values["gender"] = GENDERS[fold(str(gender))]
-            else:
-                bad(_("Giới tính “%(v)s” không hợp lệ (ghi Nam hoặc Nữ).") % {"v": gender})
-        card = cells.get("card_number")
-        if not _blank(card):
-            card = str(card).strip()
-            if isinstance(cells.get("card_number"), float):  # Excel turned it into a number
-                card = str(int(cells["card_number"]))
-            if not card.isdigit() or len(card) > 20:
-                bad(_("Số thẻ đảng viên “%(v)s” chỉ gồm chữ số, tối đa 20 ký tự.") % {"v": card})
-            row.values["card_number"] = card
-        for f in ("birth_date", "join_date", "official_date", "start"):
-            value = cells.get(f)
-            if _blank(value):
+    header: list[str | None] | None = None
+    read = 0
+    try:
+        for number, raw in read_rows(file_name, content):
+            if not any(not _blank(c) for c in raw):
                 continue
-            try:
-                row.values[f] = _parse_date(value)
-            except ValueError:
-                bad(_("%(col)s “%(v)s” không đúng định dạng ngày (dd/mm/yyyy).")
-                    % {"col": LABELS[f], "v": value})
-        v = row.values
-        if v.get("join_date") and v.get("official_date") and v["official_date"] < v["join_date"]:
-            bad(_("Ngày chính thức không được trước ngày vào Đảng."))
-        if v.get("birth_date") and v.get("join_date") and v["join_date"] <= v["birth_date"]:
-            bad(_("Ngày vào Đảng phải sau ngày sinh."))
-        rows.append(row)
+            if header is None:
+                header = [COLUMNS.get(fold(str(h or ""))) for h in raw]
+                missing = [f for f in REQUIRED if f not in header]
+                if missing:
+                    return ParseResult([], [error("missing_columns", number, cols=missing)])
+                continue
+            read += 1
+            if read > settings.IMPORT_MAX_ROWS:
+                return ParseResult([], [error("too_many_rows", n=settings.IMPORT_MAX_ROWS)], read)
+            if any(isinstance(c, str) and "\x00" in c for c in raw):
+                errors.append(error("nul", number))
+                rows.append(ParsedRow(number))
+                continue
+            cells = dict(zip(header, raw))
+            cells.pop(None, None)
+            rows.append(_parse_row(number, cells, errors))
+    except TableError as exc:
+        return ParseResult([], [exc.error], read)
+    if header is None:
+        return ParseResult([], [error("empty")], read)
+    if not rows:
+        return ParseResult([], [error("no_rows")], read)
 
     seen: dict[str, int] = {}
     for row in rows:
         card = row.values.get("card_number")
         if card:
             if card in seen:
-                errors.append({"row": row.number, "message": _(
-                    "Số thẻ đảng viên %(card)s trùng với dòng %(other)s.")
-                    % {"card": card, "other": seen[card]}})
+                errors.append(error("duplicate_card", row.number, card=card, other=seen[card]))
             else:
                 seen[card] = row.number
-    return ParseResult(rows, errors)
+    errors.sort(key=lambda e: e["row"] or 0)
+    return ParseResult(rows, errors, read)

@@ -543,7 +543,11 @@ class MemberImport(models.Model):
     content = models.BinaryField()
     status = models.CharField(_("Trạng thái"), max_length=12, choices=ImportStatus.choices)
     row_count = models.PositiveIntegerField(_("Số dòng"), default=0)
+    # Each error is {"row": n or None, "code": "...", "params": {...}}, rendered by imports.error_message.
     errors = models.JSONField(_("Lỗi"), default=list, blank=True)
+    # The rows as parsed at preview ({"row": n, "full_name": ..., "join_date": "2010-05-19", ...}):
+    # the confirmation writes these, it does not read the file again.
+    rows = models.JSONField(_("Các dòng đã đọc"), default=list, blank=True)
     committed_at = models.DateTimeField(_("Thời điểm ghi"), null=True, blank=True)
 
     class Meta:

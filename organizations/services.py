@@ -6,14 +6,16 @@ import datetime as dt
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from common.text import fold
 
-from .imports import parse_member_table
+from .access import people_for
+from .imports import ParsedRow, parse_member_table
+from .imports import error as import_error
 from .models import CELL_KINDS, AccessRole, ImportStatus, MemberImport, Membership, Organization, Person, today
 from .permissions import sync_role
 
@@ -92,35 +94,51 @@ def role_revoke(*, user, role: AccessRole, actor) -> None:
 # --- member import ------------------------------------------------------------
 
 
-def _check_against_database(organization: Organization, rows) -> list[dict]:
+def _check_against_database(organization: Organization, rows: list[ParsedRow], actor) -> list[dict]:
+    """Errors that depend on the database: the target must be a cell, the card numbers must be new.
+
+    A card already taken is reported with its holder's name only when the
+    uploader may see that person: the import must not tell a clerk who holds
+    a card in another committee.
+    """
     errors = []
     if organization.kind not in CELL_KINDS:
-        errors.append({"row": None, "message": _(
-            "Chỉ nhập danh sách đảng viên vào một chi bộ; “%(org)s” là %(kind)s.")
-            % {"org": organization, "kind": organization.get_kind_display()}})
+        errors.append(import_error("not_cell", org=str(organization), kind=organization.kind))
     cards = [r.values["card_number"] for r in rows if r.values.get("card_number")]
-    existing = dict(Person.objects.filter(card_number__in=cards)
-                    .values_list("card_number", "full_name"))
+    taken = {card: (pk, name) for card, pk, name in
+             Person.objects.filter(card_number__in=cards).values_list("card_number", "pk", "full_name")}
+    visible: set[int] = set()
+    if taken and getattr(actor, "is_authenticated", False):
+        visible = set(people_for(actor).filter(pk__in=[pk for pk, _name in taken.values()])
+                      .values_list("pk", flat=True))
     for r in rows:
         card = r.values.get("card_number")
-        if card in existing:
-            errors.append({"row": r.number, "message": _(
-                "Số thẻ đảng viên %(card)s đã có trong hệ thống (%(name)s).")
-                % {"card": card, "name": existing[card]}})
+        if card in taken:
+            pk, name = taken[card]
+            if pk in visible:
+                errors.append(import_error("card_taken_by", r.number, card=card, name=name))
+            else:
+                errors.append(import_error("card_taken", r.number, card=card))
     return errors
 
 
+def _printable(file_name: str) -> str:
+    return "".join(ch for ch in file_name if ch.isprintable())[:255]
+
+
 def member_import_preview(*, organization: Organization, file_name: str, content: bytes,
-                          actor) -> tuple[MemberImport, list]:
-    """Parse and check an upload; keep it for the confirmation step. Writes no member."""
+                          actor) -> tuple[MemberImport, list[ParsedRow]]:
+    """Parse and check an upload once; keep its rows for the confirmation step. Writes no member."""
+    file_name = _printable(file_name)
     parsed = parse_member_table(file_name, content)
-    errors = parsed.errors + (_check_against_database(organization, parsed.rows)
+    errors = parsed.errors + (_check_against_database(organization, parsed.rows, actor)
                               if parsed.rows else [])
     errors.sort(key=lambda e: (e["row"] or 0))
     with transaction.atomic():
         batch = MemberImport.objects.create(
-            organization=organization, uploaded_by=actor, file_name=file_name[:255],
+            organization=organization, uploaded_by=actor, file_name=file_name,
             content=content, row_count=len(parsed.rows), errors=errors,
+            rows=[r.to_json() for r in parsed.rows],
             status=ImportStatus.REJECTED if errors else ImportStatus.PREVIEWED,
         )
         audit_record(actor=actor, action="import.preview", obj=batch,
@@ -128,41 +146,55 @@ def member_import_preview(*, organization: Organization, file_name: str, content
     return batch, parsed.rows
 
 
-def member_import_commit(*, batch: MemberImport, actor) -> int:
-    """Write every row of a previewed import, or nothing.
+def _reject(batch: MemberImport, errors: list[dict], actor) -> int:
+    batch.status = ImportStatus.REJECTED
+    batch.errors = errors
+    batch.save(update_fields=["status", "errors"])
+    audit_record(actor=actor, action="import.reject", obj=batch, summary=f"{len(errors)} lỗi khi ghi")
+    return 0
 
-    The file is checked again inside the transaction: the database may have
-    changed since the preview. Returns the number of members created.
+
+def member_import_commit(*, batch: MemberImport, actor) -> int:
+    """Write every row kept at the preview, or nothing.
+
+    The rows are checked again against the database inside the transaction:
+    a card may have been registered since the preview. Returns the number of
+    members created (0 when the import is rejected now).
     """
     with transaction.atomic():
-        batch = MemberImport.objects.select_for_update().get(pk=batch.pk)
+        batch = MemberImport.objects.select_for_update().select_related("organization").get(pk=batch.pk)
         if batch.status != ImportStatus.PREVIEWED:
             raise ValidationError(_("Lượt nhập này không ở trạng thái chờ ghi."))
-        parsed = parse_member_table(batch.file_name, bytes(batch.content))
-        errors = parsed.errors + _check_against_database(batch.organization, parsed.rows)
+        if not batch.rows:  # previewed before the rows were kept
+            raise ValidationError(_("Lượt nhập này cần được tải lên lại trước khi ghi."))
+        rows = [ParsedRow.from_json(r) for r in batch.rows]
+        errors = _check_against_database(batch.organization, rows, actor)
         if errors:
-            batch.status = ImportStatus.REJECTED
-            batch.errors = errors
-            batch.save(update_fields=["status", "errors"])
-            audit_record(actor=actor, action="import.reject", obj=batch,
-                         summary=f"{len(errors)} lỗi khi ghi")
-            return 0
+            return _reject(batch, errors, actor)
         start_default = today()
         # bulk_create skips save(), so the folded search name is set here.
         people = [
             Person(search_name=fold(r.values["full_name"]),
                    **{k: v for k, v in r.values.items() if k != "start"})
-            for r in parsed.rows
+            for r in rows
         ]
-        Person.objects.bulk_create(people, batch_size=1000)
-        # bulk_create returns primary keys on PostgreSQL and SQLite >= 3.35.
-        Membership.objects.bulk_create(
-            [Membership(person=p, organization=batch.organization,
-                        start=r.values.get("start") or start_default,
-                        note=_("Nhập từ tệp %(f)s") % {"f": batch.file_name})
-             for p, r in zip(people, parsed.rows)],
-            batch_size=1000,
-        )
+        try:
+            with transaction.atomic():
+                Person.objects.bulk_create(people, batch_size=1000)
+                # bulk_create returns primary keys on PostgreSQL and SQLite >= 3.35.
+                Membership.objects.bulk_create(
+                    [Membership(person=p, organization=batch.organization,
+                                start=r.values.get("start") or start_default,
+                                note=_("Nhập từ tệp %(f)s") % {"f": batch.file_name})
+                     for p, r in zip(people, rows)],
+                    batch_size=1000,
+                )
+        except IntegrityError:
+            # A card registered by another transaction between the check and the insert.
+            errors = _check_against_database(batch.organization, rows, actor)
+            if errors:
+                return _reject(batch, errors, actor)
+            raise ValidationError(_("Dữ liệu vừa thay đổi trong lúc ghi; hãy xác nhận lại.")) from None
         batch.status = ImportStatus.COMMITTED
         batch.committed_at = timezone.now()
         batch.save(update_fields=["status", "committed_at"])

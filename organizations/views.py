@@ -13,8 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from . import access, selectors, services
 from .forms import MemberImportForm, SearchForm
-from .imports import parse_member_table
+from .imports import ParsedRow, error_message
 from .models import ImportStatus, Organization, today
+from .uploads import declared_too_large, upload_limit, upload_was_cut
+
+PREVIEW_ROWS = 200
 
 
 def tree(request: HttpRequest) -> HttpResponse:
@@ -87,15 +90,23 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                   {"person": person, "current": current, "own": own, **record})
 
 
+@upload_limit("IMPORT_MAX_BYTES")
 @require_http_methods(["GET", "POST"])
 def member_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
-    form = MemberImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch, _rows = services.member_import_preview(
-            organization=org, file_name=upload.name, content=upload.read(), actor=request.user)
-        return redirect(batch)
+    if request.method != "POST":
+        form = MemberImportForm()
+    elif declared_too_large(request, settings.IMPORT_MAX_BYTES):
+        # Refused on the declared length alone: request.FILES is never read.
+        form = MemberImportForm({}, too_large=True)
+    else:
+        files = request.FILES  # read through LimitedUploadHandler, which may cut it
+        form = MemberImportForm(request.POST, files, too_large=upload_was_cut(request))
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            batch, _rows = services.member_import_preview(
+                organization=org, file_name=upload.name, content=upload.read(), actor=request.user)
+            return redirect(batch)
     return render(request, "organizations/import_upload.html", {"org": org, "form": form})
 
 
@@ -117,6 +128,9 @@ def member_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("organizations:organization_members", org.pk)
         messages.error(request, _("Không ghi được: dữ liệu đã thay đổi, xem danh sách lỗi."))
         return redirect(batch)
-    rows = parse_member_table(batch.file_name, bytes(batch.content)).rows
-    return render(request, "organizations/import_preview.html",
-                  {"org": org, "batch": batch, "rows": rows[:200], "more": max(0, len(rows) - 200)})
+    shown = batch.rows[:PREVIEW_ROWS]
+    return render(request, "organizations/import_preview.html", {
+        "org": org, "batch": batch,
+        "errors": [{"row": e.get("row"), "message": error_message(e)} for e in batch.errors],
+        "rows": [ParsedRow.from_json(r) for r in shown], "more": max(0, len(batch.rows) - len(shown)),
+    })

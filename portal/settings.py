@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
+    # A NUL character in the path or a submitted value: 400, before any view or the database sees it.
+    "portal.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,6 +195,15 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 # Member import: the largest accepted upload and row count.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+# Rejected and never-confirmed imports are deleted, and the files of written ones emptied,
+# after this many days (``manage.py purge_imports``).
+IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)
+# The first handler stops an upload past its view's limit while it is read (organizations.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "organizations.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 PAGE_SIZE = 50
 
 LOGGING = {

@@ -1,0 +1,93 @@
+"""Upload size limits enforced while the request body is read, not after it has been stored.
+
+A view declares the largest upload it takes with ``@upload_limit("SETTING")``.
+``LimitedUploadHandler`` comes first in ``FILE_UPLOAD_HANDLERS``: for such a
+view it refuses a request whose declared length is already too large as soon
+as the file part starts, and stops reading a body whose file bytes pass the
+limit whatever the request declared, so no later handler writes the excess
+to memory or disk. The view then finds ``upload_was_cut(request)`` true and
+shows the size message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+# Room for the other fields and the multipart headers around the file.
+FORM_OVERHEAD = 64 * 1024
+_CUT = "_upload_was_cut"
+
+
+def upload_limit(setting: str) -> Callable:
+    """Mark a view as taking uploads of at most ``settings.<setting>`` bytes."""
+
+    def decorate(view: Callable) -> Callable:
+        view.upload_limit_setting = setting
+        return view
+
+    return decorate
+
+
+def limit_for(request: HttpRequest | None) -> int | None:
+    """The upload limit of the view ``request`` goes to, or None when it declares none."""
+    if request is None:
+        return None
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    setting = getattr(match.func, "upload_limit_setting", None)
+    return getattr(settings, setting) if setting else None
+
+
+def declared_too_large(request: HttpRequest, limit: int) -> bool:
+    """Whether the request says, before a byte is read, that it carries more than ``limit``."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > limit + FORM_OVERHEAD
+
+
+def upload_was_cut(request: HttpRequest) -> bool:
+    return getattr(request, _CUT, False)
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.limit: int | None = None
+        self.too_large = False
+        self.received = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.limit = limit_for(self.request)
+        self.too_large = self.limit is not None and declared_too_large(self.request, self.limit)
+        return None  # the parsing itself is left to Django
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        if self.too_large:
+            self._cut()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if self.limit is not None:
+            self.received += len(raw_data)
+            if self.received > self.limit:
+                self._cut()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler keeps the file
+
+    def _cut(self) -> None:
+        setattr(self.request, _CUT, True)
+        # connection_reset: do not read the rest of the body either.
+        raise StopUpload(connection_reset=True)

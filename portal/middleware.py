@@ -1,7 +1,10 @@
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.deprecation import MiddlewareMixin
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -17,3 +20,34 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+class RefuseNulMiddleware(MiddlewareMixin):
+    """Answer 400 when the path, a query value or a posted value contains a NUL character.
+
+    No form or model wants one, PostgreSQL refuses it in text, and a view that
+    passes it on fails with a 500. The posted values are read in
+    ``process_view``, once the view is known, so that an upload handler can
+    apply that view's size limit while the body is read.
+    """
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        if "\x00" in request.path or _has_nul(request.GET):
+            return self.refuse()
+        return None
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if request.method == "POST" and _has_nul(request.POST):
+            return self.refuse()
+        return None
+
+    @staticmethod
+    def refuse() -> HttpResponse:
+        message = _("Dữ liệu gửi lên có ký tự không hợp lệ.")
+        return HttpResponseBadRequest(format_html(
+            '<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{}</title></head>'
+            "<body><p>{}</p></body></html>", translation.get_language(), message, message))

@@ -48,4 +48,13 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Chỉ nhận tệp .txt hoặc .docx."))
         if upload.size > 10 * 2**20:
             raise forms.ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
+        if upload.name.lower().endswith(".txt"):
+            content = upload.read()
+            upload.seek(0)
+            try:
+                text = content.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                return upload  # the parser says which encoding it needs
+            if "\x00" in text:  # no text has one, and the database refuses it
+                raise forms.ValidationError(_("Tệp có ký tự không hợp lệ (mã NUL); hãy lưu lại tệp rồi tải lên lại."))
         return upload

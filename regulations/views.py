@@ -36,10 +36,16 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 
 def _version(document: Document, request: HttpRequest) -> DocumentVersion:
+    """The version asked for with ``?version=N`` (404 if there is none), else the current one."""
     number = request.GET.get("version")
     versions = document.versions.all()
-    version = versions.filter(number=number).first() if number and number.isdigit() else \
-        versions.filter(is_current=True).first()
+    if not number:
+        version = versions.filter(is_current=True).first()
+    # isdigit() alone takes "²" and "١٢", which the database does not.
+    elif number.isascii() and number.isdigit() and len(number) < 10:
+        version = versions.filter(number=int(number)).first()
+    else:
+        version = None
     if version is None:
         raise Http404
     return version

@@ -51,3 +51,14 @@ class RefuseNulMiddleware(MiddlewareMixin):
         return HttpResponseBadRequest(format_html(
             '<!doctype html><html lang="{}"><head><meta charset="utf-8"><title>{}</title></head>'
             "<body><p>{}</p></body></html>", translation.get_language(), message, message))
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username django-axes records for a login attempt, cut to its column.
+
+    Django's login form hands any length to ``authenticate()``, and axes
+    writes it to a 255-character column: on PostgreSQL a longer one was a 500
+    on the login page. No account has a longer name (150 characters at most).
+    """
+    username = (credentials or {}).get("username") if credentials else request.POST.get("username")
+    return None if username is None else str(username)[:255]

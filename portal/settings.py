@@ -130,6 +130,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The username axes records, cut to its column (a longer one was a 500 on PostgreSQL).
+AXES_USERNAME_CALLABLE = "portal.middleware.axes_username"
 
 # guardian: anonymous users get nothing; no anonymous user row is needed.
 ANONYMOUS_USER_NAME = None

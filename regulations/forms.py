@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import DocKind, DocStatus, Document
+from .models import DocKind, DocStatus, Document, Provision
+from .parser import parse, read_lines
 
 
 class SearchForm(forms.Form):
@@ -48,13 +49,24 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Chỉ nhận tệp .txt hoặc .docx."))
         if upload.size > 10 * 2**20:
             raise forms.ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
-        if upload.name.lower().endswith(".txt"):
-            content = upload.read()
-            upload.seek(0)
-            try:
-                text = content.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                return upload  # the parser says which encoding it needs
-            if "\x00" in text:  # no text has one, and the database refuses it
-                raise forms.ValidationError(_("Tệp có ký tự không hợp lệ (mã NUL); hãy lưu lại tệp rồi tải lên lại."))
+        content = upload.read()
+        upload.seek(0)
+        try:
+            lines = read_lines(upload.name, content)
+        except ValueError:
+            return upload  # the import reports an unreadable file with its own message
+        if any("\x00" in line for line in lines):  # no text has one, and the database refuses it
+            raise forms.ValidationError(_("Tệp có ký tự không hợp lệ (mã NUL); hãy lưu lại tệp rồi tải lên lại."))
+        # The parser checks the structure; what the database cannot hold is checked here.
+        longest = Provision._meta.get_field("number").max_length
+        try:
+            nodes = parse(lines).nodes
+        except ValueError as exc:  # a number too long for int() (over 4,300 digits)
+            raise forms.ValidationError(_("Văn bản có số điều, khoản quá dài.")) from exc
+        for node in nodes:
+            if len(node.number) > longest:
+                raise forms.ValidationError(
+                    _("Dòng %(line)s: số “%(n)s” dài quá %(max)s ký tự.")
+                    % {"line": node.line, "n": node.number[:20] + ("…" if len(node.number) > 20 else ""),
+                       "max": longest})
         return upload

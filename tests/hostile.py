@@ -183,6 +183,7 @@ def build_world(province, staff_a, an) -> World:
         "organization": str(org.pk), "import": str(batch.pk), "person": str(people[0].pk),
         "regulation": str(draft.pk), "meeting": str(meeting.pk), "decision": str(decision.pk),
         "slug": provision.version.document.slug, "anchor": provision.anchor,
+        "document": str(provision.version.document.pk),
         "content_type": str(ContentType.objects.get_for_model(Organization).pk),
         "admin:auth_user": str(staff_a.pk), "admin:organizations_person": str(an.pk),
         "admin:organizations_organization": str(org.pk), "admin:organizations_memberimport": str(batch.pk),
@@ -330,7 +331,8 @@ def hostile_files() -> list[tuple[str, bytes]]:
         ("a.xlsx", _rezip(_workbook(), _broken_sheet)),
         ("a.xlsx", b"PK\x03\x04 not really a zip"),
         ("a.txt", "Điều 1. \x00\n1. x\n".encode()),
-        ("a.txt", ("Điều " + "9" * 40 + ". X\n1. Y\n").encode()),
+        ("a.txt", ("Điều " + "9" * 40 + ". X\n1. Y\n").encode()),  # past the 10 characters of a number
+        ("a.txt", ("Điều " + "9" * 5000 + ". X\n").encode()),  # past int()'s 4,300 digits
         ("a.txt", "Chương IIIIIIIIIIII\nĐiều 1. X\n1. Y\n".encode()),
         ("a.docx", b"not a docx"),
         ("\x00.csv", HEADER.encode()),

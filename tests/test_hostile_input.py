@@ -368,3 +368,18 @@ def test_a_version_in_digits_the_database_does_not_take_finds_nothing(driver):
         for value in ("²", "١٢", str(10**20)):
             assert driver.get(f"{url}?{urlencode({'version': value})}").status_code == 404
         assert driver.get(f"{url}?version=1").status_code == 200
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Điều 1. X\n1. Y\n\x00\n", "Tệp có ký tự không hợp lệ (mã NUL)"),
+    ("Điều 12345678901. X\n", "Dòng 1: số “12345678901” dài quá 10 ký tự."),
+    ("Điều " + "9" * 5000 + ". X\n", "Văn bản có số điều, khoản quá dài."),
+])
+def test_a_regulation_text_the_database_cannot_hold_is_refused_by_the_form(driver, text, message):
+    from regulations.models import DocumentVersion
+
+    before = DocumentVersion.objects.count()
+    response = driver.post("/regulations/import/", {"document": driver.world.ids["document"],
+                                                    "file": upload("a.txt", text.encode())}, True)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert DocumentVersion.objects.count() == before

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from common.reasons import Reason, as_json
 from organizations.models import Body, BodyKind, Kinship, Organization, Person, PositionRole, Tenure, today
-from regulations.citations import CitationError
+from regulations.citations import CitationError, reason_text
 from regulations.models import Citation
 from regulations.services import citations_build, citations_set
 
@@ -55,11 +55,8 @@ class DecisionRefused(ValidationError):
 
 
 def _with_citation(reason: Reason) -> str:
-    from regulations.citations import citation_text
-
-    if not reason.cite_code:
-        return reason.message
-    return f"{reason.message} ({citation_text(reason.cite_code, reason.cite_ref)})"
+    message, citation = reason_text(reason)
+    return f"{message} ({citation})" if citation else message
 
 
 def _day(on: dt.date) -> str:

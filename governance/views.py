@@ -41,6 +41,10 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _form_errors(form) -> str:
+    return " ".join(e for errors in form.errors.values() for e in errors)
+
+
 @require_http_methods(["GET", "POST"])
 def working_regulations(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk)
@@ -96,7 +100,7 @@ def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     regulation = get_regulation_for(request, pk, RECORD_DECISIONS)
     form = AdoptForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect(regulation)
     start = form.cleaned_data["start"]
     try:
@@ -219,7 +223,7 @@ def decision_report_back(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_decision_for(request, pk, RECORD_DECISIONS)
     form = ReportBackForm(request.POST, decision=decision)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect(decision)
     try:
         svc.decision_report_back(decision=decision, meeting=form.cleaned_data["meeting"], actor=request.user)
@@ -247,7 +251,7 @@ def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
         if form.cleaned_data["person"]:
             person = access.people_for(request.user).filter(pk=form.cleaned_data["person"]).first()
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
     history = responsibilities_of(person) if person is not None else None
     return render(request, "governance/responsibilities.html", {
         "org": org, "on": on, "rows": responsibility_matrix(org, on), "person": person, "history": history,
@@ -264,7 +268,7 @@ def decisions_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
     return render(request, "governance/decisions_dashboard.html", {
         "org": org, "start": start, "end": end, "on": on,
         "board": decision_dashboard(org, start, end, on)})

@@ -173,6 +173,11 @@ def code_citations() -> list[Cite]:
     return list(_code_citations)
 
 
+def reason_text(reason) -> tuple[str, str]:
+    """A stored reason (``common.reasons.Reason``) as (sentence in the active language, citation text)."""
+    return reason.message, citation_text(reason.cite_code, reason.cite_ref) if reason.cite_code else ""
+
+
 @dataclass(frozen=True)
 class CitedBy:
     label: str

@@ -8,7 +8,7 @@ from django import template
 
 from common.reasons import Reason
 
-from ..citations import citation_text
+from ..citations import reason_text
 
 register = template.Library()
 
@@ -25,6 +25,5 @@ def reasons(items) -> list[ShownReason]:
     shown = []
     for item in items or []:
         reason = item if isinstance(item, Reason) else Reason.from_json(item)
-        shown.append(ShownReason(reason.message,
-                                 citation_text(reason.cite_code, reason.cite_ref) if reason.cite_code else ""))
+        shown.append(ShownReason(*reason_text(reason)))
     return shown

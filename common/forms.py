@@ -36,3 +36,27 @@ class CountField(forms.IntegerField):
         kwargs.setdefault("max_value", MAX_COUNT)
         kwargs.setdefault("widget", forms.NumberInput(attrs={"class": "form-control"}))
         super().__init__(**kwargs)
+
+
+# The widest integer a primary key column holds (bigint; SQLite's INTEGER alike).
+MAX_ID = 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, with an id past the database's integer range refused as an unknown choice.
+
+    Django bounds single lookups (``pk=10**20`` finds nothing) but not ``pk__in``,
+    where SQLite raises OverflowError: a 500 for a hostile form.
+    """
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                try:
+                    number = int(str(pk))
+                except (ValueError, TypeError):
+                    continue  # not an id at all: Django refuses it as such
+                if not -MAX_ID - 1 <= number <= MAX_ID:
+                    raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                                code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import CountField, DateField
+from common.forms import CountField, DateField, ModelMultipleChoiceField
 from organizations.access import person_by_card_for
 from organizations.models import Organization, Person
 
@@ -65,7 +65,7 @@ class MeetingForm(forms.Form):
     date = DateField(label=_("Ngày họp"))
     title = forms.CharField(label=_("Tên hội nghị"), max_length=255,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
-    matters = forms.ModelMultipleChoiceField(label=_("Nội dung (vấn đề trong danh mục)"), queryset=None,
+    matters = ModelMultipleChoiceField(label=_("Nội dung (vấn đề trong danh mục)"), queryset=None,
                                              required=False,
                                              widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
 

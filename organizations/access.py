@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
@@ -124,6 +125,21 @@ def roles_of(user) -> QuerySet[AccessRole]:
     return AccessRole.objects.filter(group__user=user).select_related("organization")
 
 
+def users_for(user, perm: str = MANAGE_ACCESS) -> QuerySet:
+    """Active accounts ``user`` may give a role to: the accounts of people they may see
+    where they hold ``perm``, and the accounts already holding a role there. A username
+    typed on the access page is looked up here only: "no such account" and "not yours"
+    read alike."""
+    User = get_user_model()
+    paths = granted_paths(user, perm)
+    active = User.objects.filter(is_active=True)
+    if paths is None:
+        return active
+    people = people_for(user, perm).filter(user__isnull=False).values("user_id")
+    holders = AccessRole.objects.filter(subtree_q(paths, "organization__path")).values("group__user")
+    return active.filter(Q(pk__in=people) | Q(pk__in=holders))
+
+
 def access_holders(org: Organization) -> QuerySet[AccessRole]:
     """The roles whose grants cover ``org`` (on it or an ancestor), with their users."""
     return (AccessRole.objects.filter(organization__path__in=org.ancestor_paths())
@@ -181,6 +197,13 @@ def get_import_for(request: HttpRequest, pk, perm: str | None = MANAGE_MEMBERS):
     from .models import MemberImport
 
     return get_owned_for(request, MemberImport.objects.select_related("organization"), pk, perm)
+
+
+def get_tenure_for(request: HttpRequest, pk, perm: str | None = MANAGE_MEMBERS):
+    from .models import Tenure
+
+    return get_owned_for(request, Tenure.objects.select_related("organization", "person", "position"),
+                         pk, perm)
 
 
 def get_person_for(request: HttpRequest, pk) -> Person:

@@ -1,11 +1,14 @@
 from django.contrib import admin
+from django.http import Http404
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from common.admin import PortalAdmin, PortalAdminMixin, ReadOnlyAdmin, ReadOnlyInline
 from common.text import fold
 
+from .access import parse_pk
 from .imports import error_message
 from .models import (
     AccessRole,
@@ -22,34 +25,39 @@ from .models import (
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TreeAdmin):
+class OrganizationAdmin(PortalAdminMixin, TreeAdmin):
     form = movenodeform_factory(Organization)
     list_display = ("name", "code", "kind", "dissolved_on")
     list_filter = ("kind",)
     search_fields = ("name", "code")
 
+    def children_view(self, request, parent_id):
+        if parse_pk(parent_id) is None:  # treebeard hands any text to the database
+            raise Http404
+        return super().children_view(request, parent_id)
+
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(PortalAdmin):
     list_display = ("title", "code", "role", "rank")
     list_filter = ("role",)
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(PortalAdmin):
     list_display = ("organization", "kind")
     list_filter = ("kind",)
     raw_id_fields = ("organization",)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
+    """Read only: a member joins or moves through the membership services and the member import."""
+
     model = Membership
-    extra = 0
-    raw_id_fields = ("organization",)
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PortalAdmin):
     list_display = ("full_name", "card_number", "birth_date", "status")
     list_filter = ("status", "gender")
     search_fields = ("search_name", "card_number")
@@ -62,34 +70,38 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tenure)
-class TenureAdmin(admin.ModelAdmin):
+class TenureAdmin(ReadOnlyAdmin):
+    """Read only: posts are taken and left on the organization's page, through the tenure services."""
+
     list_display = ("person", "position", "organization", "start", "end", "acting", "concurrent")
     list_filter = ("position", "acting", "concurrent")
     raw_id_fields = ("person", "organization", "body")
 
 
 @admin.register(Kinship)
-class KinshipAdmin(admin.ModelAdmin):
+class KinshipAdmin(PortalAdmin):
     list_display = ("person", "relation", "relative", "declared_on")
     raw_id_fields = ("person", "relative")
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(admin.ModelAdmin):
+class DisciplineAdmin(PortalAdmin):
     list_display = ("form", "person", "organization", "decided_on", "self_detected_remedied")
     list_filter = ("form", "self_detected_remedied")
     raw_id_fields = ("person", "organization", "decided_by")
 
 
 @admin.register(AccessRole)
-class AccessRoleAdmin(admin.ModelAdmin):
+class AccessRoleAdmin(ReadOnlyAdmin):
+    """Read only: roles are granted and revoked on the organization's access page, with the audit."""
+
     list_display = ("kind", "organization", "group")
     list_filter = ("kind",)
     raw_id_fields = ("organization",)
 
 
 @admin.register(MemberImport)
-class MemberImportAdmin(admin.ModelAdmin):
+class MemberImportAdmin(ReadOnlyAdmin):
     """Read only: imports are written by the import service, with its audit entries."""
 
     list_display = ("file_name", "organization", "uploaded_by", "uploaded_at", "status", "row_count")
@@ -97,15 +109,6 @@ class MemberImportAdmin(admin.ModelAdmin):
     fields = ("organization", "uploaded_by", "uploaded_at", "file_name", "status", "row_count",
               "error_list", "committed_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("Lỗi"))
     def error_list(self, obj: MemberImport) -> str:

@@ -219,6 +219,13 @@ class Person(models.Model):
         return (self.memberships.active_on(on or today())
                 .select_related("organization").first())
 
+    def cell_on(self, on: dt.date | None = None) -> Organization | None:
+        """The cell the person belonged to on ``on``, or else the last one they belonged to."""
+        membership = self.membership_on(on) or (
+            self.memberships.filter(start__lte=on or today()).select_related("organization")
+            .order_by("-start").first())
+        return membership.organization if membership else None
+
     def relatives(self) -> PersonQuerySet:
         """Declared relatives, whichever side declared the kinship."""
         return Person.objects.filter(
@@ -430,6 +437,11 @@ class Kinship(models.Model):
     def __str__(self) -> str:
         return f"{self.person} — {self.get_relation_display()}: {self.relative}"
 
+    @property
+    def owning_organization(self) -> Organization | None:
+        """The declarer's cell on the day of the declaration."""
+        return self.person.cell_on(self.declared_on)
+
 
 class DisciplineForm(models.TextChoices):
     REPRIMAND = "reprimand", _("Khiển trách")
@@ -482,6 +494,13 @@ class Discipline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_form_display()} — {self.person or self.organization}"
+
+    @property
+    def owning_organization(self) -> Organization | None:
+        """The organization disciplined, or the person's cell on the day of the decision."""
+        if self.organization_id:
+            return self.organization
+        return self.person.cell_on(self.decided_on)
 
 
 # --- Access -----------------------------------------------------------------

@@ -16,7 +16,20 @@ from common.text import fold
 from .access import people_for
 from .imports import ParsedRow, parse_member_table
 from .imports import error as import_error
-from .models import CELL_KINDS, AccessRole, ImportStatus, MemberImport, Membership, Organization, Person, today
+from .models import (
+    CELL_KINDS,
+    AccessRole,
+    Body,
+    ImportStatus,
+    MemberImport,
+    Membership,
+    Organization,
+    Person,
+    Position,
+    PositionRole,
+    Tenure,
+    today,
+)
 from .permissions import sync_role
 
 
@@ -89,6 +102,65 @@ def role_revoke(*, user, role: AccessRole, actor) -> None:
         role.group.user_set.remove(user)
         audit_record(actor=actor, action="role.revoke", obj=role,
                      summary=f"{user.get_username()}: {role}", data={"user": user.pk})
+
+
+# --- posts ------------------------------------------------------------------------
+
+
+def _day(d: dt.date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def tenure_start(*, person: Person, position: Position, organization: Organization, start: dt.date,
+                 actor, body: Body | None = None, acting: bool = False, concurrent: bool = False,
+                 decision_ref: str = "") -> Tenure:
+    """``person`` takes ``position`` in ``organization`` from ``start``.
+
+    Refused when they hold that post there already on a day from ``start`` on,
+    and, for the head's post, when someone else holds it substantively then
+    (an acting or concurrent head may stand beside a substantive one).
+    """
+    if body is not None and body.organization_id != organization.pk:
+        raise ValidationError(_("Cơ quan lãnh đạo phải thuộc chính tổ chức này."))
+    with transaction.atomic():
+        # One organization's posts are changed one act at a time.
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        running = Tenure.objects.filter(organization=organization, position=position).exclude(end__lt=start)
+        same = running.filter(person=person).first()
+        if same is not None:
+            raise ValidationError(_("%(p)s đã giữ chức vụ %(pos)s tại đây từ %(d)s.")
+                                  % {"p": person, "pos": position, "d": _day(same.start)})
+        if position.role == PositionRole.HEAD and not (acting or concurrent):
+            other = running.filter(acting=False, concurrent=False).select_related("person").first()
+            if other is not None:
+                raise ValidationError(
+                    _("%(p)s đang giữ chức vụ %(pos)s từ %(d)s: kết thúc chức vụ đó trước.")
+                    % {"p": other.person, "pos": position, "d": _day(other.start)})
+        tenure = Tenure.objects.create(person=person, position=position, organization=organization,
+                                       body=body, start=start, acting=acting, concurrent=concurrent,
+                                       decision_ref=decision_ref)
+        audit_record(actor=actor, action="tenure.start", obj=tenure, summary=str(tenure),
+                     data={"person": person.pk, "position": position.pk, "organization": organization.pk,
+                           "body": body.pk if body else None, "start": start.isoformat(),
+                           "acting": acting, "concurrent": concurrent, "decision_ref": decision_ref})
+    return tenure
+
+
+def tenure_end(*, tenure: Tenure, end: dt.date, actor, decision_ref: str = "") -> Tenure:
+    """The post is held up to and including ``end``."""
+    with transaction.atomic():
+        tenure = Tenure.objects.select_for_update().select_related("person", "position", "organization") \
+            .get(pk=tenure.pk)
+        if tenure.end is not None:
+            raise ValidationError(_("Chức vụ này đã kết thúc ngày %(d)s.") % {"d": _day(tenure.end)})
+        if end < tenure.start:
+            raise ValidationError(_("Ngày kết thúc không được trước ngày bắt đầu (%(d)s).")
+                                  % {"d": _day(tenure.start)})
+        tenure.end = end
+        tenure.save(update_fields=["end"])
+        audit_record(actor=actor, action="tenure.end", obj=tenure, summary=str(tenure),
+                     data={"end": end.isoformat(), "decision_ref": decision_ref})
+    return tenure
 
 
 # --- member import ------------------------------------------------------------

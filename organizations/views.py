@@ -9,12 +9,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.models import AuditEntry
 
 from . import access, selectors, services
-from .forms import MemberImportForm, SearchForm
+from .forms import MemberImportForm, RoleGrantForm, RoleRevokeForm, SearchForm, TenureEndForm, TenureStartForm
 from .imports import ParsedRow, error_message
-from .models import ImportStatus, Organization, today
+from .models import AccessRole, ImportStatus, Organization, Tenure, today
 from .uploads import declared_too_large, upload_limit, upload_was_cut
 
 PREVIEW_ROWS = 200
@@ -48,6 +50,7 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         "disciplines": org.disciplines.all() if access.VIEW_DISCIPLINE in org.perms else None,
         "access_holders": access.access_holders(org),
         "can_manage": access.MANAGE_MEMBERS in org.perms,
+        "can_manage_access": access.MANAGE_ACCESS in org.perms,
         "on": on,
     })
 
@@ -134,3 +137,127 @@ def member_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": [{"row": e.get("row"), "message": error_message(e)} for e in batch.errors],
         "rows": [ParsedRow.from_json(r) for r in shown], "more": max(0, len(batch.rows) - len(shown)),
     })
+
+
+def _refusal(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- access ---------------------------------------------------------------------------
+
+
+def _access_page(request: HttpRequest, org: Organization, grant_form: RoleGrantForm | None = None,
+                 status: int = 200) -> HttpResponse:
+    here = AccessRole.objects.filter(organization=org).select_related("group").prefetch_related(
+        "group__user_set").order_by("kind")
+    above = access.access_holders(org).exclude(organization=org)
+    history = AuditEntry.objects.filter(
+        object_type=AccessRole._meta.label_lower,
+        object_id__in=[str(pk) for pk in here.values_list("pk", flat=True)],
+    ).select_related("actor").order_by("-at")
+    page = Paginator(history, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "organizations/access.html", {
+        "org": org, "here": here, "above": above, "history": page,
+        "form": grant_form or RoleGrantForm(users=access.users_for(request.user)),
+    }, status=status)
+
+
+def organization_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who holds which role at this organization; grant and revoke (the grant's own page)."""
+    org = access.get_organization_for(request, pk, access.MANAGE_ACCESS)
+    return _access_page(request, org)
+
+
+@require_POST
+def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.MANAGE_ACCESS)
+    form = RoleGrantForm(request.POST, users=access.users_for(request.user))
+    if form.is_valid():
+        user, kind = form.cleaned_data["user"], form.cleaned_data["kind"]
+        try:
+            role = services.role_grant(user=user, kind=kind, organization=org, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã cấp vai trò %(r)s cho %(u)s.")
+                             % {"r": role.get_kind_display(), "u": user.get_username()})
+            return redirect("organizations:access", org.pk)
+    return _access_page(request, org, form, status=400)
+
+
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.MANAGE_ACCESS)
+    form = RoleRevokeForm(request.POST, roles=AccessRole.objects.filter(organization=org),
+                          users=access.users_for(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Không tìm thấy vai trò hoặc tài khoản cần thu hồi."))
+        return redirect("organizations:access", org.pk)
+    role, user = form.cleaned_data["role"], form.cleaned_data["user"]
+    try:
+        services.role_revoke(user=user, role=role, actor=request.user)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Đã thu hồi vai trò %(r)s của %(u)s.")
+                         % {"r": role.get_kind_display(), "u": user.get_username()})
+    return redirect("organizations:access", org.pk)
+
+
+# --- posts ----------------------------------------------------------------------------
+
+
+def _posts_page(request: HttpRequest, org: Organization, form: TenureStartForm | None = None,
+                status: int = 200) -> HttpResponse:
+    tenures = (Tenure.objects.filter(organization=org)
+               .select_related("person", "position", "body").order_by("end", "position__rank", "-start", "pk"))
+    page = Paginator(tenures, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    can_manage = access.MANAGE_MEMBERS in org.perms
+    if can_manage and form is None:
+        form = TenureStartForm(organization=org, user=request.user, initial={"start": today()})
+    return render(request, "organizations/posts.html", {
+        "org": org, "page": page, "form": form if can_manage else None,
+        "end_form": TenureEndForm(initial={"end": today()}) if can_manage else None,
+    }, status=status)
+
+
+def organization_posts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every post held in the organization, current ones first, with who held it and when."""
+    org = access.get_organization_for(request, pk)
+    return _posts_page(request, org)
+
+
+@require_POST
+def tenure_start(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    form = TenureStartForm(request.POST, organization=org, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            tenure = services.tenure_start(
+                person=data["person"], position=data["position"], organization=org, body=data["body"],
+                start=data["start"], acting=data["acting"], concurrent=data["concurrent"],
+                decision_ref=data["decision_ref"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ghi: %(t)s.") % {"t": tenure})
+            return redirect("organizations:posts", org.pk)
+    return _posts_page(request, org, form, status=400)
+
+
+@require_POST
+def tenure_end(request: HttpRequest, pk: int) -> HttpResponse:
+    tenure = access.get_tenure_for(request, pk, access.MANAGE_MEMBERS)
+    form = TenureEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+    else:
+        try:
+            services.tenure_end(tenure=tenure, end=form.cleaned_data["end"],
+                                decision_ref=form.cleaned_data["decision_ref"], actor=request.user)
+        except ValidationError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã kết thúc chức vụ: %(t)s.") % {"t": tenure})
+    return redirect("organizations:posts", tenure.org.pk)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "assessments",
     "personnel",
     "reports",
+    "portal",  # last: its admin module wraps the admin pages of the apps above
 ]
 
 MIDDLEWARE = [

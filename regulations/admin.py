@@ -1,10 +1,12 @@
 from django.contrib import admin
 
-from .models import Document, DocumentVersion, Provision
+from common.admin import PortalAdmin, ReadOnlyAdmin
+
+from .models import Citation, Document, DocumentVersion, Provision
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(PortalAdmin):
     list_display = ("code", "kind", "title", "issue_date", "effective_from", "effective_to")
     list_filter = ("kind",)
     search_fields = ("code", "title")
@@ -12,15 +14,27 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(admin.ModelAdmin):
+class DocumentVersionAdmin(ReadOnlyAdmin):
+    """Read only: a version is written by the import service, which compares it with the one before."""
+
     list_display = ("document", "number", "is_current", "is_skeleton", "imported_at", "imported_by")
     list_filter = ("is_current", "is_skeleton")
-    readonly_fields = ("changes",)
 
 
 @admin.register(Provision)
-class ProvisionAdmin(admin.ModelAdmin):
+class ProvisionAdmin(ReadOnlyAdmin):
+    """Read only: provisions come from an imported text; a change is a new version of the document."""
+
     list_display = ("anchor", "version", "level", "heading")
     list_filter = ("level",)
     search_fields = ("anchor", "search_text")
     raw_id_fields = ("version", "parent")
+
+
+@admin.register(Citation)
+class CitationAdmin(ReadOnlyAdmin):
+    """Read only: citations are set by the service of the act that cites."""
+
+    list_display = ("document", "anchor", "content_type", "object_id", "label", "scope")
+    list_filter = ("content_type",)
+    search_fields = ("anchor", "label")

@@ -130,7 +130,7 @@ class World:
             return {p: self.ids.get(f"admin:{model}", "1") for p in route.params}
         by_prefix = [("org/", "organization"), ("imports/", "import"), ("people/", "person"),
                      ("working-regulations/", "regulation"), ("meetings/", "meeting"),
-                     ("decisions/", "decision"), ("regulations/", "document")]
+                     ("decisions/", "decision"), ("regulations/", "document"), ("tenures/", "tenure")]
         values = {}
         for p in route.params:
             if p == "slug":
@@ -155,8 +155,9 @@ def build_world(province, staff_a, an) -> World:
     superuser = UserFactory(username="quantri", is_superuser=True, is_staff=True)
     org = province.grassroots
     executive = BodyFactory(organization=org, kind=BodyKind.EXECUTIVE)
-    people = [TenureFactory(position=position("secretary" if i == 0 else "executive-member"), organization=org,
-                            body=executive, start=D(2020, 10, 1)).person for i in range(5)]
+    tenures = [TenureFactory(position=position("secretary" if i == 0 else "executive-member"), organization=org,
+                             body=executive, start=D(2020, 10, 1)) for i in range(5)]
+    people = [t.person for t in tenures]
     regulation = gov.regulation_from_template(organization=org, template="grassroots", title="Quy chế",
                                               actor=superuser)
     gov.regulation_adopt(regulation=regulation, start=D(2021, 1, 1), actor=superuser)
@@ -183,7 +184,8 @@ def build_world(province, staff_a, an) -> World:
         "organization": str(org.pk), "import": str(batch.pk), "person": str(people[0].pk),
         "regulation": str(draft.pk), "meeting": str(meeting.pk), "decision": str(decision.pk),
         "slug": provision.version.document.slug, "anchor": provision.anchor,
-        "document": str(provision.version.document.pk),
+        "document": str(provision.version.document.pk), "tenure": str(tenures[1].pk),
+        "admin:organizations_tenure": str(tenures[1].pk),
         "content_type": str(ContentType.objects.get_for_model(Organization).pk),
         "admin:auth_user": str(staff_a.pk), "admin:organizations_person": str(an.pk),
         "admin:organizations_organization": str(org.pk), "admin:organizations_memberimport": str(batch.pk),

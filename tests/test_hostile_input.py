@@ -148,29 +148,6 @@ def url_of(driver: Driver, route: Route) -> str:
 
 
 
-# 500s still open (issue 7 note): Django's admin (treebeard's children view with a non-numeric id,
-# ``?_to_field=`` empty, many-to-many ids past SQLite's integer range, a provision with a malformed
-# anchor) and, on SQLite only, a meeting's matters with an id past the integer range. Strict: the day
-# one is fixed, its test fails until the entry is removed here.
-KNOWN_500 = {
-    ("test_path_parameters_take_hostile_values", "admin", None),
-    ("test_query_strings_take_hostile_values", "admin", None),
-    ("test_every_form_field_takes_hostile_values", "admin", None),
-    ("test_hostile_mixtures", "admin", "sqlite"),
-    ("test_every_form_field_takes_hostile_values", "governance", "sqlite"),
-}
-
-
-@pytest.fixture(autouse=True)
-def _known_500(request):
-    from django.db import connection
-
-    area = getattr(request.node, "callspec", None) and request.node.callspec.params.get("area")
-    name = request.node.originalname
-    if (name, area, None) in KNOWN_500 or (name, area, connection.vendor) in KNOWN_500:
-        request.node.add_marker(pytest.mark.xfail(strict=True, reason="a 500 still to fix (issue 7)"))
-
-
 @pytest.mark.parametrize("area", AREAS)
 def test_path_parameters_take_hostile_values(driver, area):
     for route in in_area(area):

@@ -18,7 +18,7 @@ import pytest
 from audit.models import AuditEntry
 from governance import services as svc
 from governance.models import Assignment, Decision, Field, Matter, Meeting, WorkingRegulation
-from organizations.models import ImportStatus, MemberImport, Membership, Person
+from organizations.models import ImportStatus, MemberImport, Membership, Person, Tenure
 from organizations.services import member_import_preview
 from tests.governance.test_views_working import _committee
 
@@ -45,7 +45,8 @@ def world(province, staff_a):
     assert batch.status == ImportStatus.PREVIEWED  # a POST would write a member
     people[1].card_number = "0400000002"
     people[1].save()
-    return {"people": people, "collective": collective, "individual": individual, "meeting": meeting,
+    tenure = Tenure.objects.filter(organization=province.grassroots).first()
+    return {"tenure": tenure, "people": people, "collective": collective, "individual": individual, "meeting": meeting,
             "report_meeting": report_meeting, "collective_decision": collective_decision,
             "individual_decision": individual_decision, "draft": draft, "assignment": assignment, "batch": batch}
 
@@ -66,6 +67,7 @@ def _snapshot(w) -> dict:
         "import_status": MemberImport.objects.get(pk=w["batch"].pk).status,
         "people": Person.objects.count(),
         "memberships": Membership.objects.count(),
+        "tenures": sorted(Tenure.objects.values_list("pk", "end")),
     }
 
 
@@ -110,6 +112,10 @@ def _requests(province, w) -> list[tuple[str, str, dict]]:
         ("get", f"/org/{gr}/import/", {}),
         ("get", f"/org/{province.cell_1.pk}/import/", {}),
         ("post", f"/org/{province.cell_1.pk}/import/", {}),
+        ("get", f"/org/{gr}/posts/", {}),
+        ("post", f"/org/{gr}/posts/new/", {"card_number": "0400000002", "position": w["tenure"].position_id,
+                                           "start": "01/02/2026"}),
+        ("post", f"/tenures/{w['tenure'].pk}/end/", {"end": "01/02/2026"}),
     ]
 
 

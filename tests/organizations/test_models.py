@@ -147,3 +147,21 @@ def test_a_cell_meeting_is_every_member_of_the_cell_on_the_date(province):
     MembershipFactory(organization=province.cell_2, start=D(2019, 1, 1))
     assert set(meeting.members_on(D(2023, 1, 1))) == {early}
     assert set(meeting.members_on(D(2024, 1, 1))) == {early, late}
+
+
+def test_kinship_and_discipline_declare_their_organization(province):
+
+    person = PersonFactory()
+    MembershipFactory(person=person, organization=province.cell_1, start=dt.date(2010, 1, 1),
+                      end=dt.date(2019, 12, 31))
+    MembershipFactory(person=person, organization=province.cell_b, start=dt.date(2020, 1, 1))
+    relative = PersonFactory()
+    # The cell the person belonged to on the day: moving later does not move the record.
+    assert Kinship(person=person, relative=relative, declared_on=dt.date(2015, 6, 1)).owning_organization \
+        == province.cell_1
+    assert Kinship(person=person, relative=relative, declared_on=dt.date(2024, 6, 1)).owning_organization \
+        == province.cell_b
+    assert Discipline(person=person, form=DisciplineForm.REPRIMAND,
+                      decided_on=dt.date(2018, 3, 1)).owning_organization == province.cell_1
+    assert Discipline(organization=province.grassroots, form=DisciplineForm.WARNING,
+                      decided_on=dt.date(2018, 3, 1)).owning_organization == province.grassroots

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateField
+from common.uploads import too_large_message
 
 from .models import Position, RoleKind
 
@@ -12,10 +13,6 @@ class SearchForm(forms.Form):
                         widget=forms.TextInput(attrs={
                             "placeholder": _("Họ tên (có dấu hoặc không dấu) hoặc số thẻ"),
                             "type": "search", "class": "form-control"}))
-
-
-def too_large_message() -> str:
-    return _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}
 
 
 class MemberImportForm(forms.Form):
@@ -36,14 +33,14 @@ class MemberImportForm(forms.Form):
 
     def clean_file(self):
         if self.too_large:
-            raise forms.ValidationError(too_large_message())
+            raise forms.ValidationError(too_large_message(settings.IMPORT_MAX_BYTES))
         upload = self.cleaned_data.get("file")
         if not upload:
             raise forms.ValidationError(_("Chọn tệp danh sách để tải lên."))
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(too_large_message())
+            raise forms.ValidationError(too_large_message(settings.IMPORT_MAX_BYTES))
         return upload
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -274,3 +276,29 @@ def member_import_commit(*, batch: MemberImport, actor) -> int:
                      summary=f"{len(people)} đảng viên vào {batch.organization}",
                      data={"people": [p.pk for p in people][:5000]})
     return len(people)
+
+
+def member_imports_purge(*, actor, now: dt.datetime | None = None) -> dict[str, list[int]]:
+    """Forget old member-list uploads: they hold personal data that nothing needs any more.
+
+    After ``settings.IMPORT_KEEP_DAYS`` days, imports that were rejected or never
+    confirmed are deleted, and the file content and parsed rows of written ones
+    are emptied; a written import keeps its record (who, when, which cell, how
+    many rows) for the audit. One audit entry per run lists what was done.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_KEEP_DAYS)
+    with transaction.atomic():
+        stale = MemberImport.objects.select_for_update().filter(
+            status__in=[ImportStatus.REJECTED, ImportStatus.PREVIEWED], uploaded_at__lt=cutoff)
+        deleted = sorted(stale.values_list("pk", flat=True))
+        MemberImport.objects.filter(pk__in=deleted).delete()
+        # A non-empty rows list also counts: the parsed rows are the file's personal data in another shape.
+        written = (MemberImport.objects.filter(status=ImportStatus.COMMITTED, committed_at__lt=cutoff)
+                   .exclude(Q(content=b"") & Q(rows=[])))
+        emptied = sorted(written.values_list("pk", flat=True))
+        MemberImport.objects.filter(pk__in=emptied).update(content=b"", rows=[])
+        audit_record(actor=actor, action="import.purge", obj=MemberImport,
+                     summary=f"{len(deleted)} lượt nhập đã xóa, {len(emptied)} tệp đã làm rỗng "
+                             f"(quá {settings.IMPORT_KEEP_DAYS} ngày)",
+                     data={"deleted": deleted, "emptied": emptied, "cutoff": cutoff.isoformat()})
+    return {"deleted": deleted, "emptied": emptied}

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEntry
+from common.uploads import declared_too_large, upload_limit, upload_was_cut
 
 from . import access, selectors, services
 from .forms import MemberImportForm, RoleGrantForm, RoleRevokeForm, SearchForm, TenureEndForm, TenureStartForm
 from .imports import ParsedRow, error_message
 from .models import AccessRole, ImportStatus, Organization, Tenure, today
-from .uploads import declared_too_large, upload_limit, upload_was_cut
 
 PREVIEW_ROWS = 200
 

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -175,7 +176,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_IMPORTS = ["portal.tasks"]
+CELERY_IMPORTS = ["portal.tasks", "organizations.tasks"]
+# Celery beat (``celery -A portal beat``): the daily chores. Without a broker, run the commands from cron.
+CELERY_BEAT_SCHEDULE = {
+    "purge-member-imports": {"task": "organizations.purge_imports",
+                             "schedule": crontab(hour=2, minute=30)},  # 02:30 Asia/Ho_Chi_Minh
+}
 
 # Security headers. With DEBUG off they default to the strict values that
 # ``manage.py check --deploy`` expects; behind a TLS-terminating proxy set
@@ -197,13 +203,15 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 
 # Member import: the largest accepted upload and row count.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# The full text of a regulation (.txt or .docx); refused while the request is read (common/uploads.py).
+REGULATION_IMPORT_MAX_BYTES = env.int("REGULATION_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
 # Rejected and never-confirmed imports are deleted, and the files of written ones emptied,
 # after this many days (``manage.py purge_imports``).
 IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)
-# The first handler stops an upload past its view's limit while it is read (organizations.uploads).
+# The first handler stops an upload past its view's limit while it is read (common.uploads).
 FILE_UPLOAD_HANDLERS = [
-    "organizations.uploads.LimitedUploadHandler",
+    "common.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

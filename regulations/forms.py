@@ -1,8 +1,11 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from common.uploads import too_large_message
 
 from .models import DocKind, DocStatus, Document, Provision
 from .parser import parse, read_lines
@@ -41,14 +44,25 @@ class ImportForm(forms.Form):
         help_text=_("Cấu trúc thông thường: “Chương I”, “Mục 1”, “Điều 12. Tiêu đề”, “1.” cho khoản, "
                     "“a)” cho điểm."),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".txt,.docx"}),
+        required=False,  # checked in clean_file, after the size, so a cut upload reads "too large"
         error_messages={"empty": _("Tệp không có dữ liệu.")})
 
+    def __init__(self, *args, too_large: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
     def clean_file(self):
-        upload = self.cleaned_data["file"]
+        limit = settings.REGULATION_IMPORT_MAX_BYTES
+        too_large = too_large_message(limit)
+        if self.too_large:
+            raise forms.ValidationError(too_large)
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            raise forms.ValidationError(_("Chọn tệp toàn văn để tải lên."))
         if not upload.name.lower().endswith((".txt", ".docx")):
             raise forms.ValidationError(_("Chỉ nhận tệp .txt hoặc .docx."))
-        if upload.size > 10 * 2**20:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
+        if upload.size > limit:
+            raise forms.ValidationError(too_large)
         content = upload.read()
         upload.seek(0)
         try:

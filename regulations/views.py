@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.uploads import declared_too_large, upload_limit, upload_was_cut
+
 from . import selectors
 from .citations import cited_by, code_cited_by, render_anchor
 from .forms import DocumentFilterForm, ImportForm, SearchForm
@@ -95,11 +97,19 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "regulations/search.html", {"form": form, "hits": hits, "page": page, "query": query})
 
 
+@upload_limit("REGULATION_IMPORT_MAX_BYTES")
 @require_http_methods(["GET", "POST"])
 def import_text(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("regulations.import_document"):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"document": request.GET.get("document")})
+    initial = {"document": request.GET.get("document")}
+    if request.method != "POST":
+        form = ImportForm(initial=initial)
+    elif declared_too_large(request, settings.REGULATION_IMPORT_MAX_BYTES):
+        form = ImportForm({}, too_large=True, initial=initial)  # request.FILES is never read
+    else:
+        files = request.FILES  # read through LimitedUploadHandler, which may cut it
+        form = ImportForm(request.POST, files, too_large=upload_was_cut(request), initial=initial)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from organizations.models import Organization, OrgKind, RoleKind
 from organizations.services import role_grant
@@ -20,6 +23,22 @@ def need(service: str, available: bool, why: str) -> None:
     if service in os.environ.get("PORTAL_REQUIRE", "").split():
         pytest.fail(f"{service} is required here but unavailable: {why}")
     pytest.skip(why)
+
+
+# Every test runs on a known day, so no result depends on when the suite is run; a test that needs
+# another day travels there itself (``clock.move_to(...)`` or a nested ``time_machine.travel``).
+# The browser and the Celery worker are other processes on the real clock, so their tests stay on it.
+TODAY = dt.date(2026, 11, 24)
+NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    if request.node.get_closest_marker("e2e") or request.node.get_closest_marker("celery_worker"):
+        yield None
+        return
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -319,3 +319,20 @@ def test_a_refusal_reads_in_the_readers_language(committee):
         assert Reason.from_json(decision.reasons[0]).message == "Only 7/11 members present; at least 8 needed."
     with translation.override("vi"):
         assert Reason.from_json(decision.reasons[0]).message == "Chỉ có 7/11 thành viên có mặt; cần ít nhất 8."
+
+
+def test_nothing_is_decided_after_today_and_overdue_follows_the_clock(committee, clock):
+    from tests.conftest import TODAY
+
+    tc, secretary = committee["matters"]["TC-01"], committee["members"][0]
+    tomorrow = TODAY + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match=r"sau hôm nay \(25/11/2026\)"):
+        svc.decision_record_individual(organization=committee["org"], matter=tc, date=tomorrow,
+                                       title="Chi", signatory=secretary, actor=None)
+    decision = svc.decision_record_individual(organization=committee["org"], matter=tc, date=TODAY,
+                                              title="Chi", signatory=secretary, actor=None)
+    assert decision.report_due == D(2026, 12, 9) and not decision.overdue_on()
+    clock.move_to(dt.datetime(2026, 12, 10, 9, tzinfo=dt.UTC))  # the day after the deadline
+    assert decision.overdue_on()
+    svc.decision_record_individual(organization=committee["org"], matter=tc, date=tomorrow,
+                                   title="Chi (ngày đã qua)", signatory=secretary, actor=None)

@@ -15,11 +15,11 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from audit.models import AuditEntry
+from common.uploads import LimitedUploadHandler, upload_was_cut
 from organizations import imports
 from organizations.imports import error_message, parse_member_table
 from organizations.models import ImportStatus, MemberImport, Membership, Person
 from organizations.services import member_import_commit, member_import_preview
-from organizations.uploads import LimitedUploadHandler, upload_was_cut
 from tests.factories import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -314,7 +314,7 @@ def test_a_request_declaring_too_many_bytes_is_refused_before_the_file_is_read(c
     big = HEADER + "Nguyễn Thị Hoa,,Nữ,,19/05/2010,\n" * 40_000  # about 1.4 MB
     response = upload(client, province.cell_1, csv_file(big))
     assert response.status_code == 200
-    assert "Tệp quá lớn (tối đa 1 MB)." in response.content.decode()
+    assert "Tệp quá lớn (tối đa 1,0\xa0MB)." in response.content.decode()
     assert response.wsgi_request.FILES == {}  # the handler stopped at the start of the file part
     assert not MemberImport.objects.exists()
 
@@ -355,7 +355,7 @@ def test_the_handler_stops_reading_a_body_that_lies_about_its_length(rf, setting
 
 def test_the_size_limit_applies_only_to_views_that_declare_one(rf, settings):
     settings.IMPORT_MAX_BYTES = 10
-    handler = LimitedUploadHandler(rf.post("/regulations/import/"))
+    handler = LimitedUploadHandler(rf.post("/people/"))
     handler.handle_raw_input(None, {}, 10**6, b"", None)
     assert handler.limit is None
     assert handler.receive_data_chunk(b"x" * 100, 0) == b"x" * 100
@@ -392,6 +392,16 @@ def test_purge_forgets_old_uploads_and_keeps_the_record_of_written_ones(province
     assert runs.count() == 2
     assert runs.last().data["deleted"] == sorted([rejected.pk, unconfirmed.pk])
     assert runs.last().data["emptied"] == [written.pk]
+    assert runs.last().object_type == "organizations.memberimport" and runs.last().object_id == ""
+
+
+def test_the_purge_is_a_daily_task_of_celery_beat(settings):
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-member-imports"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].hour == {2} and entry["schedule"].minute == {30}
 
 
 # --- admin ----------------------------------------------------------------------

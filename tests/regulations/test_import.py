@@ -111,3 +111,13 @@ def test_the_upload_form_needs_the_import_permission(client, document):
     response = client.post("/regulations/import/", {"document": document.pk, "file": good})
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
     assert document.versions.get().imported_by == clerk
+
+
+def test_an_oversized_text_is_refused_before_it_is_read(admin_client, document, settings):
+    settings.REGULATION_IMPORT_MAX_BYTES = 100 * 1024
+    big = SimpleUploadedFile("qd.txt", ("Điều 1. A\n" + "x" * 80 + "\n").encode() * 4000)
+    response = admin_client.post("/regulations/import/", {"document": document.pk, "file": big})
+    assert response.status_code == 200
+    assert "Tệp quá lớn (tối đa 100" in response.content.decode()
+    assert response.wsgi_request.FILES == {}
+    assert not document.versions.exists()

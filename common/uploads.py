@@ -16,7 +16,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 # Room for the other fields and the multipart headers around the file.
 FORM_OVERHEAD = 64 * 1024
@@ -54,6 +56,10 @@ def declared_too_large(request: HttpRequest, limit: int) -> bool:
     except ValueError:
         return False
     return length > limit + FORM_OVERHEAD
+
+
+def too_large_message(limit: int) -> str:
+    return _("Tệp quá lớn (tối đa %(size)s).") % {"size": filesizeformat(limit)}
 
 
 def upload_was_cut(request: HttpRequest) -> bool:

@@ -1,0 +1,10 @@
+"""Thin Celery tasks of the organizations app: they call a service."""
+
+from celery import shared_task
+
+from .services import member_imports_purge
+
+
+@shared_task(name="organizations.purge_imports")
+def purge_imports() -> dict[str, list[int]]:
+    return member_imports_purge(actor=None)

@@ -29,7 +29,8 @@ def _record_decisions() -> int:
     import datetime as dt
 
     from governance import services as svc
-    from governance.models import Body, Decision, Matter
+    from governance.models import Decision, Matter
+    from organizations.models import Body
 
     bodies = Body.objects.filter(kind="executive", organization__kind="grassroots_committee").select_related(
         "organization")
@@ -68,7 +69,10 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from governance.models import Membership, Organization, Person
+    from django.db.models import Count
+
+    from organizations.models import Membership, Organization, Person
+    from regulations.models import Citation
 
     results: dict[str, object] = {"database": connection.vendor}
     if not args.keep:
@@ -90,6 +94,10 @@ def main() -> None:
     root = Organization.objects.get(depth=1)
     cell = Organization.objects.filter(kind="cell").order_by("-path").first()
     person = Person.objects.order_by("-pk").first()
+    # The provision cited by the most acts (a Charter article every committee's catalog cites).
+    top = (Citation.objects.exclude(anchor="").values("document__slug", "anchor")
+           .annotate(n=Count("pk")).order_by("-n").first())
+    results["most_cited_provision"] = top
     sub = Organization.objects.filter(depth=2).first()
     pages = {
         "decisions dashboard (province root, this year)": f"/org/{root.pk}/decisions-dashboard/?from=01/01/2026",
@@ -104,6 +112,8 @@ def main() -> None:
         "person search 'nguyen van an'": "/people/?q=nguyen+van+an",
         "person page": f"/people/{person.pk}/",
     }
+    if top:
+        pages[f"provision cited by {top['n']} acts (page 1)"] = f"/regulations/{top['document__slug']}/{top['anchor']}/"
     timings = {}
     for label, path in pages.items():
         timing = time_page(client, path, args.repeat)

@@ -67,9 +67,8 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-
     from django.db.models import Count
+    from django.test import Client
 
     from organizations.models import Membership, Organization, Person
     from regulations.models import Citation

@@ -255,6 +255,10 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         return f"{self.person} — {'có mặt' if self.present else 'vắng'}"
 
+    @property
+    def owning_organization(self) -> Organization:
+        return self.meeting.owning_organization
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
@@ -271,6 +275,10 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+    @property
+    def owning_organization(self) -> Organization:
+        return self.meeting.owning_organization
 
 
 class DecisionKind(models.TextChoices):

@@ -179,3 +179,25 @@ def test_a_card_number_of_a_tells_the_outsider_nothing(client, province, outside
     unknown_messages = [str(m).replace(nowhere, "<card>") for m in unknown.context["messages"]]
     assert known_messages == unknown_messages and any("Không tìm thấy đảng viên" in m for m in known_messages)
     assert (Decision.objects.count(), Assignment.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_every_record_of_an_organization_declares_it():
+    """A model with a path to an organization (a foreign key to one, or to a record that has one) says which
+    organization owns it, so ``get_owned_for`` serves it. People are reached through their memberships."""
+    from django.apps import apps
+
+    from organizations.models import Organization
+
+    def reaches_organization(model, seen=()) -> bool:
+        for field in model._meta.get_fields():
+            if field.many_to_one and field.concrete and field.related_model not in seen:
+                target = field.related_model
+                if target is Organization or (target._meta.app_label in ("organizations", "governance")
+                                              and reaches_organization(target, (*seen, model))):
+                    return True
+        return False
+
+    models = [m for app in ("organizations", "governance") for m in apps.get_app_config(app).get_models()]
+    undeclared = [m._meta.label for m in models
+                  if m is not Person and reaches_organization(m) and not hasattr(m, "owning_organization")]
+    assert undeclared == []

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 
 from organizations.models import Organization, Person, Tenure, active_on_q
 
-from .models import Assignment, Decision, DecisionKind, DecisionStatus, WorkingRegulation
+from .models import Assignment, Decision, DecisionKind, DecisionStatus, Meeting, WorkingRegulation
 
 # --- working regulations ------------------------------------------------------
 
@@ -52,3 +52,20 @@ def decision_dashboard(org: Organization, start: dt.date, end: dt.date, on: dt.d
     stale = list(in_force.annotate(first_newer=Subquery(newer_tenure)).filter(first_newer__isnull=False)
                  .select_related("organization").order_by("organization__path")[:limit])
     return DecisionDashboard(by_authority, irregular, overdue, stale)
+
+
+# --- registers --------------------------------------------------------------------------
+
+
+def meeting_register(org: Organization):
+    """Every meeting of a body in ``org``'s subtree, with its number of decisions: one query a page."""
+    return (Meeting.objects.filter(body__organization__path__startswith=org.path)
+            .select_related("body__organization")
+            .annotate(n_decisions=Count("decisions")))
+
+
+def decision_register(org: Organization):
+    """Every decision recorded in ``org``'s subtree, with whether it has been corrected: one query a page."""
+    return (Decision.objects.filter(organization__path__startswith=org.path)
+            .select_related("organization", "matter", "signatory")
+            .annotate(corrected=Exists(Decision.objects.filter(corrects=OuterRef("pk")))))

@@ -10,13 +10,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.tables import list_response
 from organizations import access
-from organizations.models import today
+from organizations.models import Organization, today
 
 from . import services as svc
 from .access import get_decision_for, get_meeting_for, get_regulation_for
@@ -34,7 +35,14 @@ from .forms import (
 )
 from .models import Decision, DecisionStatus, Meeting
 from .permissions import RECORD_DECISIONS
-from .selectors import decision_dashboard, responsibilities_of, responsibility_matrix
+from .selectors import (
+    decision_dashboard,
+    decision_register,
+    meeting_register,
+    responsibilities_of,
+    responsibility_matrix,
+)
+from .tables import DecisionFilter, DecisionTable, MeetingFilter, MeetingTable
 
 
 def _errors(exc: ValidationError) -> str:
@@ -314,3 +322,42 @@ def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(f"{form.fields[f].label if f in form.fields else ''}: {e}"
                                          for f, errors in form.errors.items() for e in errors))
     return redirect("governance:responsibilities", org.pk)
+
+
+# --- registers ----------------------------------------------------------------------------
+
+
+def meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The register of meetings of the organization and everything below it."""
+    org = access.get_organization_for(request, pk)
+    filters = MeetingFilter(request.GET, queryset=meeting_register(org))
+    return list_response(request, MeetingTable(filters.qs), "governance/meeting_register.html",
+                         {"org": org, "filter": filters,
+                          "can_record": RECORD_DECISIONS in org.perms}, filename="so-hoi-nghi")
+
+
+def decisions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The register of decisions of the organization and everything below it."""
+    org = access.get_organization_for(request, pk)
+    filters = DecisionFilter(request.GET, queryset=decision_register(org))
+    return list_response(request, DecisionTable(filters.qs), "governance/decision_register.html",
+                         {"org": org, "filter": filters,
+                          "can_record": RECORD_DECISIONS in org.perms}, filename="so-quyet-dinh")
+
+
+def _own_register(request: HttpRequest, name: str) -> HttpResponse:
+    """The menu's register: of the highest organization the user may see (several: the first)."""
+    paths = access.granted_paths(request.user, access.VIEW)
+    top = (Organization.objects.filter(depth=1) if paths is None
+           else Organization.objects.filter(path__in=paths)).order_by("path").first()
+    if top is None:
+        raise Http404
+    return redirect(name, top.pk)
+
+
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    return _own_register(request, "governance:meetings")
+
+
+def my_decisions(request: HttpRequest) -> HttpResponse:
+    return _own_register(request, "governance:decisions")

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "pgtrigger",
+    "django_tables2",
+    "django_filters",
     "audit",
     "regulations",
     "organizations",
@@ -216,6 +218,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 PAGE_SIZE = 50
+DJANGO_TABLES2_TEMPLATE = "_table.html"
 
 LOGGING = {
     "version": 1,

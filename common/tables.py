@@ -1,0 +1,79 @@
+"""Every list in the portal, one way: a django-tables2 table filtered by a django-filter set.
+
+``PortalTable`` adds the STT column (row number, continuing across pages)
+and the portal's template (Bootstrap 5, horizontally scrollable on a
+phone). ``list_response`` configures sorting and pagination from the query
+string, and answers ``?export=xlsx`` with an Excel file of exactly the
+filtered, sorted rows (every page, not just the one shown), without the
+columns marked ``exclude_from_export``.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tables2.export import TableExport
+
+from .forms import DateField
+
+EXPORT_PARAM = "export"
+
+
+class PortalTable(tables.Table):
+    stt = tables.Column(verbose_name=_("STT"), empty_values=(), orderable=False,
+                        attrs={"td": {"class": "text-muted text-end"}, "th": {"class": "text-end"}})
+
+    class Meta:
+        template_name = "_table.html"
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("Không có dòng nào khớp bộ lọc.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("sequence", ("stt", "..."))
+        super().__init__(*args, **kwargs)
+
+    def render_stt(self) -> int:
+        # A page counts from its first row's number; an export (not paginated) from 1.
+        if not hasattr(self, "_stt"):
+            self._stt = itertools.count(self.page.start_index() if hasattr(self, "page") else 1)
+        return next(self._stt)
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """A filter set whose form is styled for the list's filter bar (``_list_tools.html``)."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for field in form.fields.values():
+                select = isinstance(field.widget, forms.Select)
+                field.widget.attrs["class"] = "form-select form-select-sm" if select else "form-control form-control-sm"
+            form._styled = True
+        return form
+
+
+class PortalDateFilter(django_filters.DateFilter):
+    """dd/mm/yyyy, bounded like every date the portal reads."""
+
+    field_class = DateField
+
+
+def list_response(request: HttpRequest, table: PortalTable, template: str, context: dict, *,
+                  filename: str, per_page: int | None = None) -> HttpResponse:
+    """Sort and paginate ``table`` from the request; the page, or its rows as .xlsx when asked."""
+    tables.RequestConfig(request, paginate={"per_page": per_page or settings.PAGE_SIZE}).configure(table)
+    if request.GET.get(EXPORT_PARAM) == "xlsx":
+        table._stt = itertools.count(1)
+        exporter = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": filename[:31]})
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return exporter.response(filename=f"{filename}-{stamp}.xlsx")
+    return render(request, template, {**context, "table": table})

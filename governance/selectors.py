@@ -17,7 +17,7 @@ from .models import Assignment, Decision, DecisionKind, DecisionStatus, Meeting,
 def responsibility_matrix(org: Organization, on: dt.date) -> list:
     """Who is in charge of what in ``org`` on ``on``: assignments with their person (one query)."""
     return list(Assignment.objects.filter(organization=org).filter(active_on_q(on))
-                .select_related("person").order_by("field", "person__search_name"))
+                .select_related("person").order_by("field", "person__sort_name"))
 
 
 def responsibilities_of(person: Person) -> list:

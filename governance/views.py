@@ -141,7 +141,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, formset=None, form=
                   status: int = 200) -> HttpResponse:
     org = meeting.org
     can_record = RECORD_DECISIONS in org.perms and not meeting.frozen
-    attendance = list(meeting.attendance.select_related("person").order_by("person__search_name", "person_id"))
+    attendance = list(meeting.attendance.select_related("person").order_by("person__sort_name", "person_id"))
     by_person = {a.person_id: a for a in attendance}
     if formset is None:
         formset = AttendanceFormSet(initial=[{"person": a.person_id, "present": a.present,

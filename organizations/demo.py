@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from common.text import fold
+from common.text import fold, name_sort_key
 
 from .models import (
     Body,
@@ -194,8 +194,8 @@ def _person(i: int, rng: random.Random) -> Person:
     join = birth + dt.timedelta(days=rng.randrange(18 * 365 + 5, 40 * 365))
     join = min(join, dt.date(2025, 6, 30))
     official = join + dt.timedelta(days=365) if join < dt.date(2024, 6, 1) else None
-    return Person(full_name=name, search_name=fold(name), gender=gender, birth_date=birth,
-                  join_date=join, official_date=official, card_number=f"36{i + 1:08d}")
+    return Person(full_name=name, search_name=fold(name), sort_name=name_sort_key(name), gender=gender,
+                  birth_date=birth, join_date=join, official_date=official, card_number=f"36{i + 1:08d}")
 
 
 def seed(scale_name: str, log: Callable[[str], None] = print) -> dict[str, int]:

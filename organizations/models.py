@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from common.text import fold
+from common.text import fold, name_sort_key
 
 __all__ = [
     "OrgKind",
@@ -178,6 +178,8 @@ class Person(models.Model):
     full_name = models.CharField(_("Họ và tên"), max_length=120)
     # The name folded to ASCII lower case ("nguyen van an"): search ignores diacritics.
     search_name = models.CharField(max_length=120, db_index=True, editable=False)
+    # Digits whose plain order is the Vietnamese order of names (common.text.name_sort_key).
+    sort_name = models.CharField(max_length=600, db_index=True, editable=False, default="")
     birth_date = models.DateField(_("Ngày sinh"), null=True, blank=True)
     gender = models.CharField(_("Giới tính"), max_length=8, choices=Gender.choices)
     card_number = models.CharField(_("Số thẻ đảng viên"), max_length=20, unique=True,
@@ -195,7 +197,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("Đảng viên")
         verbose_name_plural = _("Đảng viên")
-        ordering = ["search_name", "pk"]
+        ordering = ["sort_name", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(official_date__isnull=True) | Q(join_date__isnull=True)
@@ -210,6 +212,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.search_name = fold(self.full_name)
+        self.sort_name = name_sort_key(self.full_name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

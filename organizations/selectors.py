@@ -41,7 +41,7 @@ def subtree_counts(org: Organization, on: dt.date) -> SubtreeCounts:
 def bodies_with_holders(org: Organization, on: dt.date) -> list[Body]:
     """Bodies of ``org`` with ``current_tenures`` (office holders on ``on``): two queries."""
     holders = (Tenure.objects.active_on(on).select_related("person", "position")
-               .order_by("position__rank", "person__search_name"))
+               .order_by("position__rank", "person__sort_name"))
     bodies = org.bodies.prefetch_related(Prefetch("tenures", queryset=holders, to_attr="current_tenures"))
     return sorted(bodies, key=lambda b: BODY_ORDER.index(b.kind))
 
@@ -59,7 +59,7 @@ def members_list(org: Organization, on: dt.date, *, subtree: bool, query: str = 
     if query:
         qs = qs.filter(person__in=Person.objects.search(query))
     return (qs.select_related("person", "organization")
-            .order_by("person__search_name", "person_id"))
+            .order_by("person__sort_name", "person_id"))
 
 
 def person_record(person: Person) -> dict:

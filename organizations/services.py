@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from common.text import fold
+from common.text import fold, name_sort_key
 
 from .access import people_for
 from .imports import ParsedRow, parse_member_table
@@ -248,7 +248,7 @@ def member_import_commit(*, batch: MemberImport, actor) -> int:
         start_default = today()
         # bulk_create skips save(), so the folded search name is set here.
         people = [
-            Person(search_name=fold(r.values["full_name"]),
+            Person(search_name=fold(r.values["full_name"]), sort_name=name_sort_key(r.values["full_name"]),
                    **{k: v for k, v in r.values.items() if k != "start"})
             for r in rows
         ]

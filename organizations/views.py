@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEntry
+from common.tables import list_response
 from common.uploads import declared_too_large, upload_limit, upload_was_cut
 
 from . import access, selectors, services
-from .forms import MemberImportForm, RoleGrantForm, RoleRevokeForm, SearchForm, TenureEndForm, TenureStartForm
+from .forms import MemberImportForm, RoleGrantForm, RoleRevokeForm, TenureEndForm, TenureStartForm
 from .imports import ParsedRow, error_message
 from .models import AccessRole, ImportStatus, Organization, Tenure, today
+from .tables import MemberFilter, MemberTable, PersonFilter, PersonTable, with_current_cell
 
 PREVIEW_ROWS = 200
 
@@ -56,28 +58,20 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def organization_members(request: HttpRequest, pk: int) -> HttpResponse:
-    """Current members of the organization and everything below it, searchable, paginated."""
+    """Current members of the organization and everything below it: a table, filtered, exported."""
     org = access.get_organization_for(request, pk)
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    subtree = request.GET.get("scope") != "here"
-    memberships = selectors.members_list(org, today(), subtree=subtree, query=query)
-    page = Paginator(memberships, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "organizations/organization_members.html", {
-        "org": org, "page": page, "form": form, "subtree": subtree, "query": query,
-    })
+    data = request.GET.copy()
+    data.setdefault("scope", "subtree")
+    filters = MemberFilter(data, queryset=selectors.members_list(org, today(), subtree=True), organization=org)
+    return list_response(request, MemberTable(filters.qs), "organizations/organization_members.html",
+                         {"org": org, "filter": filters}, filename="dang-vien")
 
 
 def person_search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    people = access.people_for(request.user)
-    if query:
-        people = people.search(query)
-    page = Paginator(people.order_by("search_name", "pk"), settings.PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "organizations/person_search.html",
-                  {"form": form, "page": page, "query": query})
+    """People the user may see, by name (diacritics ignored) or card; exact matches first."""
+    filters = PersonFilter(request.GET, queryset=with_current_cell(access.people_for(request.user)))
+    return list_response(request, PersonTable(filters.qs), "organizations/person_search.html",
+                         {"filter": filters}, filename="tra-cuu-dang-vien")
 
 
 def person(request: HttpRequest, pk: int) -> HttpResponse:

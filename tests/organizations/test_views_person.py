@@ -12,6 +12,11 @@ from tests.factories import MembershipFactory, PersonFactory, TenureFactory, pos
 pytestmark = pytest.mark.django_db
 
 
+def _records(response) -> list:
+    """The records shown on the list page (a django-tables2 table), in order."""
+    return [row.record for row in response.context["table"].page.object_list]
+
+
 @pytest.fixture
 def disciplined(province):
     person = PersonFactory(full_name="Đỗ Văn Kỷ Luật")
@@ -27,18 +32,18 @@ def test_search_ignores_diacritics_and_case(client, province, board_officer, an)
     MembershipFactory(organization=province.cell_2, person__full_name="Nguyễn Văn Ân")
     MembershipFactory(organization=province.cell_2, person__full_name="Trần Thị Bình")
     client.force_login(board_officer)
-    names = [p.full_name for p in client.get("/people/?q=nguyen van an").context["page"]]
+    names = [p.full_name for p in _records(client.get("/people/?q=nguyen van an"))]
     assert sorted(names) == ["Nguyễn Văn An", "Nguyễn Văn Ân"]  # "an" folds both
-    names = [p.full_name for p in client.get("/people/?q=NGUYỄN VĂN ÂN").context["page"]]
+    names = [p.full_name for p in _records(client.get("/people/?q=NGUYỄN VĂN ÂN"))]
     assert sorted(names) == ["Nguyễn Văn An", "Nguyễn Văn Ân"]
-    names = [p.full_name for p in client.get("/people/?q=binh").context["page"]]
+    names = [p.full_name for p in _records(client.get("/people/?q=binh"))]
     assert names == ["Trần Thị Bình"]
-    assert [p.full_name for p in client.get("/people/?q=0100000001").context["page"]] == ["Nguyễn Văn An"]
+    assert [p.full_name for p in _records(client.get("/people/?q=0100000001"))] == ["Nguyễn Văn An"]
 
 
 def test_search_only_finds_people_the_user_may_see(client, province, outsider, an):
     client.force_login(outsider)
-    assert client.get("/people/?q=nguyen").context["page"].paginator.count == 0
+    assert client.get("/people/?q=nguyen").context["table"].page.paginator.count == 0
 
 
 def test_search_paginates(client, province, board_officer, settings):
@@ -46,7 +51,7 @@ def test_search_paginates(client, province, board_officer, settings):
     for i in range(23):
         MembershipFactory(organization=province.cell_1, person__full_name=f"Hoàng Văn Số {i:02d}")
     client.force_login(board_officer)
-    page = client.get("/people/?q=hoang&page=3").context["page"]
+    page = client.get("/people/?q=hoang&page=3").context["table"].page
     assert page.paginator.count == 23 and len(page.object_list) == 3
 
 
@@ -96,3 +101,46 @@ def test_person_page_query_count_is_fixed(client, province, board_officer, an):
                       start=dt.date(2000 + i, 1, 1), end=dt.date(2000 + i, 12, 31))
         Discipline.objects.create(person=an, form=DisciplineForm.REPRIMAND, decided_on=dt.date(2010 + i, 1, 1))
     assert count() == few <= 12
+
+
+def test_exact_matches_come_first_and_namesakes_show_cell_and_birth_year(client, province, board_officer):
+    import datetime as dt
+
+    MembershipFactory(organization=province.cell_1, person__full_name="Nguyễn Văn Anh",
+                      person__birth_date=dt.date(1970, 1, 1))
+    for cell, year in ((province.cell_2, 1985), (province.cell_b, 1962)):
+        MembershipFactory(organization=cell, person__full_name="Nguyễn Văn An", person__birth_date=dt.date(year, 2, 3))
+    MembershipFactory(organization=province.cell_1, person__full_name="Lê Nguyễn Văn An")
+    client.force_login(board_officer)
+    response = client.get("/people/?q=nguyen van an")
+    names = [p.full_name for p in _records(response)]
+    assert names[:2] == ["Nguyễn Văn An", "Nguyễn Văn An"]  # the exact ones, before "Anh" and longer names
+    assert set(names[2:]) == {"Lê Nguyễn Văn An", "Nguyễn Văn Anh"}
+    html = response.content.decode()
+    for text in ("Chi bộ thôn 2", "1985", "Chi bộ cơ sở Trường B", "1962"):
+        assert text in html
+
+
+def test_the_person_search_exports_what_it_found(client, province, board_officer):
+    import io
+
+    import openpyxl
+
+    for i in range(3):
+        MembershipFactory(organization=province.cell_1, person__full_name=f"Đỗ Thị Xuất {i}")
+    MembershipFactory(organization=province.cell_1, person__full_name="Người Khác")
+    client.force_login(board_officer)
+    response = client.get("/people/?q=do thi xuat&export=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("STT", "Họ và tên", "Năm sinh")
+    assert sorted(r[1] for r in rows[1:]) == ["Đỗ Thị Xuất 0", "Đỗ Thị Xuất 1", "Đỗ Thị Xuất 2"]
+
+
+def test_the_person_search_costs_a_fixed_number_of_queries(client, province, board_officer,
+                                                          django_assert_max_num_queries):
+    for i in range(30):
+        MembershipFactory(organization=province.cell_1, person__full_name=f"Hoàng Văn Số {i:02d}")
+    client.force_login(board_officer)
+    client.get("/people/?q=hoang")
+    with django_assert_max_num_queries(8):
+        assert client.get("/people/?q=hoang").status_code == 200

@@ -150,3 +150,25 @@ class DecisionTable(PortalTable):
 
     def value_status(self, record) -> str:
         return self._status_text(record)
+
+
+class IrregularTable(DecisionTable):
+    """The inspection queue: the register's columns and, for each decision, why it is irregular."""
+
+    reasons = tables.Column(verbose_name=_("Lý do"), empty_values=(), orderable=False)
+
+    class Meta(DecisionTable.Meta):
+        fields = ("date", "title", "organization", "matter", "kind", "votes", "reasons", "status")
+
+    def _reasons(self, record) -> list[str]:
+        from regulations.templatetags.citations import reasons
+
+        return [f"{r.message} ({r.citation})" if r.citation else r.message for r in reasons(record.reasons)]
+
+    def render_reasons(self, record):
+        from django.utils.html import format_html_join
+
+        return format_html_join("", '<div class="small">{}</div>', ((t,) for t in self._reasons(record)))
+
+    def value_reasons(self, record) -> str:
+        return "; ".join(self._reasons(record))

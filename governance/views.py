@@ -33,7 +33,7 @@ from .forms import (
     ReportBackForm,
     TemplateForm,
 )
-from .models import Decision, DecisionStatus, Meeting
+from .models import DecisionStatus, Meeting
 from .permissions import RECORD_DECISIONS
 from .selectors import (
     decision_dashboard,
@@ -42,7 +42,7 @@ from .selectors import (
     responsibilities_of,
     responsibility_matrix,
 )
-from .tables import DecisionFilter, DecisionTable, MeetingFilter, MeetingTable
+from .tables import DecisionFilter, DecisionTable, IrregularTable, MeetingFilter, MeetingTable
 
 
 def _errors(exc: ValidationError) -> str:
@@ -243,11 +243,11 @@ def decision_report_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def irregular_queue(request: HttpRequest, pk: int) -> HttpResponse:
-    """The inspection committee's queue: irregular decisions in the subtree, newest first."""
+    """The inspection committee's queue: irregular decisions in the subtree, newest first, every one."""
     org = access.get_organization_for(request, pk, access.VIEW_DISCIPLINE)
-    rows = (Decision.objects.filter(organization__path__startswith=org.path, status=DecisionStatus.IRREGULAR)
-            .select_related("organization", "matter").order_by("-date")[:500])
-    return render(request, "governance/irregular_queue.html", {"org": org, "decisions": rows})
+    filters = DecisionFilter(request.GET, queryset=decision_register(org).filter(status=DecisionStatus.IRREGULAR))
+    return list_response(request, IrregularTable(filters.qs), "governance/irregular_queue.html",
+                         {"org": org, "filter": filters}, filename="quyet-dinh-can-kiem-tra")
 
 
 def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:

@@ -114,7 +114,9 @@ def test_the_inspection_queue_is_for_inspectors(client, province, inspector_a, s
     client.force_login(staff_a)
     assert client.get(f"/org/{province.sub_a.pk}/irregular/").status_code == 403
     client.force_login(inspector_a)
-    assert [d.title for d in client.get(f"/org/{province.sub_a.pk}/irregular/").context["decisions"]] == ["Sai"]
+    queue = client.get(f"/org/{province.sub_a.pk}/irregular/")
+    assert [row.record.title for row in queue.context["table"].page.object_list] == ["Sai"]
+    assert 'data-testid="irregular-count">1<' in queue.content.decode()
 
 
 def test_responsibility_matrix_on_a_date(client, province, staff_a):

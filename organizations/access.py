@@ -111,9 +111,14 @@ def orgs_for(user, perm: str = VIEW) -> QuerySet[Organization]:
 
 
 def people_for(user, perm: str = VIEW) -> QuerySet[Person]:
-    """People the user may see: members (now or before) of a visible cell, and themselves."""
+    """People the user may see: members (now or before) of a visible cell, and themselves.
+
+    Who sees every tree from its root (a province's board, in a one-province
+    database) sees everyone, without the per-person membership test.
+    """
     paths = granted_paths(user, perm)
-    if paths is None:
+    if paths is None or (paths and any(len(p) == Organization.steplen for p in paths) and set(paths) >= set(
+            Organization.objects.filter(depth=1).values_list("path", flat=True))):
         return Person.objects.all()
     visible = Membership.objects.filter(person=OuterRef("pk")).filter(
         subtree_q(paths, "organization__path"))

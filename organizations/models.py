@@ -160,10 +160,15 @@ class PersonStatus(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet):
     def search(self, query: str) -> PersonQuerySet:
-        """Every word of the query, diacritics ignored, in the name or the card number."""
+        """Every word of the query begins a word of the name (diacritics ignored) or the card number.
+
+        "an" finds "An" and "Anh", not "Lan" or "Toàn". Both forms of the name test
+        use the trigram index on PostgreSQL (a leading space is a word start to it).
+        """
         qs = self
         for word in fold(query).split():
-            qs = qs.filter(Q(search_name__contains=word) | Q(card_number__startswith=word))
+            qs = qs.filter(Q(search_name__startswith=word) | Q(search_name__contains=f" {word}")
+                           | Q(card_number__startswith=word))
         return qs
 
     def members_of(self, org: Organization, on: dt.date | None = None,

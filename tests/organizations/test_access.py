@@ -91,3 +91,15 @@ def test_perms_on_collects_every_permission_in_one_query(province, staff_a, insp
     assert access.perms_on(inspector_a, province.cell_2) == {access.VIEW, access.VIEW_DISCIPLINE,
                                                              access.VIEW_DASHBOARD}
     assert access.perms_on(staff_a, province.cell_b) == set()
+
+
+def test_who_sees_every_root_sees_everyone_without_a_membership_test(province, board_officer, staff_a):
+    from organizations.models import Person
+    from tests.factories import PersonFactory
+
+    relative = PersonFactory(full_name="Người Thân Không Là Đảng Viên")  # no membership anywhere
+    assert relative in access.people_for(board_officer)
+    assert relative not in access.people_for(staff_a)
+    other_root = make_org(None, "provincial", "Đảng bộ tỉnh Khác")
+    assert other_root.depth == 1 and relative not in access.people_for(board_officer)
+    assert Person.objects.count() > access.people_for(board_officer).count()

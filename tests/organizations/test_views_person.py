@@ -144,3 +144,11 @@ def test_the_person_search_costs_a_fixed_number_of_queries(client, province, boa
     client.get("/people/?q=hoang")
     with django_assert_max_num_queries(8):
         assert client.get("/people/?q=hoang").status_code == 200
+
+
+def test_each_word_must_begin_a_word_of_the_name(client, province, board_officer):
+    for name in ("Phạm Thị Lan", "Trần Văn Toàn", "Lê Anh Tuấn", "Vũ Thị An"):
+        MembershipFactory(organization=province.cell_1, person__full_name=name)
+    client.force_login(board_officer)
+    names = {p.full_name for p in _records(client.get("/people/?q=an"))}
+    assert names == {"Lê Anh Tuấn", "Vũ Thị An"}  # not "Lan", not "Toàn"

@@ -58,11 +58,14 @@ class PersonTable(PortalTable):
     def value_birth_year(self, value) -> str:
         return str(value.year) if value else ""
 
-    def render_status(self, record) -> str:
-        return record.get_status_display()
+    def render_status(self, value) -> str:
+        # Translated once per table: get_status_display() would translate every choice on every row.
+        if not hasattr(self, "_status_labels"):
+            self._status_labels = {k: str(v) for k, v in PersonStatus.choices}
+        return self._status_labels.get(value, value)
 
-    def value_status(self, record) -> str:
-        return record.get_status_display()
+    def value_status(self, value) -> str:
+        return self.render_status(value)
 
 
 # --- members of an organization -----------------------------------------------------------

@@ -71,7 +71,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     """People the user may see, by name (diacritics ignored) or card; exact matches first."""
     filters = PersonFilter(request.GET, queryset=with_current_cell(access.people_for(request.user)))
     return list_response(request, PersonTable(filters.qs), "organizations/person_search.html",
-                         {"filter": filters}, filename="tra-cuu-dang-vien")
+                         {"filter": filters}, filename="tra-cuu-dang-vien", per_page=settings.SEARCH_PAGE_SIZE)
 
 
 def person(request: HttpRequest, pk: int) -> HttpResponse:

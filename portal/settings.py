@@ -218,6 +218,8 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 PAGE_SIZE = 50
+# A search is read from the top (exact matches first): a shorter page answers sooner.
+SEARCH_PAGE_SIZE = 20
 DJANGO_TABLES2_TEMPLATE = "_table.html"
 
 LOGGING = {

@@ -47,7 +47,7 @@ def test_search_only_finds_people_the_user_may_see(client, province, outsider, a
 
 
 def test_search_paginates(client, province, board_officer, settings):
-    settings.PAGE_SIZE = 10
+    settings.SEARCH_PAGE_SIZE = 10
     for i in range(23):
         MembershipFactory(organization=province.cell_1, person__full_name=f"Hoàng Văn Số {i:02d}")
     client.force_login(board_officer)

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import PortalDateFilter, PortalFilterSet, PortalTable
+from common.tables import ChoicesColumn, PortalDateFilter, PortalFilterSet, PortalTable
 from organizations.models import BodyKind
 
 from .models import Decision, DecisionKind, DecisionStatus, Field, Meeting, MeetingStatus
@@ -37,28 +37,22 @@ class MeetingTable(PortalTable):
     date = tables.DateColumn(verbose_name=_("Ngày họp"), short=True)
     title = tables.Column(verbose_name=_("Tên hội nghị"), linkify=True)
     organization = tables.Column(verbose_name=_("Tổ chức"), accessor="body__organization__name")
-    body = tables.Column(verbose_name=_("Cơ quan"), accessor="body__kind", order_by=("body__kind",))
+    body = ChoicesColumn(BodyKind.choices, verbose_name=_("Cơ quan"), accessor="body__kind")
     decisions = tables.Column(verbose_name=_("Số quyết định"), accessor="n_decisions",
                               attrs={"td": {"class": "text-end"}})
-    status = tables.Column(verbose_name=_("Biên bản"))
+    status = ChoicesColumn(MeetingStatus.choices, verbose_name=_("Biên bản"))
 
     class Meta(PortalTable.Meta):
         model = Meeting
         fields = ("date", "title", "organization", "body", "decisions", "status")
         order_by = ("-date",)
 
-    def render_body(self, record) -> str:
-        return record.body.get_kind_display()
-
-    def value_body(self, record) -> str:
-        return record.body.get_kind_display()
-
-    def render_status(self, record):
+    def render_status(self, record, column):
         badge = "success" if record.status == MeetingStatus.APPROVED else "secondary"
-        return format_html('<span class="badge text-bg-{}">{}</span>', badge, record.get_status_display())
+        return format_html('<span class="badge text-bg-{}">{}</span>', badge, column.label(record.status))
 
-    def value_status(self, record) -> str:
-        return record.get_status_display()
+    def value_status(self, record, column) -> str:
+        return column.label(record.status)
 
 
 # --- decisions ------------------------------------------------------------------------
@@ -102,12 +96,12 @@ class DecisionTable(PortalTable):
     title = tables.Column(verbose_name=_("Nội dung quyết định"), linkify=True)
     organization = tables.Column(verbose_name=_("Tổ chức"), accessor="organization__name")
     matter = tables.Column(verbose_name=_("Vấn đề"), accessor="matter__code")
-    field = tables.Column(verbose_name=_("Lĩnh vực"), accessor="matter__field", order_by=("matter__field",))
-    kind = tables.Column(verbose_name=_("Thẩm quyền"))
+    field = ChoicesColumn(Field.choices, verbose_name=_("Lĩnh vực"), accessor="matter__field")
+    kind = ChoicesColumn(DecisionKind.choices, verbose_name=_("Thẩm quyền"))
     votes = tables.Column(verbose_name=_("Biểu quyết (tán thành/không/không biểu quyết)"), empty_values=(),
                           orderable=False)
     signatory = tables.Column(verbose_name=_("Người ký"), accessor="signatory__full_name")
-    status = tables.Column(verbose_name=_("Tình trạng"))
+    status = ChoicesColumn(DecisionStatus.choices, verbose_name=_("Tình trạng"))
 
     class Meta(PortalTable.Meta):
         model = Decision
@@ -120,18 +114,6 @@ class DecisionTable(PortalTable):
     def value_matter(self, record) -> str:
         return self.render_matter(record)
 
-    def render_field(self, record) -> str:
-        return record.matter.get_field_display()
-
-    def value_field(self, record) -> str:
-        return record.matter.get_field_display()
-
-    def render_kind(self, record) -> str:
-        return record.get_kind_display()
-
-    def value_kind(self, record) -> str:
-        return record.get_kind_display()
-
     def render_votes(self, record) -> str:
         if record.kind != DecisionKind.COLLECTIVE:
             return "—"
@@ -140,16 +122,16 @@ class DecisionTable(PortalTable):
     def value_votes(self, record) -> str:
         return self.render_votes(record)
 
-    def _status_text(self, record) -> str:
-        text = record.get_status_display()
+    def _status_text(self, record, column) -> str:
+        text = column.label(record.status)
         return f"{text}; {_('đã được đính chính')}" if record.corrected else text
 
-    def render_status(self, record):
+    def render_status(self, record, column):
         badge = {DecisionStatus.VALID: "success", DecisionStatus.IRREGULAR: "danger"}.get(record.status, "secondary")
-        return format_html('<span class="badge text-bg-{}">{}</span>', badge, self._status_text(record))
+        return format_html('<span class="badge text-bg-{}">{}</span>', badge, self._status_text(record, column))
 
-    def value_status(self, record) -> str:
-        return self._status_text(record)
+    def value_status(self, record, column) -> str:
+        return self._status_text(record, column)
 
 
 class IrregularTable(DecisionTable):

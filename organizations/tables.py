@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import PortalFilterSet, PortalTable
+from common.tables import ChoicesColumn, PortalFilterSet, PortalTable
 from common.text import fold
 
 from .models import Membership, Person, PersonStatus, today
@@ -45,7 +45,7 @@ class PersonTable(PortalTable):
     birth_year = tables.Column(verbose_name=_("Năm sinh"), accessor="birth_date", order_by=("birth_date",))
     cell = tables.Column(verbose_name=_("Chi bộ (hiện nay)"), orderable=False, default="—")
     card_number = tables.Column(verbose_name=_("Số thẻ đảng viên"), default="")
-    status = tables.Column(verbose_name=_("Tình trạng"))
+    status = ChoicesColumn(PersonStatus.choices, verbose_name=_("Tình trạng"))
 
     class Meta(PortalTable.Meta):
         model = Person
@@ -58,14 +58,7 @@ class PersonTable(PortalTable):
     def value_birth_year(self, value) -> str:
         return str(value.year) if value else ""
 
-    def render_status(self, value) -> str:
-        # Translated once per table: get_status_display() would translate every choice on every row.
-        if not hasattr(self, "_status_labels"):
-            self._status_labels = {k: str(v) for k, v in PersonStatus.choices}
-        return self._status_labels.get(value, value)
 
-    def value_status(self, value) -> str:
-        return self.render_status(value)
 
 
 # --- members of an organization -----------------------------------------------------------

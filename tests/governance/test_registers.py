@@ -138,3 +138,16 @@ def test_the_organization_page_links_to_both_registers(client, province, staff_a
     client.force_login(staff_a)
     html = client.get(province.grassroots.get_absolute_url()).content.decode()
     assert f"/org/{province.grassroots.pk}/meetings/" in html and f"/org/{province.grassroots.pk}/decisions/" in html
+
+
+def test_choices_are_shown_by_their_labels_in_the_page_and_the_export(client, province, staff_a, records):
+    client.force_login(staff_a)
+    url = f"/org/{province.sub_a.pk}/decisions/?status=corrected"
+    html = client.get(url).content.decode()
+    assert "Không đúng thẩm quyền, thủ tục; đã được đính chính" in html and "Tập thể quyết định" in html
+    (header, row), = [_export(client, url)]
+    assert dict(zip(header, row))["Tình trạng"] == "Không đúng thẩm quyền, thủ tục; đã được đính chính"
+    assert dict(zip(header, row))["Lĩnh vực"] == "Chủ trương, chính sách"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(url).content.decode()
+    assert ">Irregular; " in english and "Không đúng thẩm quyền" not in english  # labels per language

@@ -69,3 +69,41 @@ def decision_register(org: Organization):
     return (Decision.objects.filter(organization__path__startswith=org.path)
             .select_related("organization", "matter", "signatory")
             .annotate(corrected=Exists(Decision.objects.filter(corrects=OuterRef("pk")))))
+
+
+# --- work waiting (the home page) ----------------------------------------------------------
+
+
+@dataclass
+class Waiting:
+    """What one organization's office has to do: a count and the first few, oldest first."""
+
+    count: int
+    first: list
+
+
+def _waiting(qs, first: int = 5) -> Waiting:
+    return Waiting(qs.count(), list(qs[:first]))
+
+
+def minutes_to_approve(org: Organization, on: dt.date) -> Waiting:
+    """Meetings held (on or before ``on``) in the subtree whose minutes are not approved yet."""
+    return _waiting(Meeting.objects.filter(body__organization__path__startswith=org.path, status="open",
+                                           date__lte=on).select_related("body__organization").order_by("date", "pk"))
+
+
+def report_backs_overdue(org: Organization, on: dt.date) -> Waiting:
+    """Heads' own decisions in the subtree not reported to the collective by their deadline."""
+    return _waiting(Decision.objects.filter(organization__path__startswith=org.path, report_due__lt=on,
+                                            reported_on__isnull=True)
+                    .select_related("organization", "signatory").order_by("report_due", "pk"))
+
+
+def report_backs_of(person: Person) -> Waiting:
+    """The decisions ``person`` signed that still wait for their report to the collective."""
+    return _waiting(Decision.objects.filter(signatory=person, report_due__isnull=False, reported_on__isnull=True)
+                    .select_related("organization").order_by("report_due", "pk"))
+
+
+def irregular_count(org: Organization) -> int:
+    return Decision.objects.filter(organization__path__startswith=org.path, status=DecisionStatus.IRREGULAR).count()

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from common.tables import ChoicesColumn, PortalDateFilter, PortalFilterSet, PortalTable
-from organizations.models import BodyKind
+from organizations.models import BodyKind, today
 
 from .models import Decision, DecisionKind, DecisionStatus, Field, Meeting, MeetingStatus
 
@@ -58,6 +58,7 @@ class MeetingTable(PortalTable):
 # --- decisions ------------------------------------------------------------------------
 
 CORRECTED = "corrected"
+REPORT_CHOICES = [("pending", _("Chờ báo cáo")), ("overdue", _("Quá hạn báo cáo")), ("done", _("Đã báo cáo"))]
 STATUS_CHOICES = [*DecisionStatus.choices, (CORRECTED, _("Đã được đính chính"))]
 
 
@@ -73,6 +74,8 @@ class DecisionFilter(PortalFilterSet):
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("Tình trạng"),
                                          empty_label=_("Tất cả"))
     matter = django_filters.CharFilter(method="filter_matter", label=_("Vấn đề (mã hoặc tên)"), max_length=120)
+    report = django_filters.ChoiceFilter(choices=REPORT_CHOICES, method="filter_report", label=_("Báo cáo tập thể"),
+                                         empty_label=_("Tất cả"))
     organization = django_filters.CharFilter(field_name="organization__name", lookup_expr="icontains",
                                              label=_("Tổ chức"), max_length=120)
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Nội dung"),
@@ -86,6 +89,15 @@ class DecisionFilter(PortalFilterSet):
         if value == CORRECTED:
             return queryset.filter(Exists(Decision.objects.filter(corrects=OuterRef("pk"))))
         return queryset.filter(status=value)
+
+    def filter_report(self, queryset, name, value):
+        """A head's own decision and its report to the collective (Regulation 377 / the working regulation)."""
+        pending = queryset.filter(report_due__isnull=False, reported_on__isnull=True)
+        if value == "pending":
+            return pending
+        if value == "overdue":
+            return pending.filter(report_due__lt=today())
+        return queryset.filter(reported_on__isnull=False)
 
     def filter_matter(self, queryset, name, value):
         return queryset.filter(Q(matter__code__iexact=value.strip()) | Q(matter__title__icontains=value.strip()))

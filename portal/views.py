@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from governance import selectors as work
 from organizations import access, selectors
 from organizations.models import RoleKind, today
 
@@ -21,14 +22,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _work_waiting(role, own, on) -> dict:
+    """What waits for the holder of ``role``: each role's own queue, a count and the oldest few."""
+    org = role.organization
+    if role.kind == RoleKind.COMMITTEE_STAFF:
+        return {"minutes": work.minutes_to_approve(org, on), "overdue": work.report_backs_overdue(org, on)}
+    if role.kind == RoleKind.HEAD:
+        return {"mine": work.report_backs_of(own) if own else None,
+                "overdue": work.report_backs_overdue(org, on)}
+    if role.kind == RoleKind.INSPECTION:
+        return {"irregular": work.irregular_count(org)}
+    return {}
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    """The work waiting for each of the user's roles, and where to go next; no link the user cannot open."""
     roles = list(access.roles_of(request.user))
     kinds = {r.kind for r in roles}
     on = today()
-    # A summary of each organization the user reads (members, organizations below): two queries each.
-    summaries = [(r, selectors.subtree_counts(r.organization, on)) for r in roles
-                 if r.kind != RoleKind.MEMBER]
     own = getattr(request.user, "person", None)
+    # A summary of each organization the user reads (members, organizations below): two queries each.
+    summaries = [(r, selectors.subtree_counts(r.organization, on), _work_waiting(r, own, on)) for r in roles
+                 if r.kind != RoleKind.MEMBER]
     return render(request, "portal/home.html", {
         "roles": roles,
         "summaries": summaries,

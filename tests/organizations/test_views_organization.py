@@ -123,7 +123,7 @@ def test_home_page_summarises_the_users_organizations(client, province, board_of
     MembershipFactory(organization=province.cell_b)
     client.force_login(board_officer)
     response = client.get("/")
-    (role, counts), = response.context["summaries"]
+    (role, counts, _waiting), = response.context["summaries"]
     assert role.organization == province.root and counts.members_subtree == 2
     client.force_login(an.user)  # a member: no organization summary, a link to their record
     response = client.get("/")

@@ -21,6 +21,13 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request: HttpRequest, response):
+        response = super().process_response(request, response)
+        # The page is rendered: leave the thread in the default language, so that work done
+        # outside a request (a task, a command) never speaks the last reader's language.
+        translation.activate(settings.LANGUAGE_CODE)
+        return response
+
 
 def _has_nul(data: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())

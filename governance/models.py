@@ -288,6 +288,8 @@ class DecisionKind(models.TextChoices):
 
 class DecisionStatus(models.TextChoices):
     VALID = "valid", _("Hợp lệ")
+    # A motion voted down (or a candidate not elected) by a meeting that could decide: a valid outcome.
+    NOT_PASSED = "not_passed", _("Không thông qua")
     IRREGULAR = "irregular", _("Không đúng thẩm quyền, thủ tục")
 
 

@@ -339,6 +339,10 @@ def individual_checks(*, organization: Organization, matter: Matter, on: dt.date
     return regulation, reasons, tenure
 
 
+# Failures that are the meeting's answer, not a fault of authority or procedure: too few votes for.
+VOTED_DOWN = {"majority", "election"}
+
+
 def _status(reasons: list[Reason], record_as_irregular: bool) -> str:
     if reasons and not record_as_irregular:
         raise DecisionRefused(reasons)
@@ -363,10 +367,14 @@ def decision_record_collective(*, meeting: Meeting, matter: Matter, title: str, 
             abstaining=abstaining, ballot=ballot, concerns=concerns)
         if regulation is None or impossible:
             raise DecisionRefused(reasons, impossible=impossible)
+        if reasons and all(r.code in VOTED_DOWN for r in reasons):
+            status = DecisionStatus.NOT_PASSED  # the meeting could decide, and decided no
+        else:
+            status = _status(reasons, record_as_irregular)
         decision = Decision.objects.create(
             organization=meeting.body.organization, matter=matter, kind=DecisionKind.COLLECTIVE, date=meeting.date,
             title=title, meeting=meeting, votes_for=votes_for, votes_against=votes_against, abstaining=abstaining,
-            ballot=ballot, concerns=concerns, regulation=regulation, status=_status(reasons, record_as_irregular),
+            ballot=ballot, concerns=concerns, regulation=regulation, status=status,
             reasons=as_json(reasons), corrects=corrects, recorded_by=_actor_or_none(actor))
         decision.recused.set(recused)
         audit_record(actor=actor, action="decision.record", obj=decision, summary=f"{decision}: {decision.status}",

@@ -166,7 +166,9 @@ def build_world(province, staff_a, an) -> World:
     individual = Matter.objects.filter(regulation=regulation, mode=Mode.HEAD_REPORTS).first()
     meeting = gov.meeting_open(body=executive, date=D(2026, 3, 2), title="Hội nghị tháng 3", actor=superuser,
                                matters=[collective])
-    gov.decision_record_collective(meeting=meeting, matter=collective, title="Nghị quyết", votes_for=2,
+    for person in people[-2:]:  # 3 of 5 present: no quorum, an irregular decision for the queue
+        gov.attendance_set(meeting=meeting, person=person, present=False, reason="Ốm", actor=superuser)
+    gov.decision_record_collective(meeting=meeting, matter=collective, title="Nghị quyết", votes_for=3,
                                    record_as_irregular=True, actor=superuser)
     gov.decision_record_individual(organization=org, matter=individual, date=D(2026, 3, 3), title="Chi",
                                    signatory=people[0], actor=superuser)

@@ -9,7 +9,7 @@ import pytest
 
 from governance import services as svc
 from governance.models import Decision
-from tests.governance.test_views_working import _committee
+from tests.governance.test_views_working import _committee, irregular_decision
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -22,8 +22,7 @@ def records(province):
     executive, people, collective, individual = _committee(province.grassroots)
     meetings = [svc.meeting_open(body=executive, date=D(2026, month, 5), title=f"Hội nghị tháng {month}",
                                  actor=None) for month in (2, 3, 4, 5)]
-    irregular = svc.decision_record_collective(meeting=meetings[0], matter=collective, title="Thiếu phiếu",
-                                               votes_for=2, record_as_irregular=True, actor=None)
+    irregular = irregular_decision(meetings[0], people, collective, "Thiếu phiếu")
     svc.decision_record_collective(meeting=meetings[1], matter=collective, title="Chương trình quý II",
                                    votes_for=5, actor=None)
     svc.decision_record_collective(meeting=meetings[2], matter=collective, title="Đính chính chương trình",

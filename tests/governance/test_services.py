@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from governance import services as svc
-from governance.models import DecisionStatus, Field, Mode, WorkingRegulation
+from governance.models import Decision, DecisionStatus, Field, Mode, WorkingRegulation
 from organizations.models import BodyKind, Kinship, PositionRole, Relation
 from regulations.citations import citation_text
 from tests.factories import BodyFactory, PersonFactory, TenureFactory, make_org, position
@@ -68,11 +68,12 @@ def test_the_worked_example_quorum_then_majority_then_valid(committee):
         "Khoản 1 Điều 21 Quy định 80-QĐ/TW"  # a meeting of 2025-03-10: Regulation 80 was still in force
 
     svc.attendance_set(meeting=meeting, person=committee["members"][7], present=True, actor=None)  # 8 present
-    with pytest.raises(svc.DecisionRefused) as refused:
-        svc.decision_record_collective(meeting=meeting, matter=ns, title="Giới thiệu A", votes_for=5,
-                                       votes_against=3, actor=None)
-    assert [r.code for r in refused.value.reasons] == ["majority"]
-    assert citation_text(refused.value.reasons[0].cite_code, refused.value.reasons[0].cite_ref) == \
+    # A quorate meeting that votes no has decided: the motion is recorded as not passed, not refused.
+    voted_down = svc.decision_record_collective(meeting=meeting, matter=ns, title="Giới thiệu A", votes_for=5,
+                                                votes_against=3, actor=None)
+    assert voted_down.status == DecisionStatus.NOT_PASSED
+    assert [r["code"] for r in voted_down.reasons] == ["majority"]
+    assert citation_text(voted_down.reasons[0]["cite"]["code"], voted_down.reasons[0]["cite"]["ref"]) == \
         "Khoản 5 Điều 9 Điều lệ Đảng"
 
     decision = svc.decision_record_collective(meeting=meeting, matter=ns, title="Giới thiệu A", votes_for=6,
@@ -299,10 +300,11 @@ def test_an_election_needs_more_than_half_of_all_convened_and_no_quorum(committe
     decision = svc.decision_record_collective(meeting=meeting, matter=election, title="Bầu A", votes_for=6,
                                               actor=None)
     assert decision.status == DecisionStatus.VALID  # 6 of 11 convened elects; no quorum applies
-    with pytest.raises(svc.DecisionRefused) as refused:
-        svc.decision_record_collective(meeting=meeting, matter=election, title="Bầu B", votes_for=5, actor=None)
-    assert [r.code for r in refused.value.reasons] == ["election"]
-    assert refused.value.reasons[0].cite_code == "ĐLĐ-2011" and refused.value.reasons[0].cite_ref == "12.3"
+    not_elected = svc.decision_record_collective(meeting=meeting, matter=election, title="Bầu B", votes_for=5,
+                                                 actor=None)
+    assert not_elected.status == DecisionStatus.NOT_PASSED  # 5 of 11: not elected, a valid outcome
+    assert not_elected.reasons == [{"code": "election", "params": {"votes": 5, "convened": 11, "needed": 6},
+                                    "cite": {"code": "ĐLĐ-2011", "ref": "12.3"}}]
 
 
 def test_a_refusal_reads_in_the_readers_language(committee):
@@ -336,3 +338,16 @@ def test_nothing_is_decided_after_today_and_overdue_follows_the_clock(committee,
     assert decision.overdue_on()
     svc.decision_record_individual(organization=committee["org"], matter=tc, date=tomorrow,
                                    title="Chi (ngày đã qua)", signatory=secretary, actor=None)
+
+
+def test_voted_down_with_another_fault_is_still_irregular_and_impossible_counts_never_record(committee):
+    meeting = _meeting(committee, absent=committee["members"][7:])  # 7 of 11: no quorum
+    with pytest.raises(svc.DecisionRefused) as refused:  # no quorum and too few votes: not a "no"
+        svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="X",
+                                       votes_for=2, votes_against=5, actor=None)
+    assert [r.code for r in refused.value.reasons] == ["quorum", "majority"]
+    with pytest.raises(svc.DecisionRefused) as refused:  # 9 votes from 7 present: refused, even as irregular
+        svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="X",
+                                       votes_for=2, votes_against=7, record_as_irregular=True, actor=None)
+    assert refused.value.impossible and [r.code for r in refused.value.reasons] == ["count_votes_over_voters"]
+    assert not Decision.objects.exists()

@@ -33,6 +33,14 @@ def _committee(org, members=5, start=TERM_START):
     return executive, people, collective, individual
 
 
+def irregular_decision(meeting, people, matter, title: str):
+    """A decision of a meeting without its quorum (3 of 5 present), recorded as irregular."""
+    for person in people[-2:]:
+        svc.attendance_set(meeting=meeting, person=person, present=False, reason="Ốm", actor=None)
+    return svc.decision_record_collective(meeting=meeting, matter=matter, title=title, votes_for=3,
+                                          record_as_irregular=True, actor=None)
+
+
 def test_recording_needs_the_committee_staff_role(client, province, staff_a, board_officer, outsider):
     _committee(province.grassroots)
     url = f"/org/{province.grassroots.pk}/meetings/new/"
@@ -74,8 +82,7 @@ def test_the_version_page_shows_what_changed(client, province, staff_a):
 def test_dashboard_lists_irregular_overdue_and_stale(client, province, inspector_a):
     executive, people, collective, individual = _committee(province.grassroots)
     meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
-    svc.decision_record_collective(meeting=meeting, matter=collective, title="Thiếu phiếu", votes_for=2,
-                                   record_as_irregular=True, actor=None)
+    irregular_decision(meeting, people, collective, "Thiếu phiếu")
     svc.decision_record_individual(organization=province.grassroots, matter=individual, date=D(2026, 3, 3),
                                    title="Chi chưa báo cáo", signatory=people[0], actor=None)
     TenureFactory(position=position("executive-member"), organization=province.grassroots, body=executive,
@@ -96,8 +103,7 @@ def test_dashboard_query_count_does_not_grow_with_the_subtree(client, province, 
         org = make_org(province.sub_a, kind="grassroots_committee", name=f"Đảng bộ {i}")
         executive, people, collective, individual = _committee(org)
         meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
-        svc.decision_record_collective(meeting=meeting, matter=collective, title="X", votes_for=1,
-                                       record_as_irregular=True, actor=None)
+        irregular_decision(meeting, people, collective, "X")
     client.force_login(inspector_a)
     url = f"/org/{province.sub_a.pk}/decisions-dashboard/?from=01/01/2026&to=31/12/2026"
     client.get(url)
@@ -109,8 +115,7 @@ def test_dashboard_query_count_does_not_grow_with_the_subtree(client, province, 
 def test_the_inspection_queue_is_for_inspectors(client, province, inspector_a, staff_a):
     executive, people, collective, individual = _committee(province.grassroots)
     meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
-    svc.decision_record_collective(meeting=meeting, matter=collective, title="Sai", votes_for=1,
-                                   record_as_irregular=True, actor=None)
+    irregular_decision(meeting, people, collective, "Sai")
     client.force_login(staff_a)
     assert client.get(f"/org/{province.sub_a.pk}/irregular/").status_code == 403
     client.force_login(inspector_a)

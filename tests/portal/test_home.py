@@ -9,7 +9,7 @@ from governance import services as svc
 from organizations.models import RoleKind
 from organizations.services import role_grant
 from tests.factories import UserFactory
-from tests.governance.test_views_working import _committee
+from tests.governance.test_views_working import _committee, irregular_decision
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -24,8 +24,7 @@ def office(province):
     open_2 = svc.meeting_open(body=executive, date=D(2026, 11, 2), title="HN tháng 11", actor=None)
     svc.meeting_open(body=executive, date=D(2026, 12, 15), title="HN tháng 12 (chưa họp)", actor=None)
     approved = svc.meeting_open(body=executive, date=D(2026, 9, 1), title="HN tháng 9", actor=None)
-    svc.decision_record_collective(meeting=approved, matter=collective, title="Thiếu phiếu", votes_for=1,
-                                   record_as_irregular=True, actor=None)
+    irregular_decision(approved, people, collective, "Thiếu phiếu")
     svc.minutes_approve(meeting=approved, actor=None)
     svc.decision_record_individual(organization=province.grassroots, matter=individual, date=D(2026, 10, 5),
                                    title="Chi quá hạn", signatory=people[0], actor=None)

@@ -16,11 +16,13 @@ class GovernanceConfig(AppConfig):
 
         from . import rules  # noqa: F401  (its citations register on import)
         from .demo import working_regulations
-        from .permissions import RECORD_DECISIONS
+        from .permissions import RECORD_DECISIONS, SIGN_DECISIONS
         from .reasons import MESSAGES
 
         declare("governance", RECORD_DECISIONS, _("Ghi hội nghị, quyết định, quy chế làm việc"),
                 roles=[RoleKind.COMMITTEE_STAFF])
+        declare("governance", SIGN_DECISIONS, _("Ghi quyết định do chính mình ký (người đứng đầu)"),
+                roles=[RoleKind.HEAD])
         # Citing records carry their organization's tree path as their scope.
         register_reader_scopes(lambda user: access.granted_paths(user, access.VIEW))
         register_demo_step(working_regulations)

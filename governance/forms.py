@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CountField, DateField, ModelMultipleChoiceField
 from organizations.access import person_by_card_for
-from organizations.models import Organization, Person
+from organizations.models import Organization, Person, PositionRole, Tenure, today
 
 from .models import Ballot, Decision, Field, Matter, Meeting
 from .regulation_templates import TEMPLATES
@@ -130,30 +131,60 @@ class DecisionForm(forms.Form):
         return data
 
 
+class SignatoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person: Person) -> str:
+        posts = ", ".join(f"{t.position.title} ({t.start:%d/%m/%Y}–{t.end:%d/%m/%Y})" if t.end
+                          else f"{t.position.title} ({_('từ')} {t.start:%d/%m/%Y})" for t in person.posts)
+        return f"{person.full_name} — {posts}"
+
+
+def signatories(organization: Organization):
+    """Who may sign alone for ``organization``: the people who hold or held its head's or a deputy's post,
+    with those posts (the service checks the post on the decision's date)."""
+    posts = Tenure.objects.filter(organization=organization, position__role__in=[PositionRole.HEAD,
+                                                                               PositionRole.DEPUTY])
+    return (Person.objects.filter(pk__in=posts.values("person_id"))
+            .prefetch_related(Prefetch("tenures", queryset=posts.select_related("position").order_by("-start"),
+                                       to_attr="posts")))
+
+
 class IndividualDecisionForm(forms.Form):
+    """A decision the head (or a deputy with a written delegation) takes alone.
+
+    A clerk picks the signatory among the organization's post holders; a head
+    records their own decision and signs it themselves (``signer``).
+    """
+
     matter = forms.ModelChoiceField(label=_("Vấn đề"), queryset=None,
                                     widget=forms.Select(attrs={"class": "form-select"}))
     date = DateField(label=_("Ngày quyết định"))
     title = forms.CharField(label=_("Nội dung quyết định"), max_length=300,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
-    signatory_card = forms.CharField(label=_("Số thẻ đảng viên của người ký"), max_length=20,
-                                     widget=forms.TextInput(attrs={"class": "form-control"}))
+    signatory = SignatoryChoiceField(label=_("Người ký"), queryset=None,
+                                     widget=forms.Select(attrs={"class": "form-select"}))
     delegation_ref = forms.CharField(label=_("Văn bản ủy quyền (nếu cấp phó ký thay)"), max_length=120,
                                      required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
     record_as_irregular = forms.BooleanField(
         label=_("Ghi nhận là quyết định không đúng thẩm quyền, thủ tục (chuyển Ủy ban Kiểm tra)"), required=False)
 
-    def __init__(self, *args, organization: Organization, user, **kwargs):
+    def __init__(self, *args, organization: Organization, user, signer: Person | None = None, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("date", today())
+        if signer is not None:
+            kwargs["initial"]["signatory"] = signer.pk
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["matter"].queryset = Matter.objects.filter(
             regulation__organization=organization, regulation__start__isnull=False,
             mode="head_reports").select_related("regulation")
-
-    def clean(self):
-        data = super().clean()
-        data["signatory"] = person_by_card(self, "signatory_card", self.user)
-        return data
+        people = signatories(organization)
+        if signer is not None:  # a head signs their own decisions only; the service checks their post
+            people = Person.objects.filter(pk=signer.pk).prefetch_related(
+                Prefetch("tenures", queryset=Tenure.objects.filter(organization=organization)
+                         .select_related("position").order_by("-start"), to_attr="posts"))
+            self.fields["signatory"].disabled = True
+        self.fields["signatory"].queryset = people
+        self.fields["signatory"].empty_label = None if signer is not None else _("— chọn người ký —")
 
 
 class ReportBackForm(forms.Form):

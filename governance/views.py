@@ -34,7 +34,7 @@ from .forms import (
     TemplateForm,
 )
 from .models import DecisionStatus, Meeting
-from .permissions import RECORD_DECISIONS
+from .permissions import RECORD_DECISIONS, SIGN_DECISIONS
 from .selectors import (
     decision_dashboard,
     decision_register,
@@ -284,9 +284,18 @@ def decisions_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def individual_decision_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """The head's own decision on a matter of their authority, with the post that gives it."""
-    org = access.get_organization_for(request, pk, RECORD_DECISIONS)
-    form = IndividualDecisionForm(request.POST or None, organization=org, user=request.user)
+    """A decision taken alone on a matter of the head's authority, with the post that gives it.
+
+    Committee staff record it for a signatory they pick among the post holders; a head
+    records their own, signed by themselves.
+    """
+    org = access.get_organization_for(request, pk)
+    signer = None
+    if RECORD_DECISIONS not in org.perms:
+        signer = getattr(request.user, "person", None)
+        if SIGN_DECISIONS not in org.perms or signer is None:
+            raise PermissionDenied
+    form = IndividualDecisionForm(request.POST or None, organization=org, user=request.user, signer=signer)
     refusal = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -302,7 +311,8 @@ def individual_decision_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã ghi quyết định."))
             return redirect(decision)
-    return render(request, "governance/individual_decision_new.html", {"org": org, "form": form, "refusal": refusal})
+    return render(request, "governance/individual_decision_new.html",
+                  {"org": org, "form": form, "refusal": refusal, "signer": signer})
 
 
 @require_POST
@@ -340,9 +350,10 @@ def decisions(request: HttpRequest, pk: int) -> HttpResponse:
     """The register of decisions of the organization and everything below it."""
     org = access.get_organization_for(request, pk)
     filters = DecisionFilter(request.GET, queryset=decision_register(org))
+    can_sign = SIGN_DECISIONS in org.perms and getattr(request.user, "person", None) is not None
     return list_response(request, DecisionTable(filters.qs), "governance/decision_register.html",
                          {"org": org, "filter": filters,
-                          "can_record": RECORD_DECISIONS in org.perms}, filename="so-quyet-dinh")
+                          "can_record": RECORD_DECISIONS in org.perms or can_sign}, filename="so-quyet-dinh")
 
 
 def _own_register(request: HttpRequest, name: str) -> HttpResponse:

@@ -101,7 +101,7 @@ def _requests(province, w) -> list[tuple[str, str, dict]]:
                                               "title": "HN lạ"}),
         ("get", f"/org/{gr}/decisions/new/", {}),
         ("post", f"/org/{gr}/decisions/new/", {"matter": individual.pk, "date": "04/03/2026", "title": "Chi lạ",
-                                               "signatory_card": people[0].card_number}),
+                                               "signatory": people[0].pk}),
         ("post", f"/org/{gr}/assignments/new/", {"person_card": "0400000002", "field": "finance",
                                                  "description": "Phụ trách lạ", "start": "01/02/2026"}),
         ("get", f"/org/{gr}/responsibilities/", {}),
@@ -162,14 +162,14 @@ def test_a_card_number_of_a_tells_the_outsider_nothing(client, province, outside
     client.force_login(outsider)
     url = f"/org/{province.sub_b.pk}/decisions/new/"
     form = {"matter": b_individual.pk, "date": "04/03/2026", "title": "Chi hội nghị"}
-    known = client.post(url, {**form, "signatory_card": a_card})
-    unknown = client.post(url, {**form, "signatory_card": nowhere})
+    a_person = world["people"][0]  # the signatory is a choice among B's post holders: A's people are none
+    known = client.post(url, {**form, "signatory": a_person.pk})
+    unknown = client.post(url, {**form, "signatory": 10**9})
     assert known.status_code == unknown.status_code == 200
-    known_errors = _form_errors(known.content.decode(), a_card)
-    unknown_errors = _form_errors(unknown.content.decode(), nowhere)
-    assert "Không tìm thấy đảng viên mang số thẻ <card> trong phạm vi bạn được xem." in known_errors
-    assert known_errors == unknown_errors
-    assert str(world["people"][0]) not in known.content.decode()
+    known_errors = _form_errors(known.content.decode(), str(a_person.pk))
+    unknown_errors = _form_errors(unknown.content.decode(), str(10**9))
+    assert known_errors == unknown_errors and known_errors
+    assert str(a_person) not in known.content.decode()
 
     url = f"/org/{province.sub_b.pk}/assignments/new/"
     form = {"field": "finance", "description": "Phụ trách tài chính", "start": "01/01/2026"}

@@ -145,11 +145,13 @@ def test_the_heads_decision_is_recorded_from_the_form_and_reported_back(client, 
     people[0].save(), people[3].save()
     client.force_login(staff_a)
     url = f"/org/{province.grassroots.pk}/decisions/new/"
-    form = {"matter": individual.pk, "date": "02/03/2026", "title": "Chi hội nghị", "signatory_card": "0300000004"}
-    response = client.post(url, form)  # an ordinary member does not hold the head's post
-    assert response.status_code == 200 and "không giữ chức danh người đứng đầu" in response.content.decode()
+    page = client.get(url).content.decode()  # the signatory is picked among the post holders
+    assert f'<option value="{people[0].pk}">' in page and f'<option value="{people[3].pk}">' not in page
+    form = {"matter": individual.pk, "date": "02/03/2026", "title": "Chi hội nghị", "signatory": people[3].pk}
+    response = client.post(url, form)  # an ordinary committee member is no choice
+    assert response.status_code == 200 and "signatory" in response.context["form"].errors
     assert not Decision.objects.exists()
-    response = client.post(url, {**form, "signatory_card": "0300000001"})
+    response = client.post(url, {**form, "signatory": people[0].pk})
     decision = Decision.objects.get()
     assert response["Location"] == decision.get_absolute_url() and decision.report_due == D(2026, 3, 12)
     meeting = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN tháng 3", actor=None)
@@ -190,3 +192,28 @@ def test_a_correction_is_recorded_from_the_meeting_form(client, province, staff_
     response = client.post(f"/meetings/{first.pk}/approve/", follow=True)
     assert "Biên bản hội nghị đã được thông qua; không sửa được" in response.content.decode()
     assert AuditEntry.objects.filter(action="minutes.approve").count() == approvals  # a frozen meeting takes no writes
+
+
+def test_a_head_records_and_signs_their_own_decision(client, province, staff_a):
+    from organizations.models import RoleKind
+    from organizations.services import role_grant
+    from tests.factories import UserFactory
+
+    executive, people, collective, individual = _committee(province.grassroots)
+    head = UserFactory(username="bithu")
+    people[0].user = head
+    people[0].save()
+    role_grant(user=head, kind=RoleKind.HEAD, organization=province.grassroots, actor=None)
+    client.force_login(head)
+    url = f"/org/{province.grassroots.pk}/decisions/new/"
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["form"]["signatory"].value() == people[0].pk
+    response = client.post(url, {"matter": individual.pk, "date": "02/03/2026", "title": "Chi tiếp khách",
+                                 "signatory": people[1].pk})  # tries to sign for someone else: ignored
+    decision = Decision.objects.get()
+    assert response["Location"] == decision.get_absolute_url()
+    assert decision.signatory == people[0] and decision.recorded_by == head
+    other = UserFactory(username="uy_vien")  # a head's role without a person of their own: no form
+    role_grant(user=other, kind=RoleKind.HEAD, organization=province.grassroots, actor=None)
+    client.force_login(other)
+    assert client.get(url).status_code == 403

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from organizations.access import get_owned_for
 
-from .models import Decision, Meeting, WorkingRegulation
+from .models import Decision, Matter, Meeting, WorkingRegulation
 
 
 def get_regulation_for(request: HttpRequest, pk, perm: str | None = None) -> WorkingRegulation:
@@ -26,3 +26,7 @@ def get_decision_for(request: HttpRequest, pk, perm: str | None = None) -> Decis
     return get_owned_for(request, Decision.objects.select_related(
         "organization", "matter", "meeting", "signatory", "regulation", "corrects", "signatory_tenure__position"),
         pk, perm)
+
+
+def get_matter_for(request: HttpRequest, pk, perm: str | None = None) -> Matter:
+    return get_owned_for(request, Matter.objects.select_related("regulation__organization"), pk, perm)

@@ -26,10 +26,10 @@ def working_regulations(organizations: list[Organization]) -> str:
     WorkingRegulation.objects.bulk_create([r for _n, r in regulations], batch_size=2000)
     matters, refs = [], []
     for node, regulation in regulations:
-        for fields in TEMPLATES[TEMPLATE_FOR[node.kind]]["matters"]:
+        for position, fields in enumerate(TEMPLATES[TEMPLATE_FOR[node.kind]]["matters"], start=1):
             fields = dict(fields)
             refs.append([(p["code"], p.get("ref", "")) for p in fields.pop("provisions", [])])
-            matters.append(Matter(regulation=regulation, **fields))
+            matters.append(Matter(regulation=regulation, position=position, **fields))
     Matter.objects.bulk_create(matters, batch_size=2000)
     documents: dict = {}
     citations = []

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import CountField, DateField, ModelMultipleChoiceField
 from organizations.access import person_by_card_for
-from organizations.models import Organization, Person, PositionRole, Tenure, today
+from organizations.models import BodyKind, Organization, Person, PositionRole, Tenure, today
 
-from .models import Ballot, Decision, Field, Matter, Meeting
+from .models import Ballot, Decision, Field, Matter, Meeting, Mode
 from .regulation_templates import TEMPLATES
 
 
@@ -42,6 +42,90 @@ class AdoptForm(forms.Form):
     start = DateField(label=_("Có hiệu lực từ"))
     adoption_ref = forms.CharField(label=_("Số quyết định ban hành"), max_length=80, required=False,
                                    widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+# Which fields each way of deciding uses: the form shows and keeps only those (``data-modes`` in the page).
+COLLECTIVE_MODES = ("collective", "head_proposes")
+COLLECTIVE_ONLY = ("body_kind", "quorum_num", "quorum_den", "threshold_num", "threshold_den", "ballot", "election")
+HEAD_ONLY = ("role", "report_within_days")
+
+
+class MatterForm(forms.Form):
+    """An entry of a draft's catalog. A matter the head decides alone has no quorum, majority or ballot."""
+
+    code = forms.CharField(label=_("Mã"), max_length=20, widget=forms.TextInput(attrs={"class": "form-control"}))
+    title = forms.CharField(label=_("Nội dung"), max_length=300,
+                            widget=forms.TextInput(attrs={"class": "form-control"}))
+    field = forms.ChoiceField(label=_("Lĩnh vực"), choices=Field.choices,
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    mode = forms.ChoiceField(label=_("Phương thức"), choices=Mode.choices,
+                             widget=forms.Select(attrs={"class": "form-select", "data-mode-select": ""}))
+    body_kind = forms.ChoiceField(label=_("Tập thể quyết định"), choices=[("", "—"), *BodyKind.choices],
+                                  required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    quorum_num = forms.IntegerField(label=_("Tỷ lệ có mặt tối thiểu (tử số)"), min_value=1, max_value=100,
+                                    initial=2, required=False,
+                                    widget=forms.NumberInput(attrs={"class": "form-control"}))
+    quorum_den = forms.IntegerField(label=_("(mẫu số)"), min_value=1, max_value=100, initial=3, required=False,
+                                    widget=forms.NumberInput(attrs={"class": "form-control"}))
+    threshold_num = forms.IntegerField(label=_("Tỷ lệ tán thành, trên (tử số)"), min_value=1, max_value=100,
+                                       initial=1, required=False,
+                                       widget=forms.NumberInput(attrs={"class": "form-control"}))
+    threshold_den = forms.IntegerField(label=_("(mẫu số)"), min_value=1, max_value=100, initial=2, required=False,
+                                       widget=forms.NumberInput(attrs={"class": "form-control"}))
+    ballot = forms.ChoiceField(label=_("Hình thức biểu quyết"), choices=Ballot.choices, initial=Ballot.OPEN,
+                               required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    election = forms.BooleanField(label=_("Bầu cử (quá nửa tổng số được triệu tập, không xét tỷ lệ có mặt)"),
+                                  required=False)
+    role = forms.ChoiceField(label=_("Cá nhân quyết định"), choices=[("", "—"), *PositionRole.choices],
+                             required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    report_within_days = forms.IntegerField(label=_("Hạn báo cáo tập thể (ngày)"), min_value=1, max_value=365,
+                                            required=False, widget=forms.NumberInput(attrs={"class": "form-control"}))
+    provisions = forms.CharField(
+        label=_("Căn cứ"), required=False, max_length=2000,
+        help_text=_("Mỗi dòng một căn cứ: mã văn bản, rồi điều, khoản (ví dụ “ĐLĐ-2011 9.5” hoặc “80-QĐ/TW 21.1”)."),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
+
+    MODES = {**{f: COLLECTIVE_MODES for f in COLLECTIVE_ONLY}, **{f: ("head_reports",) for f in HEAD_ONLY}}
+
+    @classmethod
+    def initial_for(cls, matter: Matter) -> dict:
+        initial = {f: getattr(matter, f) for f in cls.base_fields if f != "provisions"}
+        initial["provisions"] = "\n".join(
+            f"{c.document.code} {c.ref}".strip()
+            for c in sorted(matter.citations.select_related("document"), key=lambda c: c.order))
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") in COLLECTIVE_MODES:
+            if not data.get("body_kind"):
+                self.add_error("body_kind", _("Chọn tập thể quyết định vấn đề này."))
+            for name, default in (("quorum_num", 2), ("quorum_den", 3), ("threshold_num", 1), ("threshold_den", 2)):
+                if data.get(name) is None:
+                    data[name] = default
+            if data.get("quorum_num", 0) > data.get("quorum_den", 1):
+                self.add_error("quorum_num", _("Tỷ lệ có mặt không thể quá 1."))
+            if data.get("threshold_num", 0) >= data.get("threshold_den", 1):
+                self.add_error("threshold_num", _("Tỷ lệ tán thành phải nhỏ hơn 1 (“trên một nửa” là 1/2)."))
+            data["ballot"] = data.get("ballot") or Ballot.OPEN
+            data["role"], data["report_within_days"] = "", None
+        elif data.get("mode"):
+            if not data.get("role"):
+                self.add_error("role", _("Chọn chức danh quyết định vấn đề này."))
+            data.update(body_kind="", quorum_num=2, quorum_den=3, threshold_num=1, threshold_den=2,
+                        ballot=Ballot.OPEN, election=False)
+        data["provisions_list"] = parse_provisions(data.get("provisions") or "")
+        return data
+
+
+def parse_provisions(text: str) -> list[dict]:
+    """"ĐLĐ-2011 9.5" lines as the services' provision dicts."""
+    rows = []
+    for line in text.splitlines():
+        parts = line.split(None, 1)
+        if parts:
+            rows.append({"code": parts[0], "ref": parts[1].strip() if len(parts) > 1 else ""})
+    return rows
 
 
 class DateRangeForm(forms.Form):

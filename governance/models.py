@@ -147,11 +147,13 @@ class Matter(models.Model):
         help_text=_("Với vấn đề người đứng đầu quyết định: số ngày phải báo cáo lại tập thể."))
     # The provisions the entry rests on: rows of the regulations' citation table.
     citations = GenericRelation("regulations.Citation", related_query_name="matter")
+    # The place of the entry in the catalog as the committee reads it (set by the services).
+    position = models.PositiveIntegerField(_("Thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("Vấn đề thuộc thẩm quyền")
         verbose_name_plural = _("Danh mục vấn đề thuộc thẩm quyền")
-        ordering = ["regulation", "code"]
+        ordering = ["regulation", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["regulation", "code"], name="matter_code_once"),
             # A collective mode names a body; the head's own authority names a role.

@@ -107,3 +107,11 @@ def report_backs_of(person: Person) -> Waiting:
 
 def irregular_count(org: Organization) -> int:
     return Decision.objects.filter(organization__path__startswith=org.path, status=DecisionStatus.IRREGULAR).count()
+
+
+def regulation_ended_by(regulation: WorkingRegulation, start: dt.date) -> list[WorkingRegulation]:
+    """The versions in force on or after ``start`` that adopting ``regulation`` from then would end."""
+    from django.db.models import Q
+
+    return list(WorkingRegulation.objects.filter(organization=regulation.organization, start__isnull=False)
+                .filter(Q(end__isnull=True) | Q(end__gte=start)).exclude(pk=regulation.pk).order_by("start"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,8 +121,11 @@ def matter_add(*, regulation: WorkingRegulation, actor, provisions: list[dict] =
     """Add an entry to a draft's catalog; ``provisions`` = [{"code": "ĐLĐ-2011", "ref": "9.5"}, ...]."""
     with transaction.atomic():
         regulation = _lock_draft(regulation)
+        if not fields.get("position"):  # at the end of the catalog
+            last = regulation.matters.aggregate(last=Max("position"))["last"] or 0
+            fields["position"] = last + 1
         matter = Matter(regulation=regulation, **fields)
-        matter.full_clean(exclude=["regulation"])
+        matter.full_clean()
         matter.save()
         try:
             _cite_matter(matter, _matter_refs(provisions))
@@ -131,6 +134,67 @@ def matter_add(*, regulation: WorkingRegulation, actor, provisions: list[dict] =
         audit_record(actor=actor, action="matter.add", obj=matter, summary=str(matter),
                      data={"provisions": list(provisions)})
     return matter
+
+
+# The fields of a catalog entry a clerk edits; the rest (regulation, position) belong to the services.
+MATTER_FIELDS = ("code", "title", "field", "mode", "body_kind", "role", "quorum_num", "quorum_den",
+                 "threshold_num", "threshold_den", "ballot", "election", "report_within_days")
+
+
+def _lock_draft_matter(matter: Matter) -> tuple[WorkingRegulation, Matter]:
+    """The draft the entry belongs to, locked and checked, then the entry as it stands."""
+    regulation = _lock_draft(matter.regulation)
+    return regulation, Matter.objects.select_for_update().get(pk=matter.pk)
+
+
+def matter_change(*, matter: Matter, actor, provisions: list[dict] | None = None, **fields) -> Matter:
+    """Change an entry of a draft's catalog (and, if given, the provisions it rests on)."""
+    unknown = set(fields) - set(MATTER_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        regulation, matter = _lock_draft_matter(matter)
+        before = {f: getattr(matter, f) for f in fields}
+        for name, value in fields.items():
+            setattr(matter, name, value)
+        matter.full_clean()
+        matter.save()
+        if provisions is not None:
+            try:
+                _cite_matter(matter, _matter_refs(provisions))
+            except CitationError as exc:
+                raise ValidationError(str(exc)) from exc
+        changed = {f: [before[f], getattr(matter, f)] for f in fields if before[f] != getattr(matter, f)}
+        audit_record(actor=actor, action="matter.change", obj=matter, summary=str(matter),
+                     data={"changed": changed, "provisions": provisions})
+    return matter
+
+
+def matter_remove(*, matter: Matter, actor) -> None:
+    """Take an entry out of a draft's catalog (its citations go with it)."""
+    with transaction.atomic():
+        regulation, matter = _lock_draft_matter(matter)
+        summary, pk = str(matter), matter.pk
+        matter.citations.all().delete()
+        matter.delete()
+        audit_record(actor=actor, action="matter.remove", obj=regulation, summary=summary, data={"matter": pk})
+
+
+def matter_move(*, matter: Matter, up: bool, actor) -> Matter:
+    """Swap an entry with the one before (``up``) or after it in its draft's catalog."""
+    with transaction.atomic():
+        regulation, matter = _lock_draft_matter(matter)
+        entries = list(regulation.matters.select_for_update().order_by("position", "code"))
+        i = next(n for n, m in enumerate(entries) if m.pk == matter.pk)
+        j = i - 1 if up else i + 1
+        if 0 <= j < len(entries):
+            entries[i], entries[j] = entries[j], entries[i]
+            for n, entry in enumerate(entries, start=1):  # renumber: positions stay 1..n
+                entry.position = n
+            Matter.objects.bulk_update(entries, ["position"])
+            audit_record(actor=actor, action="matter.move", obj=entries[j], summary=str(entries[j]),
+                         data={"position": j + 1})
+        return entries[j] if 0 <= j < len(entries) else matter
 
 
 def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,

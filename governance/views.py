@@ -20,7 +20,7 @@ from organizations import access
 from organizations.models import Organization, today
 
 from . import services as svc
-from .access import get_decision_for, get_meeting_for, get_regulation_for
+from .access import get_decision_for, get_matter_for, get_meeting_for, get_regulation_for
 from .forms import (
     AdoptForm,
     AssignmentForm,
@@ -28,6 +28,7 @@ from .forms import (
     DateRangeForm,
     DecisionForm,
     IndividualDecisionForm,
+    MatterForm,
     MeetingForm,
     OnDateForm,
     ReportBackForm,
@@ -39,6 +40,7 @@ from .selectors import (
     decision_dashboard,
     decision_register,
     meeting_register,
+    regulation_ended_by,
     responsibilities_of,
     responsibility_matrix,
 )
@@ -105,12 +107,17 @@ def working_regulation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Adopt a draft: first a confirmation that names the version it ends, then the act."""
     regulation = get_regulation_for(request, pk, RECORD_DECISIONS)
     form = AdoptForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect(regulation)
     start = form.cleaned_data["start"]
+    if request.POST.get("confirm") != "1":
+        return render(request, "governance/adopt_confirm.html", {
+            "org": regulation.org, "regulation": regulation, "form": form, "start": start,
+            "ends": regulation_ended_by(regulation, start), "matters": regulation.matters.count()})
     try:
         svc.regulation_adopt(regulation=regulation, start=start, actor=request.user,
                              adoption_ref=form.cleaned_data["adoption_ref"])
@@ -119,6 +126,86 @@ def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã ban hành quy chế từ ngày %(d)s.") % {"d": start.strftime("%d/%m/%Y")})
     return redirect(regulation)
+
+
+def _draft_of(request: HttpRequest, regulation):
+    if regulation.is_adopted:
+        messages.error(request, _("Quy chế đã ban hành không sửa được; hãy tạo phiên bản mới."))
+        return None
+    return regulation
+
+
+@require_http_methods(["GET", "POST"])
+def matter_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an entry to a draft's catalog."""
+    regulation = get_regulation_for(request, pk, RECORD_DECISIONS)
+    if _draft_of(request, regulation) is None:
+        return redirect(regulation)
+    form = MatterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            matter = svc.matter_add(regulation=regulation, actor=request.user, provisions=d["provisions_list"],
+                                    **{f: d[f] for f in svc.MATTER_FIELDS})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm vấn đề %(m)s.") % {"m": matter})
+            return redirect(regulation)
+    return render(request, "governance/matter_form.html",
+                  {"org": regulation.org, "regulation": regulation, "form": form, "matter": None})
+
+
+@require_http_methods(["GET", "POST"])
+def matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an entry of a draft's catalog; only the fields its way of deciding uses are kept."""
+    matter = get_matter_for(request, pk, RECORD_DECISIONS)
+    regulation = matter.regulation
+    if _draft_of(request, regulation) is None:
+        return redirect(regulation)
+    form = MatterForm(request.POST or None, initial=MatterForm.initial_for(matter))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            svc.matter_change(matter=matter, actor=request.user, provisions=d["provisions_list"],
+                              **{f: d[f] for f in svc.MATTER_FIELDS})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã sửa vấn đề %(m)s.") % {"m": matter.code})
+            return redirect(regulation)
+    return render(request, "governance/matter_form.html",
+                  {"org": matter.org, "regulation": regulation, "form": form, "matter": matter})
+
+
+@require_POST
+def matter_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_matter_for(request, pk, RECORD_DECISIONS)
+    try:
+        svc.matter_remove(matter=matter, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Đã bỏ vấn đề %(m)s khỏi danh mục.") % {"m": matter})
+    return redirect(matter.regulation)
+
+
+@require_POST
+def matter_move(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_matter_for(request, pk, RECORD_DECISIONS)
+    try:
+        svc.matter_move(matter=matter, up=request.POST.get("direction") != "down", actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect(f"{matter.regulation.get_absolute_url()}#matter-{matter.pk}")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 @require_http_methods(["GET", "POST"])
@@ -181,9 +268,18 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, meeting, formset=formset, status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes: first what approving them freezes, then the act."""
     meeting = get_meeting_for(request, pk, RECORD_DECISIONS)
+    if request.method != "POST":
+        if meeting.frozen:
+            return redirect(meeting)
+        return render(request, "governance/approve_confirm.html", {
+            "org": meeting.org, "meeting": meeting,
+            "present": meeting.attendance.filter(present=True).count(),
+            "absent": meeting.attendance.filter(present=False).count(),
+            "decisions": meeting.decisions.select_related("matter").order_by("pk")})
     try:
         svc.minutes_approve(meeting=meeting, actor=request.user)
     except ValidationError as exc:

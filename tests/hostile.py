@@ -130,7 +130,8 @@ class World:
             return {p: self.ids.get(f"admin:{model}", "1") for p in route.params}
         by_prefix = [("org/", "organization"), ("imports/", "import"), ("people/", "person"),
                      ("working-regulations/", "regulation"), ("meetings/", "meeting"),
-                     ("decisions/", "decision"), ("regulations/", "document"), ("tenures/", "tenure")]
+                     ("decisions/", "decision"), ("regulations/", "document"), ("tenures/", "tenure"),
+                     ("matters/", "matter")]
         values = {}
         for p in route.params:
             if p == "slug":
@@ -187,6 +188,7 @@ def build_world(province, staff_a, an) -> World:
         "regulation": str(draft.pk), "meeting": str(meeting.pk), "decision": str(decision.pk),
         "slug": provision.version.document.slug, "anchor": provision.anchor,
         "document": str(provision.version.document.pk), "tenure": str(tenures[1].pk),
+        "matter": str(draft.matters.order_by("pk").first().pk),
         "admin:organizations_tenure": str(tenures[1].pk),
         "content_type": str(ContentType.objects.get_for_model(Organization).pk),
         "admin:auth_user": str(staff_a.pk), "admin:organizations_person": str(an.pk),

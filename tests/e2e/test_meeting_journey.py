@@ -66,7 +66,9 @@ def test_clerk_records_a_meeting_a_refused_vote_then_a_valid_one_and_approves_th
     page.get_by_role("button", name="Ghi quyết định").click()
     assert "Hợp lệ" in page.get_by_test_id("decisions").inner_text()
 
-    page.get_by_role("button", name="Thông qua biên bản").click()
+    page.get_by_role("link", name="Thông qua biên bản…").click()
+    assert "1 quyết định" in page.get_by_test_id("approve-confirm").inner_text()
+    page.get_by_role("button", name="Xác nhận thông qua biên bản").click()
     assert page.get_by_test_id("frozen").is_visible()
     assert page.get_by_role("button", name="Ghi quyết định").count() == 0
     meeting = Meeting.objects.get()

@@ -61,8 +61,12 @@ def test_a_template_draft_is_created_from_the_page(client, province, staff_a):
     assert draft.matters.count() == 4
     response = client.post(f"/working-regulations/{draft.pk}/adopt/", {"start": "31/02/2026"})
     assert "Nhập ngày theo dạng dd/mm/yyyy." in [str(m) for m in response.wsgi_request._messages]
-    client.post(f"/working-regulations/{draft.pk}/adopt/", {"start": "01/01/2026",
-                                                            "adoption_ref": "12-QĐ/ĐU"})
+    form = {"start": "01/01/2026", "adoption_ref": "12-QĐ/ĐU"}
+    confirm = client.post(f"/working-regulations/{draft.pk}/adopt/", form)  # first: what it will do
+    assert 'data-testid="adopt-confirm"' in confirm.content.decode()
+    draft.refresh_from_db()
+    assert draft.start is None
+    client.post(f"/working-regulations/{draft.pk}/adopt/", {**form, "confirm": "1"})
     draft.refresh_from_db()
     assert draft.start == D(2026, 1, 1) and draft.adoption_ref == "12-QĐ/ĐU"
 

@@ -143,7 +143,9 @@ GUARDIAN_RAISE_403 = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the portal's strings (Vietnamese source, English catalog); locale_django/: Vietnamese for
+# the messages of Django itself that its own Vietnamese catalog leaves untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

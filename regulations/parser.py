@@ -79,7 +79,9 @@ def read_lines(file_name: str, content: bytes) -> list[str]:
         try:
             paragraphs = [p.text for p in Docx(io.BytesIO(content)).paragraphs]
         except Exception as exc:  # python-docx raises several kinds for a damaged file
-            raise ValueError(_("Không đọc được tệp .docx: %(err)s") % {"err": exc}) from exc
+            # The library's own words ("File is not a zip file") are English and say nothing to a clerk.
+            raise ValueError(_("Không đọc được tệp .docx: tệp bị hỏng hoặc không phải tệp Word (.docx). "
+                               "Hãy mở tệp bằng Word, lưu lại dạng .docx rồi tải lên lại.")) from exc
         return [line for p in paragraphs for line in p.split("\n")]
     if file_name.lower().endswith(".txt"):
         try:

@@ -96,3 +96,9 @@ def test_reads_docx_paragraphs():
 def test_unreadable_files(name, content, message):
     with pytest.raises(ValueError, match=message):
         read_lines(name, content)
+
+
+def test_a_damaged_docx_is_explained_in_the_readers_words():
+    with pytest.raises(ValueError) as exc:
+        read_lines("a.docx", b"not a zip")
+    assert "zip" not in str(exc.value) and "lưu lại dạng .docx" in str(exc.value)

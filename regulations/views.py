@@ -13,41 +13,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.tables import list_response
 from common.uploads import declared_too_large, upload_limit, upload_was_cut
 
 from . import selectors
 from .citations import cited_by, code_cited_by, render_anchor
-from .forms import DocumentFilterForm, ImportForm, SearchForm
+from .forms import ImportForm, SearchForm
 from .models import Document, DocumentVersion, Level, Provision
 from .services import ImportRejected, document_import
+from .tables import DocumentFilter, DocumentTable
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
-    form = DocumentFilterForm(request.GET)
-    on = form.date()
-    documents = Document.objects.prefetch_related("replaced_by", "replaces")
-    if form.is_valid():
-        if form.cleaned_data["kind"]:
-            documents = documents.filter(kind=form.cleaned_data["kind"])
-        if form.cleaned_data["status"]:
-            documents = documents.with_status(form.cleaned_data["status"], on)
-    page = Paginator(documents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    for document in page:
-        document.status_label = document.status_label_on(on)
-    return render(request, "regulations/document_list.html", {"form": form, "page": page, "on": on})
+    """The catalog: every document, its status on a chosen day, filtered, sorted, exported."""
+    filters = DocumentFilter(request.GET, queryset=Document.objects.prefetch_related("replaced_by", "replaces"))
+    on = filters.day
+    table = DocumentTable(filters.qs, on=on)
+    return list_response(request, table, "regulations/document_list.html", {"filter": filters, "on": on},
+                         filename="van-ban")
 
 
-def _version(document: Document, request: HttpRequest) -> DocumentVersion:
-    """The version asked for with ``?version=N`` (404 if there is none), else the current one."""
+def _version(document: Document, request: HttpRequest) -> DocumentVersion | None:
+    """The version asked for with ``?version=N`` (404 if there is none), else the current one (``None``
+    for a catalog entry whose text has not been imported yet)."""
     number = request.GET.get("version")
     versions = document.versions.all()
     if not number:
-        version = versions.filter(is_current=True).first()
+        return versions.filter(is_current=True).first()
     # isdigit() alone takes "²" and "١٢", which the database does not.
-    elif number.isascii() and number.isdigit() and len(number) < 10:
-        version = versions.filter(number=int(number)).first()
-    else:
-        version = None
+    version = (versions.filter(number=int(number)).first()
+               if number.isascii() and number.isdigit() and len(number) < 10 else None)
     if version is None:
         raise Http404
     return version
@@ -56,9 +51,9 @@ def _version(document: Document, request: HttpRequest) -> DocumentVersion:
 def document(request: HttpRequest, slug: str) -> HttpResponse:
     document = get_object_or_404(Document.objects.prefetch_related("replaced_by", "replaces"), slug=slug)
     version = _version(document, request)
-    provisions = list(version.provisions.order_by("order"))
+    provisions = list(version.provisions.order_by("order")) if version else []
     changes = {key: [render_anchor(document, a) for a in anchors]
-               for key, anchors in (version.changes or {}).items()}
+               for key, anchors in ((version.changes if version else None) or {}).items()}
     return render(request, "regulations/document.html", {
         "document": document, "version": version, "provisions": provisions,
         "toc": [p for p in provisions if p.level in (Level.CHAPTER, Level.SECTION, Level.ARTICLE)],

@@ -17,19 +17,39 @@ def reader(client):
     return client
 
 
+def _codes(response) -> set[str]:
+    return {row.record.code for row in response.context["table"].page.object_list}
+
+
 def test_the_list_filters_by_kind_and_status_on_a_date(reader):
-    page = reader.get("/regulations/?kind=guidance").context["page"]
-    assert {d.code for d in page} == {"25-HD/BTCTW", "43-HD/BTCTW"}
-    page = reader.get("/regulations/?status=replaced&on=01/09/2025").context["page"]
-    assert {d.code for d in page} == {"124-QĐ/TW", "24-QĐ/TW"}
-    page = reader.get("/regulations/?status=in_force&on=24/04/2029").context["page"]
-    assert "142-QĐ/TW" not in {d.code for d in page}
+    assert _codes(reader.get("/regulations/?kind=guidance")) == {"25-HD/BTCTW", "43-HD/BTCTW"}
+    assert _codes(reader.get("/regulations/?status=replaced&on=01/09/2025")) == {"124-QĐ/TW", "24-QĐ/TW"}
+    assert "142-QĐ/TW" not in _codes(reader.get("/regulations/?status=in_force&on=24/04/2029"))
     assert "Đã được thay thế" in reader.get("/regulations/?on=01/11/2025").content.decode()
 
 
 def test_a_bad_date_is_a_clear_message_not_an_error(reader):
     response = reader.get("/regulations/?on=31/02/2025")
-    assert response.status_code == 200 and "Nhập một ngày hợp lệ" in response.content.decode()
+    assert response.status_code == 200 and "Nhập ngày theo dạng dd/mm/yyyy." in response.content.decode()
+
+
+def test_a_past_date_lists_only_what_had_been_issued_by_then(reader):
+    issued_later = set(Document.objects.filter(issue_date__gt=dt.date(2024, 1, 1)).values_list("code", flat=True))
+    assert issued_later  # 366-QĐ/TW, 377-QĐ/TW, 43-HD/BTCTW ...
+    listed = _codes(reader.get("/regulations/?on=01/01/2024"))
+    assert listed and not listed & issued_later
+    statuses = [row.get_cell("status") for row in
+                reader.get("/regulations/?on=01/01/2024").context["table"].page.object_list]
+    assert statuses and "Chưa có hiệu lực" not in statuses
+
+
+def test_a_catalog_document_without_its_text_opens(reader):
+    document = Document.objects.create(code="99-QĐ/TU", kind="regulation", title="Quy định thử",
+                                       issue_date=dt.date(2025, 1, 2), effective_from=dt.date(2025, 2, 1))
+    response = reader.get(document.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="no-text"' in html and "01/02/2025" in html
+    assert reader.get(document.get_absolute_url() + "?version=1").status_code == 404
 
 
 def test_document_page_has_a_table_of_contents_with_anchors(reader):

@@ -85,6 +85,9 @@ MESSAGES = {
     "future_date": _("%(col)s “%(v)s” là ngày trong tương lai."),
     "official_before_join": _("Ngày chính thức không được trước ngày vào Đảng."),
     "join_before_birth": _("Ngày vào Đảng phải sau ngày sinh."),
+    "under_18": _("Ngày vào Đảng %(join)s: khi đó mới %(age)s tuổi; người vào Đảng phải từ đủ 18 tuổi "
+                  "(Điều 1 Điều lệ Đảng)."),
+    "start_before_join": _("Ngày bắt đầu sinh hoạt không được trước ngày vào Đảng."),
     "duplicate_card": _("Số thẻ đảng viên %(card)s trùng với dòng %(other)s."),
     "card_taken": _("Số thẻ đảng viên %(card)s đã có trong hệ thống."),
     "card_taken_by": _("Số thẻ đảng viên %(card)s đã có trong hệ thống (%(name)s)."),
@@ -298,7 +301,23 @@ def _parse_row(number: int, cells: dict, errors: list[dict]) -> ParsedRow:
         bad("official_before_join")
     if v.get("birth_date") and v.get("join_date") and v["join_date"] <= v["birth_date"]:
         bad("join_before_birth")
+    elif v.get("birth_date") and v.get("join_date") and age_on(v["birth_date"], v["join_date"]) < MIN_AGE:
+        # Charter Art. 1: a party member is a citizen of eighteen or more (RULES.md).
+        bad("under_18", join=v["join_date"].strftime("%d/%m/%Y"), age=age_on(v["birth_date"], v["join_date"]))
+    if v.get("start") and v.get("join_date") and v["start"] < v["join_date"]:
+        bad("start_before_join")
+    if not v.get("start") and v.get("join_date"):
+        # Said, not silent: the preview marks a start of activity taken from the join date.
+        v["start"], v["start_from_join"] = v["join_date"], True
     return row
+
+
+MIN_AGE = 18
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Whole years of age on ``on``."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def parse_member_table(file_name: str, content: bytes) -> ParseResult:

@@ -30,7 +30,6 @@ from .models import (
     Position,
     PositionRole,
     Tenure,
-    today,
 )
 from .permissions import sync_role
 
@@ -245,11 +244,10 @@ def member_import_commit(*, batch: MemberImport, actor) -> int:
         errors = _check_against_database(batch.organization, rows, actor)
         if errors:
             return _reject(batch, errors, actor)
-        start_default = today()
         # bulk_create skips save(), so the folded search name is set here.
         people = [
             Person(search_name=fold(r.values["full_name"]), sort_name=name_sort_key(r.values["full_name"]),
-                   **{k: v for k, v in r.values.items() if k != "start"})
+                   **{k: v for k, v in r.values.items() if k not in ("start", "start_from_join")})
             for r in rows
         ]
         try:
@@ -258,7 +256,7 @@ def member_import_commit(*, batch: MemberImport, actor) -> int:
                 # bulk_create returns primary keys on PostgreSQL and SQLite >= 3.35.
                 Membership.objects.bulk_create(
                     [Membership(person=p, organization=batch.organization,
-                                start=r.values.get("start") or start_default,
+                                start=r.values.get("start") or r.values["join_date"],
                                 note=_("Nhập từ tệp %(f)s") % {"f": batch.file_name})
                      for p, r in zip(people, rows)],
                     batch_size=1000,

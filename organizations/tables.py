@@ -98,3 +98,32 @@ class MemberTable(PortalTable):
         model = Membership
         fields = ("name", "birth_date", "card_number", "organization", "start")
         empty_text = _("Không tìm thấy đảng viên nào.")
+
+
+# --- a member import's preview ------------------------------------------------------------
+
+
+class ImportRowTable(PortalTable):
+    """The rows of an upload as they will be written; a long name wraps instead of stretching the page."""
+
+    row = tables.Column(verbose_name=_("Dòng"), accessor="number")
+    full_name = tables.Column(verbose_name=_("Họ và tên"), accessor="values__full_name", default="",
+                              attrs={"td": {"class": "text-break"}})
+    gender = tables.Column(verbose_name=_("Giới tính"), accessor="values__gender", default="")
+    birth_date = tables.DateColumn(verbose_name=_("Ngày sinh"), accessor="values__birth_date", short=True)
+    card_number = tables.Column(verbose_name=_("Số thẻ đảng viên"), accessor="values__card_number", default="")
+    join_date = tables.DateColumn(verbose_name=_("Ngày vào Đảng"), accessor="values__join_date", short=True)
+    official_date = tables.DateColumn(verbose_name=_("Ngày chính thức"), accessor="values__official_date",
+                                      short=True)
+    start = tables.Column(verbose_name=_("Ngày bắt đầu sinh hoạt"), accessor="values__start", default="")
+
+    class Meta(PortalTable.Meta):
+        orderable = False
+        empty_text = _("Không có dòng dữ liệu nào.")
+
+    def render_gender(self, value) -> str:
+        return {"male": _("Nam"), "female": _("Nữ")}.get(value, value)
+
+    def render_start(self, value, record) -> str:
+        text = value.strftime("%d/%m/%Y")
+        return f"{text} ({_('theo ngày vào Đảng')})" if record.values.get("start_from_join") else text

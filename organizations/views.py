@@ -19,9 +19,7 @@ from . import access, selectors, services
 from .forms import MemberImportForm, RoleGrantForm, RoleRevokeForm, TenureEndForm, TenureStartForm
 from .imports import ParsedRow, error_message
 from .models import AccessRole, ImportStatus, Organization, Tenure, today
-from .tables import MemberFilter, MemberTable, PersonFilter, PersonTable, with_current_cell
-
-PREVIEW_ROWS = 200
+from .tables import ImportRowTable, MemberFilter, MemberTable, PersonFilter, PersonTable, with_current_cell
 
 
 def tree(request: HttpRequest) -> HttpResponse:
@@ -125,12 +123,11 @@ def member_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("organizations:organization_members", org.pk)
         messages.error(request, _("Không ghi được: dữ liệu đã thay đổi, xem danh sách lỗi."))
         return redirect(batch)
-    shown = batch.rows[:PREVIEW_ROWS]
-    return render(request, "organizations/import_preview.html", {
+    table = ImportRowTable([ParsedRow.from_json(r) for r in batch.rows])
+    return list_response(request, table, "organizations/import_preview.html", {
         "org": org, "batch": batch,
         "errors": [{"row": e.get("row"), "message": error_message(e)} for e in batch.errors],
-        "rows": [ParsedRow.from_json(r) for r in shown], "more": max(0, len(batch.rows) - len(shown)),
-    })
+    }, filename="xem-truoc-danh-sach")
 
 
 def _refusal(request: HttpRequest, exc: ValidationError) -> None:

@@ -25,6 +25,7 @@ from tests.factories import MembershipFactory, PersonFactory
 pytestmark = pytest.mark.django_db
 
 HEADER = "Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Ngày vào Đảng,Ngày chính thức\n"
+HEADER_START = HEADER.rstrip("\n") + ",Ngày bắt đầu sinh hoạt\n"
 GOOD = HEADER + (
     "Nguyễn Thị Hoa,12/03/1985,Nữ,0200000001,19/05/2010,19/05/2011\n"
     "Trần Văn Bình,01/01/1979,Nam,0200000002,03/02/2005,\n"
@@ -79,7 +80,7 @@ def test_csv_preview_writes_nothing_then_commit_writes_all(client, province, sta
     assert batch.status == ImportStatus.PREVIEWED and batch.row_count == 2
     assert batch.rows[0] == {"row": 2, "full_name": "Nguyễn Thị Hoa", "birth_date": "1985-03-12",
                              "gender": "female", "card_number": "0200000001", "join_date": "2010-05-19",
-                             "official_date": "2011-05-19"}
+                             "official_date": "2011-05-19", "start": "2010-05-19", "start_from_join": True}
     assert not Person.objects.exists()
     preview = client.get(batch.get_absolute_url())
     assert "Nguyễn Thị Hoa" in preview.content.decode() and "12/03/1985" in preview.content.decode()
@@ -88,6 +89,7 @@ def test_csv_preview_writes_nothing_then_commit_writes_all(client, province, sta
     assert response.status_code == 302
     hoa = Person.objects.get(card_number="0200000001")
     assert hoa.full_name == "Nguyễn Thị Hoa" and hoa.search_name == "nguyen thi hoa"
+    assert hoa.memberships.get().start == dt.date(2010, 5, 19)  # from the join date, as the preview said
     assert hoa.birth_date == dt.date(1985, 3, 12) and hoa.gender == "female"
     assert Membership.objects.filter(organization=province.cell_1).count() == 2
     assert AuditEntry.objects.filter(action="import.commit", actor=staff_a).exists()
@@ -422,3 +424,28 @@ def test_the_admin_shows_imports_and_changes_none(client, province, staff_a):
     assert client.post(f"/admin/organizations/memberimport/{batch.pk}/delete/", {"post": "yes"}).status_code == 403
     batch.refresh_from_db()
     assert batch.file_name == "a.csv"
+
+
+def test_the_charter_checks_age_and_the_start_of_activity(client, province, staff_a):
+    rows = (HEADER_START
+            + "Trẻ Tuổi,01/06/2000,Nam,,01/05/2018,,\n"  # 17 on the join date
+            + "Đủ Tuổi,01/05/2000,Nam,,01/05/2018,,\n"  # 18 that very day
+            + "Sinh Hoạt Sớm,01/01/1980,Nữ,,01/05/2010,,01/01/2009\n")  # active before joining
+    client.force_login(staff_a)
+    upload(client, province.cell_1, csv_file(rows))
+    batch = MemberImport.objects.get()
+    codes = {e["row"]: e["code"] for e in batch.errors}
+    assert codes == {2: "under_18", 4: "start_before_join"}
+    assert "khi đó mới 17 tuổi" in client.get(batch.get_absolute_url()).content.decode()
+    assert not Person.objects.exists()
+
+
+def test_the_preview_shows_where_the_start_of_activity_comes_from_and_wraps_long_names(client, province, staff_a,
+                                                                                       settings):
+    long_name = "Nguyễn " + "Văn" * 25 + " An"
+    rows = HEADER_START + "Có Ngày,01/01/1980,Nam,,01/05/2010,,01/06/2015\nKhông Ngày,01/01/1981,Nữ,,02/05/2011,,\n"
+    client.force_login(staff_a)
+    upload(client, province.cell_1, csv_file(rows + f"{long_name},01/01/1982,Nam,,03/05/2012,,\n"))
+    html = client.get(MemberImport.objects.get().get_absolute_url()).content.decode()
+    assert "01/06/2015" in html and "02/05/2011 (theo ngày vào Đảng)" in html
+    assert 'class="text-break"' in html

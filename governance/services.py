@@ -292,6 +292,9 @@ def attendance_save(*, meeting: Meeting, rows: list[AttendanceRow], actor) -> li
     """The clerk's whole roll call in one act: every row is checked, then all are saved, or none."""
     with transaction.atomic():
         meeting = _lock_open_meeting(meeting)
+        if meeting.date > today():  # a meeting may be scheduled ahead; who came is known on the day
+            raise ValidationError(_("Hội nghị ngày %(d)s chưa diễn ra: chưa điểm danh được.")
+                                  % {"d": _day(meeting.date)})
         current = {a.person_id: a for a in meeting.attendance.select_related("person")}
         errors, changed = [], []
         for row in rows:

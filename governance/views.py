@@ -227,7 +227,8 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
 def _meeting_page(request: HttpRequest, meeting: Meeting, *, formset=None, form=None, refusal=None,
                   status: int = 200) -> HttpResponse:
     org = meeting.org
-    can_record = RECORD_DECISIONS in org.perms and not meeting.frozen
+    ahead = meeting.date > today()  # scheduled: nothing is recorded before its day
+    can_record = RECORD_DECISIONS in org.perms and not meeting.frozen and not ahead
     attendance = list(meeting.attendance.select_related("person").order_by("person__sort_name", "person_id"))
     by_person = {a.person_id: a for a in attendance}
     if formset is None:
@@ -238,6 +239,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, formset=None, form=
     voters = [a for a in attendance if a.voting]
     return render(request, "governance/meeting.html", {
         "org": org, "meeting": meeting, "formset": formset, "can_record": can_record, "refusal": refusal,
+        "ahead": ahead,
         "form": form or DecisionForm(meeting=meeting, user=request.user),
         "present": sum(a.present for a in voters), "voters": len(voters),
         "non_voting": [a for a in attendance if not a.voting],

@@ -351,3 +351,18 @@ def test_voted_down_with_another_fault_is_still_irregular_and_impossible_counts_
                                        votes_for=2, votes_against=7, record_as_irregular=True, actor=None)
     assert refused.value.impossible and [r.code for r in refused.value.reasons] == ["count_votes_over_voters"]
     assert not Decision.objects.exists()
+
+
+def test_a_meeting_ahead_takes_no_roll_call_and_no_decision_until_its_day(committee, clock):
+    from tests.conftest import TODAY
+
+    ahead = svc.meeting_open(body=committee["executive"], date=TODAY + dt.timedelta(days=7), title="HN sắp tới",
+                             actor=None)  # scheduling ahead is allowed
+    with pytest.raises(ValidationError, match="chưa diễn ra"):
+        svc.attendance_set(meeting=ahead, person=committee["members"][3], present=False, reason="Ốm", actor=None)
+    with pytest.raises(ValidationError, match="sau hôm nay"):
+        svc.decision_record_collective(meeting=ahead, matter=committee["matters"]["CT-01"], title="Sớm",
+                                       votes_for=3, actor=None)
+    clock.move_to(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC))  # the day of the meeting
+    svc.attendance_set(meeting=ahead, person=committee["members"][3], present=False, reason="Ốm", actor=None)
+    assert ahead.attendance.get(person=committee["members"][3]).absence_reason == "Ốm"

@@ -221,3 +221,11 @@ def test_a_head_records_and_signs_their_own_decision(client, province, staff_a):
     role_grant(user=other, kind=RoleKind.HEAD, organization=province.grassroots, actor=None)
     client.force_login(other)
     assert client.get(url).status_code == 403
+
+
+def test_a_meeting_ahead_shows_no_recording_forms_until_its_day(client, province, staff_a):
+    executive, people, collective, individual = _committee(province.grassroots)
+    ahead = svc.meeting_open(body=executive, date=D(2026, 12, 20), title="HN cuối năm", actor=None)
+    client.force_login(staff_a)
+    html = client.get(ahead.get_absolute_url()).content.decode()
+    assert 'data-testid="ahead"' in html and "Lưu điểm danh" not in html and "Ghi quyết định</button>" not in html

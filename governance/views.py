@@ -239,12 +239,13 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, *, formset=None, form=
     voters = [a for a in attendance if a.voting]
     return render(request, "governance/meeting.html", {
         "org": org, "meeting": meeting, "formset": formset, "can_record": can_record, "refusal": refusal,
-        "ahead": ahead,
+        "ahead": ahead, "attendance": attendance,
         "form": form or DecisionForm(meeting=meeting, user=request.user),
         "present": sum(a.present for a in voters), "voters": len(voters),
         "non_voting": [a for a in attendance if not a.voting],
         "agenda": meeting.agenda.select_related("matter"),
-        "decisions": meeting.decisions.select_related("matter").prefetch_related("recused"),
+        "decisions": meeting.decisions.select_related("matter").prefetch_related("recused",
+                                                                                  "matter__citations__document"),
     }, status=status)
 
 

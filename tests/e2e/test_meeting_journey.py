@@ -23,7 +23,8 @@ def test_clerk_records_a_meeting_a_refused_vote_then_a_valid_one_and_approves_th
                              ).person for i in range(11)]
     regulation = WorkingRegulation.objects.create(organization=org, version=1, title="Quy chế làm việc")
     svc.matter_add(regulation=regulation, actor=None, code="NS-01", title="Giới thiệu nhân sự",
-                   field=Field.PERSONNEL, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE, ballot="secret")
+                   field=Field.PERSONNEL, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE, ballot="secret",
+                   provisions=[{"code": "ĐLĐ-2011", "ref": "9.5"}])
     svc.regulation_adopt(regulation=regulation, start=dt.date(2021, 1, 1), actor=None)
 
     login(page, "staff_a")
@@ -73,3 +74,11 @@ def test_clerk_records_a_meeting_a_refused_vote_then_a_valid_one_and_approves_th
     assert page.get_by_role("button", name="Ghi quyết định").count() == 0
     meeting = Meeting.objects.get()
     assert meeting.frozen and Decision.objects.get().status == DecisionStatus.VALID
+
+    page.emulate_media(media="print")  # the minutes as the browser prints them: the record, no controls
+    header = page.get_by_test_id("print-header")
+    assert header.is_visible() and org.name.upper() in header.inner_text().upper()
+    absent = page.get_by_test_id("print-attendance").inner_text()
+    assert f"{members[8].full_name} (Đi công tác)" in absent
+    assert "Khoản 5 Điều 9 Điều lệ Đảng" in page.get_by_test_id("decisions").inner_text()
+    assert not page.locator("nav.navbar").is_visible() and not page.get_by_role("button", name="In").is_visible()

@@ -26,6 +26,8 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
+from common.ids import parse_pk
+
 from .models import AccessRole, Membership, Organization, Person
 from .permissions import declared
 
@@ -171,14 +173,6 @@ def _checked(request: HttpRequest, org: Organization, perm: str | None) -> Organ
     if perm and perm not in org.perms:
         raise PermissionDenied
     return org
-
-
-def parse_pk(value) -> int | None:
-    """A primary key from a URL or a form, or ``None`` for anything that is not one."""
-    if isinstance(value, int):
-        return value
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 def get_organization_for(request: HttpRequest, pk, perm: str | None = None) -> Organization:

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from common.admin import PortalAdmin, ReadOnlyAdmin
 
-from .models import Citation, Document, DocumentVersion, Provision
+from .models import Citation, Document, DocumentVersion, Provision, TextImport
 
 
 @admin.register(Document)
@@ -38,3 +38,12 @@ class CitationAdmin(ReadOnlyAdmin):
     list_display = ("document", "anchor", "content_type", "object_id", "label", "scope")
     list_filter = ("content_type",)
     search_fields = ("anchor", "label")
+
+
+@admin.register(TextImport)
+class TextImportAdmin(ReadOnlyAdmin):
+    """Read only: uploads are previewed, confirmed or cancelled on the catalog's pages."""
+
+    list_display = ("document", "file_name", "uploaded_by", "uploaded_at", "status")
+    list_filter = ("status",)
+    exclude = ("content",)

@@ -271,3 +271,39 @@ class Citation(models.Model):
         from .citations import render_anchor  # noqa: PLC0415
 
         return render_anchor(self.document, self.anchor)
+
+
+class TextImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Chờ xác nhận")
+    COMMITTED = "committed", _("Đã trở thành bản hiện hành")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class TextImport(models.Model):
+    """An uploaded text waiting for confirmation: its parsed changes against the current version."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="imports",
+                                 verbose_name=_("Văn bản"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("Người tải lên"))
+    uploaded_at = models.DateTimeField(_("Thời điểm tải lên"), default=timezone.now)
+    file_name = models.CharField(_("Tên tệp"), max_length=255)
+    content = models.BinaryField(_("Nội dung tệp"))
+    # The current version's number when previewed (0: none): confirming after another import is refused.
+    base_number = models.PositiveIntegerField(default=0)
+    changes = models.JSONField(_("Thay đổi so với bản hiện hành"), default=dict, blank=True)
+    status = models.CharField(_("Trạng thái"), max_length=10, choices=TextImportStatus.choices,
+                              default=TextImportStatus.PREVIEWED)
+    version = models.ForeignKey(DocumentVersion, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("Phiên bản đã tạo"))
+
+    class Meta:
+        verbose_name = _("Lượt nhập toàn văn")
+        verbose_name_plural = _("Lượt nhập toàn văn")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.document.code}: {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("regulations:import_preview", args=[self.pk])

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from common.text import fold
 
-from .models import Citation, Document, DocumentVersion, Provision
+from .models import Citation, Document, DocumentVersion, Provision, TextImport, TextImportStatus
 from .parser import Node, parse, read_lines
 
 # Children are inserted after their parents: one bulk insert per level.
@@ -85,6 +87,69 @@ def document_import(*, document: Document, file_name: str, content: bytes, actor
         raise ImportRejected([{"line": None, "message": str(exc)}]) from exc
     return document_import_lines(document=document, lines=lines, source_name=file_name, actor=actor,
                                  skeleton=skeleton)
+
+
+def _current_provisions(document: Document) -> tuple[int, dict[str, tuple[str, str]]]:
+    current = document.versions.filter(is_current=True).first()
+    if current is None:
+        return 0, {}
+    return current.number, {a: (h, t) for a, h, t in current.provisions.values_list("anchor", "heading", "text")}
+
+
+def document_import_preview(*, document: Document, file_name: str, content: bytes, actor) -> TextImport:
+    """Read and check an upload and keep it with the changes it would make; the current text is untouched.
+
+    Raises ``ImportRejected`` (nothing kept) when the text cannot be read or is malformed.
+    """
+    try:
+        lines = read_lines(file_name, content)
+    except ValueError as exc:
+        raise ImportRejected([{"line": None, "message": str(exc)}]) from exc
+    parsed = parse(lines)
+    if not parsed.ok:
+        raise ImportRejected(parsed.errors)
+    base, old = _current_provisions(document)
+    new = {n.anchor: (n.heading[:500], n.text) for n in parsed.nodes}
+    changes = diff_versions(old, new) if base else Changes(list(new), [], [])
+    with transaction.atomic():
+        batch = TextImport.objects.create(
+            document=document, uploaded_by=actor if getattr(actor, "pk", None) else None,
+            file_name="".join(ch for ch in file_name if ch.isprintable())[:255], content=content,
+            base_number=base, changes=changes.as_dict())
+        audit_record(actor=actor, action="regulation.import_preview", obj=batch, summary=str(batch),
+                     data={"base": base, "added": len(changes.added), "changed": len(changes.changed),
+                           "removed": len(changes.removed)})
+    return batch
+
+
+def document_import_confirm(*, batch: TextImport, actor) -> DocumentVersion:
+    """Make a previewed text the document's current version, as previewed; refused if the current text
+    changed since the preview (the changes shown would no longer be the changes made)."""
+    with transaction.atomic():
+        batch = TextImport.objects.select_for_update().select_related("document").get(pk=batch.pk)
+        if batch.status != TextImportStatus.PREVIEWED:
+            raise ValidationError(_("Lượt nhập này đã được xử lý."))
+        base, _old = _current_provisions(batch.document)
+        if base != batch.base_number:
+            raise ValidationError(_("Văn bản đã có bản nhập khác sau khi xem trước; hãy tải tệp lên lại để "
+                                    "xem các thay đổi so với bản hiện hành mới."))
+        version = document_import_lines(document=batch.document, lines=read_lines(batch.file_name,
+                                                                                  bytes(batch.content)),
+                                        source_name=batch.file_name, actor=actor)
+        batch.status, batch.version = TextImportStatus.COMMITTED, version
+        batch.save(update_fields=["status", "version"])
+    return version
+
+
+def document_import_cancel(*, batch: TextImport, actor) -> None:
+    with transaction.atomic():
+        batch = TextImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != TextImportStatus.PREVIEWED:
+            raise ValidationError(_("Lượt nhập này đã được xử lý."))
+        batch.status = TextImportStatus.CANCELLED
+        batch.content = b""
+        batch.save(update_fields=["status", "content"])
+        audit_record(actor=actor, action="regulation.import_cancel", obj=batch, summary=str(batch))
 
 
 def document_import_lines(*, document: Document, lines: list[str], source_name: str, actor,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("regulations/", views.document_list, name="documents"),
     path("regulations/search/", views.search, name="search"),
     path("regulations/import/", views.import_text, name="import"),
+    path("regulations/imports/<int:pk>/", views.import_preview, name="import_preview"),
     path("regulations/<slug:slug>/", views.document, name="document"),
     path("regulations/<slug:slug>/<str:anchor>/", views.provision, name="provision"),
 ]

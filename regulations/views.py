@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,14 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.ids import parse_pk
 from common.tables import list_response
 from common.uploads import declared_too_large, upload_limit, upload_was_cut
 
 from . import selectors
 from .citations import cited_by, code_cited_by, render_anchor
 from .forms import ImportForm, SearchForm
-from .models import Document, DocumentVersion, Level, Provision
-from .services import ImportRejected, document_import
+from .models import Document, DocumentVersion, Level, Provision, TextImport
+from .services import (
+    ImportRejected,
+    document_import_cancel,
+    document_import_confirm,
+    document_import_preview,
+)
 from .tables import DocumentFilter, DocumentTable
 
 
@@ -109,13 +115,43 @@ def import_text(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            version = document_import(document=form.cleaned_data["document"], file_name=upload.name,
-                                      content=upload.read(), actor=request.user)
+            batch = document_import_preview(document=form.cleaned_data["document"], file_name=upload.name,
+                                            content=upload.read(), actor=request.user)
         except ImportRejected as exc:
             errors = exc.errors
         else:
-            c = version.changes
-            messages.success(request, _("Đã nhập lần %(n)s: thêm %(a)s, sửa %(c)s, bỏ %(r)s điều khoản.") % {
-                "n": version.number, "a": len(c["added"]), "c": len(c["changed"]), "r": len(c["removed"])})
-            return redirect(version.document)
+            return redirect(batch)
     return render(request, "regulations/import.html", {"form": form, "errors": errors})
+
+
+def _import_for(request: HttpRequest, pk) -> TextImport:
+    if not request.user.has_perm("regulations.import_document"):
+        raise PermissionDenied
+    key = parse_pk(pk)
+    batch = TextImport.objects.select_related("document", "uploaded_by").filter(pk=key).first() if key else None
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a new text would change (provisions added, changed, removed) and the confirmation."""
+    batch = _import_for(request, pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "cancel":
+                document_import_cancel(batch=batch, actor=request.user)
+                messages.info(request, _("Đã hủy lượt nhập; bản hiện hành giữ nguyên."))
+                return redirect(batch.document)
+            version = document_import_confirm(batch=batch, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(batch)
+        c = version.changes
+        messages.success(request, _("Đã nhập lần %(n)s: thêm %(a)s, sửa %(c)s, bỏ %(r)s điều khoản.") % {
+            "n": version.number, "a": len(c["added"]), "c": len(c["changed"]), "r": len(c["removed"])})
+        return redirect(version.document)
+    changes = {key: [render_anchor(batch.document, a) for a in anchors]
+               for key, anchors in (batch.changes or {}).items()}
+    return render(request, "regulations/import_preview.html", {"batch": batch, "changes": changes})

@@ -130,7 +130,8 @@ class World:
             return {p: self.ids.get(f"admin:{model}", "1") for p in route.params}
         by_prefix = [("org/", "organization"), ("imports/", "import"), ("people/", "person"),
                      ("working-regulations/", "regulation"), ("meetings/", "meeting"),
-                     ("decisions/", "decision"), ("regulations/", "document"), ("tenures/", "tenure"),
+                     ("decisions/", "decision"), ("regulations/imports/", "text_import"),
+                     ("regulations/", "document"), ("tenures/", "tenure"),
                      ("matters/", "matter")]
         values = {}
         for p in route.params:
@@ -152,6 +153,7 @@ def build_world(province, staff_a, an) -> World:
     from governance.models import Decision, Matter, Mode
     from organizations.services import member_import_preview
     from regulations.models import Provision
+    from regulations.services import document_import_preview
 
     superuser = UserFactory(username="quantri", is_superuser=True, is_staff=True)
     org = province.grassroots
@@ -189,6 +191,9 @@ def build_world(province, staff_a, an) -> World:
         "slug": provision.version.document.slug, "anchor": provision.anchor,
         "document": str(provision.version.document.pk), "tenure": str(tenures[1].pk),
         "matter": str(draft.matters.order_by("pk").first().pk),
+        "text_import": str(document_import_preview(
+            document=provision.version.document, file_name="a.txt", actor=superuser,
+            content="Điều 1. Phạm vi\nNội dung.\n".encode()).pk),
         "admin:organizations_tenure": str(tenures[1].pk),
         "content_type": str(ContentType.objects.get_for_model(Organization).pk),
         "admin:auth_user": str(staff_a.pk), "admin:organizations_person": str(an.pk),

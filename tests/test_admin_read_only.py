@@ -8,10 +8,10 @@ from audit.models import AuditEntry
 from common.admin import PortalAdminMixin
 from governance.models import Assignment, Decision, Matter, Meeting, WorkingRegulation
 from organizations.models import AccessRole, MemberImport, Membership, Tenure
-from regulations.models import Citation, DocumentVersion, Provision
+from regulations.models import Citation, DocumentVersion, Provision, TextImport
 
 SERVICE_OWNED = [WorkingRegulation, Meeting, Decision, Assignment, Membership, Tenure, AccessRole,
-                 Group, MemberImport, AuditEntry, DocumentVersion, Provision, Citation]
+                 Group, MemberImport, AuditEntry, DocumentVersion, Provision, Citation, TextImport]
 
 
 def test_every_admin_page_refuses_bad_input_the_portal_way():

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from audit.models import AuditEntry
 from regulations.citations import resolve
-from regulations.models import Document, DocumentVersion, Provision
+from regulations.models import Document, DocumentVersion, Provision, TextImport
 from regulations.services import ImportRejected, document_import
 from tests.factories import UserFactory
 
@@ -109,6 +109,11 @@ def test_the_upload_form_needs_the_import_permission(client, document):
     assert not document.versions.exists()
     good = SimpleUploadedFile("qd.txt", V1.encode())
     response = client.post("/regulations/import/", {"document": document.pk, "file": good})
+    batch = TextImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
+    assert not document.versions.exists()  # previewed only
+    assert 'data-testid="import-changes"' in client.get(batch.get_absolute_url()).content.decode()
+    response = client.post(batch.get_absolute_url())
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
     assert document.versions.get().imported_by == clerk
 
@@ -120,4 +125,55 @@ def test_an_oversized_text_is_refused_before_it_is_read(admin_client, document, 
     assert response.status_code == 200
     assert "Tệp quá lớn (tối đa 100" in response.content.decode()
     assert response.wsgi_request.FILES == {}
+    assert not document.versions.exists()
+
+
+def _preview(document, text: str, actor=None):
+    from regulations.services import document_import_preview
+
+    return document_import_preview(document=document, file_name="qd.txt", content=text.encode(), actor=actor)
+
+
+def test_the_preview_lists_the_changes_and_nothing_changes_until_confirmed(admin_client, document):
+    from regulations.services import document_import_confirm
+
+    document_import_confirm(batch=_preview(document, V1), actor=None)
+    new = V1.replace("Quy định này áp dụng cho chi bộ.", "Nội dung mới.").replace(
+        "2. Đạo đức, lối sống.\n", "") + "Điều 4. Thi hành\nMới.\n"
+    batch = _preview(document, new)
+    assert batch.base_number == 1
+    assert batch.changes == {"added": ["dieu-4"], "changed": ["dieu-1"], "removed": ["dieu-2.khoan-2"]}
+    html = admin_client.get(batch.get_absolute_url()).content.decode()
+    assert "Thêm 1 điều khoản" in html and "Điều 4" in html and "Bỏ 1 điều khoản" in html
+    assert document.versions.get(is_current=True).number == 1
+    admin_client.post(batch.get_absolute_url())
+    assert document.versions.get(is_current=True).number == 2
+    batch.refresh_from_db()
+    assert batch.status == "committed" and batch.version.number == 2
+
+
+def test_a_preview_overtaken_by_another_import_is_refused(admin_client, document):
+    from regulations.services import document_import_confirm
+
+    first, second = _preview(document, V1), _preview(document, V1 + "Điều 9. Khác\nThêm.\n")
+    document_import_confirm(batch=first, actor=None)
+    response = admin_client.post(second.get_absolute_url(), follow=True)
+    assert "đã có bản nhập khác sau khi xem trước" in response.content.decode()
+    assert document.versions.count() == 1
+
+
+def test_cancelling_keeps_the_current_text_and_forgets_the_file(admin_client, document):
+    batch = _preview(document, V1)
+    admin_client.post(batch.get_absolute_url(), {"action": "cancel"})
+    batch.refresh_from_db()
+    assert batch.status == "cancelled" and bytes(batch.content) == b"" and not document.versions.exists()
+    assert admin_client.post(batch.get_absolute_url(), follow=True).status_code == 200  # handled once only
+    assert not document.versions.exists()
+
+
+def test_the_preview_needs_the_import_permission(client, document):
+    batch = _preview(document, V1)
+    client.force_login(UserFactory(username="khong_quyen"))
+    assert client.get(batch.get_absolute_url()).status_code == 403
+    assert client.post(batch.get_absolute_url()).status_code == 403
     assert not document.versions.exists()

@@ -15,7 +15,7 @@ class GovernanceConfig(AppConfig):
         from regulations.citations import register_reader_scopes
 
         from . import rules  # noqa: F401  (its citations register on import)
-        from .demo import working_regulations
+        from .demo import meetings_and_decisions, working_regulations
         from .permissions import RECORD_DECISIONS, SIGN_DECISIONS
         from .reasons import MESSAGES
 
@@ -26,4 +26,5 @@ class GovernanceConfig(AppConfig):
         # Citing records carry their organization's tree path as their scope.
         register_reader_scopes(lambda user: access.granted_paths(user, access.VIEW))
         register_demo_step(working_regulations)
+        register_demo_step(meetings_and_decisions)
         register_messages(MESSAGES)

@@ -255,8 +255,7 @@ def seed(scale_name: str, log: Callable[[str], None] = print) -> dict[str, int]:
                 continue
             seen.add((a, b))
             kinships.append(Kinship(person=people[a], relative=people[b],
-                                    relation=rng.choice([Relation.SPOUSE, Relation.SIBLING,
-                                                         Relation.PARENT, Relation.IN_LAW]),
+                                    relation=_relation(people[a], people[b], rng),
                                     declared_on=dt.date(2025, 3, 1)))
         Kinship.objects.bulk_create(kinships, batch_size=2000)
 
@@ -347,7 +346,7 @@ def _office_holders(root: Node, nodes: list[Node], people: list[Person],
             if not cell.members:
                 continue
             p = rng.choice(cell.members)
-            if p not in taken:
+            if p not in taken and _fits_post(people[p], node.kind, start, tries > len(seats) * 15):
                 taken.add(p)
                 chosen.append(p)
         for (code, standing), p in zip(seats, chosen):
@@ -372,6 +371,32 @@ def _office_holders(root: Node, nodes: list[Node], people: list[Person],
                           start=dt.date(2020, 10, 15), end=dt.date(2025, 10, 14)))
     Tenure.objects.bulk_create(tenures, batch_size=5000)
     return tenures, bodies, secretary_of
+
+
+def _relation(person: Person, relative: Person, rng: random.Random) -> str:
+    """A relation their names and ages allow: kin by blood share the family name; a parent is a
+    generation older; a spouse is of the other sex; anyone else is an in-law."""
+    gap = abs((person.birth_date - relative.birth_date).days) / 365.25
+    if person.full_name.split()[0] == relative.full_name.split()[0]:
+        if gap >= 18:  # the relative is the person's parent, or their child
+            return Relation.PARENT if relative.birth_date < person.birth_date else Relation.CHILD
+        return Relation.SIBLING
+    if person.gender != relative.gender and gap < 15 and rng.random() < 0.7:
+        return Relation.SPOUSE
+    return Relation.IN_LAW
+
+
+def _age(person: Person, on: dt.date) -> int:
+    born = person.birth_date
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _fits_post(person: Person, kind: str, start: dt.date, last_resort: bool) -> bool:
+    """Office holders of working age when their term began: 30-58 in a committee, 25-62 in a cell."""
+    if last_resort:
+        return True
+    low, high = (25, 62) if kind in (OrgKind.CELL, OrgKind.GRASSROOTS_CELL) else (30, 58)
+    return low <= _age(person, start) <= high
 
 
 def _demo_users(root: Node, people: list[Person], secretary_of: dict[str, int]) -> None:

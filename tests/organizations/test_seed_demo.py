@@ -94,3 +94,29 @@ def test_every_committee_and_agency_has_a_working_regulation_in_force(settings):
     for org in Organization.objects.exclude(kind__in=[OrgKind.CELL, OrgKind.GRASSROOTS_CELL]):
         regulation = regulation_in_force(org, dt.date(2026, 1, 1))
         assert regulation is not None and regulation.matters.count() >= 4, org
+
+
+def test_the_small_demo_has_months_of_office_work_to_look_at(settings):
+    from governance.models import Decision, DecisionStatus, Meeting, MeetingStatus
+    from organizations.models import Kinship, Relation, today
+    from tests.conftest import TODAY
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--scale", "small", stdout=open("/dev/null", "w"))
+    assert today() == TODAY
+    meetings = Meeting.objects.all()
+    assert meetings.filter(status=MeetingStatus.APPROVED).exists() and meetings.filter(
+        status=MeetingStatus.OPEN, date__lte=TODAY).exists() and meetings.filter(date__gt=TODAY).exists()
+    assert meetings.filter(date__lt=TODAY - dt.timedelta(days=120)).exists()  # months, not days
+    statuses = set(Decision.objects.values_list("status", flat=True))
+    assert statuses == {DecisionStatus.VALID, DecisionStatus.NOT_PASSED, DecisionStatus.IRREGULAR}
+    unreported = Decision.objects.filter(report_due__isnull=False, reported_on__isnull=True)
+    assert unreported.filter(report_due__lt=TODAY).exists() and unreported.filter(report_due__gte=TODAY).exists()
+    assert Decision.objects.filter(reported_on__isnull=False).exists()
+
+    for tenure in Tenure.objects.filter(position__code__in=["secretary", "deputy-secretary"]):
+        born = tenure.person.birth_date
+        assert 30 <= (tenure.start - born).days // 365 <= 59, tenure  # of working age for the post
+    for kinship in Kinship.objects.select_related("person", "relative"):
+        same_family = kinship.person.full_name.split()[0] == kinship.relative.full_name.split()[0]
+        assert same_family == (kinship.relation in (Relation.PARENT, Relation.CHILD, Relation.SIBLING)), kinship

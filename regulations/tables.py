@@ -6,12 +6,12 @@ import django_filters
 import django_tables2 as tables
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from common.tables import ChoicesColumn, PortalDateFilter, PortalFilterSet, PortalTable
 
-from .models import DocKind, DocStatus, Document
+from .models import Citation, DocKind, DocStatus, Document
 
 
 class DocumentFilter(PortalFilterSet):
@@ -75,3 +75,24 @@ class DocumentTable(PortalTable):
     def value_links(self, record) -> str:
         return "; ".join([f"thay thế {r.code}" for r in record.replaces.all()]
                          + [f"thay bởi {r.code}" for r in record.replaced_by.all()])
+
+
+class CitedByTable(PortalTable):
+    """What cites a provision, among the records the reader may see."""
+
+    label = tables.Column(verbose_name=_("Nội dung trích dẫn điều khoản này"), order_by=("label", "pk"))
+    kind = tables.Column(verbose_name=_("Loại"), accessor="content_type", orderable=False)
+
+    class Meta(PortalTable.Meta):
+        model = Citation
+        fields = ("label", "kind")
+        empty_text = _("Chưa có nội dung nào trích dẫn điều khoản này.")
+
+    def render_label(self, record):
+        return format_html('<a href="{}">{}</a>', record.url, record.label) if record.url else record.label
+
+    def value_label(self, record) -> str:
+        return record.label
+
+    def render_kind(self, value) -> str:
+        return str(value.model_class()._meta.verbose_name) if value.model_class() else value.model

@@ -27,7 +27,7 @@ from .services import (
     document_import_confirm,
     document_import_preview,
 )
-from .tables import DocumentFilter, DocumentTable
+from .tables import CitedByTable, DocumentFilter, DocumentTable
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
@@ -79,12 +79,11 @@ def provision(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
         raise Http404
     other_versions = (Provision.objects.filter(version__document=document, anchor=anchor)
                       .exclude(pk=provision.pk).select_related("version__document").order_by("-version__number"))
-    return render(request, "regulations/provision.html", {
+    table = CitedByTable(cited_by(provision, request.user).select_related("content_type"))
+    return list_response(request, table, "regulations/provision.html", {
         "document": document, "version": version, "provision": provision,
-        "code_cited_by": code_cited_by(provision),
-        "cited_by": Paginator(cited_by(provision, request.user), settings.PAGE_SIZE).get_page(request.GET.get("page")),
-        "other_versions": other_versions,
-    })
+        "code_cited_by": code_cited_by(provision), "other_versions": other_versions,
+    }, filename="trich-dan")
 
 
 def search(request: HttpRequest) -> HttpResponse:

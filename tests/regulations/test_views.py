@@ -87,6 +87,13 @@ def test_provision_page_shows_its_citation_and_a_paginated_cited_by(client, sett
     assert "Trang 1/2" in html and "Vấn đề BTV-04" not in html  # cell_b belongs to B: never shown to A's staff
     second = client.get("/regulations/dld-2011/dieu-9.khoan-5/?page=2").content.decode()
     assert second.count("Vấn đề BTV-0") == 1
+    import io
+
+    import openpyxl
+
+    export = client.get("/regulations/dld-2011/dieu-9.khoan-5/?export=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True))
+    assert sorted(r[1] for r in rows) == ["Vấn đề BTV-00", "Vấn đề BTV-01", "Vấn đề BTV-02", "Vấn đề BTV-03"]
 
 
 def test_unknown_documents_and_anchors_are_404(reader):

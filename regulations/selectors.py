@@ -23,7 +23,6 @@ from common.text import fold, fold_aligned
 
 from .models import Document, Provision
 
-MAX_RESULTS = 1000
 SNIPPET = 220
 
 
@@ -41,7 +40,7 @@ def provisions_matching(query: str, *, kind: str = "", in_force_on: dt.date | No
 
 
 def search_ids(query: str, *, kind: str = "", in_force_on: dt.date | None = None) -> list[int]:
-    """Ids of matching provisions, best first (at most MAX_RESULTS): one query."""
+    """Ids of every matching provision, best first: one query (the page loads its own rows)."""
     words = _words(query)
     if not words:
         return []
@@ -52,15 +51,15 @@ def search_ids(query: str, *, kind: str = "", in_force_on: dt.date | None = None
         ids = list(qs.filter(search_vector=tsquery)
                    .annotate(rank=SearchRank(F("search_vector"), tsquery))
                    .order_by("-rank", "version__document_id", "order")
-                   .values_list("pk", flat=True)[:MAX_RESULTS])
+                   .values_list("pk", flat=True))
         if ids:
             return ids
         # No whole-word match: fall back to parts of words (the trigram index serves these LIKEs).
     for word in words:
         qs = qs.filter(search_text__contains=word)
-    rows = list(qs.order_by("version__document_id", "order").values_list("pk", "search_text")[:MAX_RESULTS * 5])
+    rows = list(qs.order_by("version__document_id", "order").values_list("pk", "search_text"))
     rows.sort(key=lambda r: -sum(r[1].count(w) for w in words))
-    return [pk for pk, _text in rows[:MAX_RESULTS]]
+    return [pk for pk, _text in rows]
 
 
 def snippet(text: str, query: str, width: int = SNIPPET) -> SafeString:
@@ -97,3 +96,22 @@ def load_hits(ids: list[int], query: str) -> list[Provision]:
         provision.snippet = snippet(body, query)
         hits.append(provision)
     return hits
+
+
+class Hits:
+    """The ranked ids of a search as a sequence of provisions: a slice (a page) loads only its rows."""
+
+    def __init__(self, ids: list[int], query: str) -> None:
+        self.ids, self.query = ids, query
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return load_hits(self.ids[key], self.query)
+        return load_hits([self.ids[key]], self.query)[0]
+
+    def __iter__(self):
+        for start in range(0, len(self.ids), 500):  # an export: every hit, a batch at a time
+            yield from load_hits(self.ids[start:start + 500], self.query)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
 
 from common.tables import ChoicesColumn, PortalDateFilter, PortalFilterSet, PortalTable
 
@@ -96,3 +97,35 @@ class CitedByTable(PortalTable):
 
     def render_kind(self, value) -> str:
         return str(value.model_class()._meta.verbose_name) if value.model_class() else value.model
+
+
+class HitData(TableListData):
+    """Search hits in rank order, loaded a page at a time (``selectors.Hits``), never all at once."""
+
+    def __init__(self, hits) -> None:
+        self.data = hits
+
+
+class SearchHitTable(PortalTable):
+    """Search results, best first: the order is the ranking, so the columns do not sort."""
+
+    citation = tables.Column(verbose_name=_("Điều khoản"), empty_values=(), orderable=False)
+    snippet = tables.Column(verbose_name=_("Trích đoạn"), empty_values=(), orderable=False)
+
+    class Meta(PortalTable.Meta):
+        orderable = False
+        empty_text = _("Không tìm thấy điều khoản nào.")
+
+    def render_citation(self, record):
+        return format_html('<a class="fw-bold" href="{}">{}</a>', record.get_absolute_url(), record.citation)
+
+    def value_citation(self, record) -> str:
+        return str(record.citation)
+
+    def render_snippet(self, record):
+        return format_html('<span class="small">{}</span>', record.snippet)
+
+    def value_snippet(self, record) -> str:
+        from django.utils.html import strip_tags
+
+        return strip_tags(str(record.snippet))

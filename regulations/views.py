@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +26,7 @@ from .services import (
     document_import_confirm,
     document_import_preview,
 )
-from .tables import CitedByTable, DocumentFilter, DocumentTable
+from .tables import CitedByTable, DocumentFilter, DocumentTable, HitData, SearchHitTable
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
@@ -87,14 +86,15 @@ def provision(request: HttpRequest, slug: str, anchor: str) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    """Provisions matching every word, best first; each page loads only its own rows."""
     form = SearchForm(request.GET)
-    hits, page, query = [], None, ""
+    query, ids = "", []
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         ids = selectors.search_ids(query, kind=form.cleaned_data["kind"], in_force_on=form.cleaned_data["on"])
-        page = Paginator(ids, 20).get_page(request.GET.get("page"))
-        hits = selectors.load_hits(list(page.object_list), query)
-    return render(request, "regulations/search.html", {"form": form, "hits": hits, "page": page, "query": query})
+    table = SearchHitTable(HitData(selectors.Hits(ids, query)))
+    return list_response(request, table, "regulations/search.html", {"form": form, "query": query},
+                         filename="tim-dieu-khoan", per_page=20)
 
 
 @upload_limit("REGULATION_IMPORT_MAX_BYTES")

@@ -88,3 +88,20 @@ def test_search_page_and_query_count(client, regulation, django_assert_max_num_q
 
 def test_parts_of_words_are_found_when_no_whole_word_matches(regulation):
     assert _hits("huong") == ["dieu-3"]  # inside "thưởng"
+
+
+def test_search_results_page_without_a_cap_and_export_every_hit(client, regulation, settings):
+    import io
+
+    import openpyxl
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    page = client.get("/regulations/search/?q=xep+loai")
+    count = page.context["table"].paginator.count
+    assert count >= 1
+    export = client.get("/regulations/search/?q=xep+loai&export=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == count and all("<mark>" not in (r[2] or "") for r in rows)
+    assert rows[0][1] == str(page.context["table"].page.object_list[0].record.citation)  # the same order

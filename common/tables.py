@@ -48,6 +48,17 @@ class PortalTable(tables.Table):
         return next(self._stt)
 
 
+class DateColumn(tables.DateColumn):
+    """A date shown dd/mm/yyyy, and exported the same way (not as 2026-11-21)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("short", True)
+        super().__init__(*args, **kwargs)
+
+    def value(self, value) -> str:
+        return value.strftime("%d/%m/%Y") if value else ""
+
+
 class ChoicesColumn(tables.Column):
     """A column of a choices field shown by its label, translated once per language, not once per row.
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import ChoicesColumn, PortalDateFilter, PortalFilterSet, PortalTable
+from common.tables import ChoicesColumn, DateColumn, PortalDateFilter, PortalFilterSet, PortalTable
 from organizations.models import BodyKind, today
 
 from .models import Decision, DecisionKind, DecisionStatus, Field, Meeting, MeetingStatus
@@ -34,7 +34,7 @@ class MeetingFilter(PortalFilterSet):
 
 
 class MeetingTable(PortalTable):
-    date = tables.DateColumn(verbose_name=_("Ngày họp"), short=True)
+    date = DateColumn(verbose_name=_("Ngày họp"))
     title = tables.Column(verbose_name=_("Tên hội nghị"), linkify=True)
     organization = tables.Column(verbose_name=_("Tổ chức"), accessor="body__organization__name")
     body = ChoicesColumn(BodyKind.choices, verbose_name=_("Cơ quan"), accessor="body__kind")
@@ -104,7 +104,7 @@ class DecisionFilter(PortalFilterSet):
 
 
 class DecisionTable(PortalTable):
-    date = tables.DateColumn(verbose_name=_("Ngày"), short=True)
+    date = DateColumn(verbose_name=_("Ngày"))
     title = tables.Column(verbose_name=_("Nội dung quyết định"), linkify=True)
     organization = tables.Column(verbose_name=_("Tổ chức"), accessor="organization__name")
     matter = tables.Column(verbose_name=_("Vấn đề"), accessor="matter__code")

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import ChoicesColumn, PortalFilterSet, PortalTable
+from common.tables import ChoicesColumn, DateColumn, PortalFilterSet, PortalTable
 from common.text import fold
 
 from .models import Membership, Person, PersonStatus, today
@@ -88,11 +88,11 @@ class MemberTable(PortalTable):
     name = tables.Column(verbose_name=_("Họ và tên"), accessor="person__full_name",
                          linkify=("organizations:person", {"pk": tables.A("person_id")}),
                          order_by=("person__sort_name", "person_id"))
-    birth_date = tables.DateColumn(verbose_name=_("Ngày sinh"), accessor="person__birth_date", short=True)
+    birth_date = DateColumn(verbose_name=_("Ngày sinh"), accessor="person__birth_date")
     card_number = tables.Column(verbose_name=_("Số thẻ đảng viên"), accessor="person__card_number", default="")
     organization = tables.Column(verbose_name=_("Chi bộ"), accessor="organization__name",
                                  linkify=("organizations:organization", {"pk": tables.A("organization_id")}))
-    start = tables.DateColumn(verbose_name=_("Sinh hoạt từ"), short=True)
+    start = DateColumn(verbose_name=_("Sinh hoạt từ"))
 
     class Meta(PortalTable.Meta):
         model = Membership
@@ -110,10 +110,10 @@ class ImportRowTable(PortalTable):
     full_name = tables.Column(verbose_name=_("Họ và tên"), accessor="values__full_name", default="",
                               attrs={"td": {"class": "text-break"}})
     gender = tables.Column(verbose_name=_("Giới tính"), accessor="values__gender", default="")
-    birth_date = tables.DateColumn(verbose_name=_("Ngày sinh"), accessor="values__birth_date", short=True)
+    birth_date = DateColumn(verbose_name=_("Ngày sinh"), accessor="values__birth_date")
     card_number = tables.Column(verbose_name=_("Số thẻ đảng viên"), accessor="values__card_number", default="")
-    join_date = tables.DateColumn(verbose_name=_("Ngày vào Đảng"), accessor="values__join_date", short=True)
-    official_date = tables.DateColumn(verbose_name=_("Ngày chính thức"), accessor="values__official_date",
+    join_date = DateColumn(verbose_name=_("Ngày vào Đảng"), accessor="values__join_date")
+    official_date = DateColumn(verbose_name=_("Ngày chính thức"), accessor="values__official_date",
                                       short=True)
     start = tables.Column(verbose_name=_("Ngày bắt đầu sinh hoạt"), accessor="values__start", default="")
 

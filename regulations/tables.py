@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
-from common.tables import ChoicesColumn, PortalDateFilter, PortalFilterSet, PortalTable
+from common.tables import ChoicesColumn, DateColumn, PortalDateFilter, PortalFilterSet, PortalTable
 
 from .models import Citation, DocKind, DocStatus, Document
 
@@ -49,7 +49,7 @@ class DocumentTable(PortalTable):
     code = tables.Column(verbose_name=_("Số, ký hiệu"), linkify=True)
     title = tables.Column(verbose_name=_("Trích yếu"))
     kind = ChoicesColumn(DocKind.choices, verbose_name=_("Loại"))
-    issue_date = tables.DateColumn(verbose_name=_("Ngày ban hành"), short=True)
+    issue_date = DateColumn(verbose_name=_("Ngày ban hành"))
     status = tables.Column(verbose_name=_("Tình trạng"), empty_values=(), orderable=False)
     links = tables.Column(verbose_name=_("Thay thế / được thay thế"), empty_values=(), orderable=False)
 

@@ -152,3 +152,9 @@ def test_choices_are_shown_by_their_labels_in_the_page_and_the_export(client, pr
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get(url).content.decode()
     assert ">Irregular; " in english and "Không đúng thẩm quyền" not in english  # labels per language
+
+
+def test_the_export_writes_dates_the_vietnamese_way(client, province, staff_a, records):
+    client.force_login(staff_a)
+    rows = _export(client, f"/org/{province.sub_a.pk}/meetings/?sort=date")
+    assert [r[1] for r in rows[1:]] == ["05/02/2026", "05/03/2026", "05/04/2026", "05/05/2026"]

@@ -31,9 +31,11 @@ class DecisionDashboard:
     irregular: list  # Decision rows with reasons
     overdue: list  # individual decisions not reported back by their deadline
     stale_regulations: list  # (organization, regulation in force, first tenure started after its adoption)
+    irregular_count: int = 0  # every one in the range; ``irregular`` holds the latest few, the register all
+    overdue_count: int = 0
 
 
-def decision_dashboard(org: Organization, start: dt.date, end: dt.date, on: dt.date, limit: int = 100
+def decision_dashboard(org: Organization, start: dt.date, end: dt.date, on: dt.date, limit: int = 10
                        ) -> DecisionDashboard:
     """For the inspection committee and the organization board, over a subtree and a date range.
 
@@ -41,17 +43,21 @@ def decision_dashboard(org: Organization, start: dt.date, end: dt.date, on: dt.d
     """
     decisions = Decision.objects.filter(organization__path__startswith=org.path, date__range=(start, end))
     counts = decisions.order_by().values_list("kind", "status").annotate(n=Count("pk"))
+    counts = list(counts)
     by_authority = [(DecisionKind(k).label, DecisionStatus(s).label, n) for k, s, n in counts]
+    irregular_count = sum(n for _k, s, n in counts if s == DecisionStatus.IRREGULAR)
     irregular = list(decisions.filter(status=DecisionStatus.IRREGULAR).select_related("organization", "matter")
                      .order_by("-date")[:limit])
-    overdue = list(decisions.filter(kind=DecisionKind.INDIVIDUAL, reported_on__isnull=True, report_due__lt=on)
-                   .select_related("organization", "matter", "signatory").order_by("report_due")[:limit])
+    late = decisions.filter(kind=DecisionKind.INDIVIDUAL, reported_on__isnull=True, report_due__lt=on)
+    overdue = list(late.select_related("organization", "matter", "signatory").order_by("report_due")[:limit])
+    overdue_count = len(overdue) if len(overdue) < limit else late.count()
     in_force = WorkingRegulation.objects.filter(organization__path__startswith=org.path).in_force_on(on)
     newer_tenure = (Tenure.objects.filter(organization=OuterRef("organization"), start__gt=OuterRef("start"))
                     .active_on(on).order_by("start").values("start")[:1])
+    # Every one: at most one version in force per organization.
     stale = list(in_force.annotate(first_newer=Subquery(newer_tenure)).filter(first_newer__isnull=False)
-                 .select_related("organization").order_by("organization__path")[:limit])
-    return DecisionDashboard(by_authority, irregular, overdue, stale)
+                 .select_related("organization").order_by("organization__path"))
+    return DecisionDashboard(by_authority, irregular, overdue, stale, irregular_count, overdue_count)
 
 
 # --- registers --------------------------------------------------------------------------

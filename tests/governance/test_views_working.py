@@ -229,3 +229,15 @@ def test_a_meeting_ahead_shows_no_recording_forms_until_its_day(client, province
     client.force_login(staff_a)
     html = client.get(ahead.get_absolute_url()).content.decode()
     assert 'data-testid="ahead"' in html and "Lưu điểm danh" not in html and "Ghi quyết định</button>" not in html
+
+
+def test_the_dashboard_shows_the_latest_few_with_the_count_and_a_way_to_all(client, province, inspector_a):
+    executive, people, collective, individual = _committee(province.grassroots)
+    for day in range(1, 13):
+        meeting = svc.meeting_open(body=executive, date=D(2026, 3, day), title=f"HN {day}", actor=None)
+        irregular_decision(meeting, people, collective, f"Sai {day:02d}")
+    client.force_login(inspector_a)
+    html = client.get(f"/org/{province.sub_a.pk}/decisions-dashboard/?from=01/01/2026&to=31/12/2026"
+                      ).content.decode()
+    assert 'data-testid="irregular-count">12<' in html and html.count(">Sai ") == 10
+    assert f"/org/{province.sub_a.pk}/decisions/?status=irregular&amp;date_from=01/01/2026" in html

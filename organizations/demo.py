@@ -145,13 +145,18 @@ def _build_tree(scale: Scale, rng: random.Random) -> Node:
             n_gcell += 1
             sub.children.append(Node(f"Chi bộ cơ sở Trường học số {n_gcell}",
                                      f"cbcs-{n_gcell:04d}", OrgKind.GRASSROOTS_CELL))
-    # The agencies the party organizations of the provincial government sit in.
+    # The provincial government's departments: under the party committee of the provincial People's
+    # Committee, each department's party committee (its cells are the department's offices), and the
+    # department itself as the agency whose leadership collective that committee leads.
     if len(subs) > 1:
-        for i, grassroots in enumerate(subs[1].children):
-            agency = Node(AGENCIES[i % len(AGENCIES)] + (f" ({i // len(AGENCIES) + 1})"
-                                                         if i >= len(AGENCIES) else ""),
-                          f"coquan-{i + 1:03d}", OrgKind.AGENCY)
-            grassroots.children.append(agency)
+        committees = [n for n in subs[1].children if n.kind == OrgKind.GRASSROOTS_COMMITTEE]
+        for i, grassroots in enumerate(committees):
+            name = AGENCIES[i % len(AGENCIES)] + (f" ({i // len(AGENCIES) + 1})" if i >= len(AGENCIES) else "")
+            grassroots.name = f"Đảng bộ {name}"
+            offices = [c for c in grassroots.children if c.kind == OrgKind.CELL]
+            for k, cell in enumerate(offices, start=1):
+                cell.name = "Chi bộ Văn phòng" if k == 1 else f"Chi bộ Phòng nghiệp vụ {k - 1}"
+            grassroots.children.append(Node(name, f"coquan-{i + 1:03d}", OrgKind.AGENCY))
     return root
 
 

@@ -120,3 +120,14 @@ def test_the_small_demo_has_months_of_office_work_to_look_at(settings):
     for kinship in Kinship.objects.select_related("person", "relative"):
         same_family = kinship.person.full_name.split()[0] == kinship.relative.full_name.split()[0]
         assert same_family == (kinship.relation in (Relation.PARENT, Relation.CHILD, Relation.SIBLING)), kinship
+
+
+def test_departments_sit_under_their_own_party_committee():
+    tree = demo._build_tree(demo.SCALES["small"], random.Random(demo.SEED))
+    government = tree.children[1]
+    agencies = [(committee, child) for committee in government.children for child in committee.children
+                if child.kind == OrgKind.AGENCY]
+    assert agencies
+    for committee, agency in agencies:
+        assert committee.name == f"Đảng bộ {agency.name}" and agency.name.startswith("Sở ")
+        assert all(not c.name.startswith("Chi bộ thôn") for c in committee.children)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from common.tables import ChoicesColumn, DateColumn, PortalFilterSet, PortalTable
 from common.text import fold
 
-from .models import Membership, Person, PersonStatus, today
+from .models import BodyKind, Membership, Person, PersonStatus, Tenure, today
 
 # --- person search ---------------------------------------------------------------------
 
@@ -127,3 +127,32 @@ class ImportRowTable(PortalTable):
     def render_start(self, value, record) -> str:
         text = value.strftime("%d/%m/%Y")
         return f"{text} ({_('theo ngày vào Đảng')})" if record.values.get("start_from_join") else text
+
+
+# --- posts of an organization ---------------------------------------------------------------
+
+
+class TenureTable(PortalTable):
+    """Who holds and held each post; current ones first. The last column ends a current post."""
+
+    position = tables.Column(verbose_name=_("Chức vụ"), accessor="position__title",
+                             order_by=("position__rank", "position__title"))
+    person = tables.Column(verbose_name=_("Họ và tên"), accessor="person__full_name",
+                           linkify=("organizations:person", {"pk": tables.A("person_id")}),
+                           order_by=("person__sort_name", "person_id"))
+    body = ChoicesColumn(BodyKind.choices, verbose_name=_("Cơ quan lãnh đạo"), accessor="body__kind", default="—")
+    start = DateColumn(verbose_name=_("Từ ngày"))
+    end = DateColumn(verbose_name=_("Đến ngày"), default="—")
+    decision_ref = tables.Column(verbose_name=_("Số quyết định"), default="—")
+    actions = tables.TemplateColumn(template_name="organizations/_tenure_end.html", verbose_name="",
+                                    orderable=False, exclude_from_export=True)
+
+    class Meta(PortalTable.Meta):
+        model = Tenure
+        fields = ("position", "person", "body", "start", "end", "decision_ref", "actions")
+        empty_text = _("Chưa ghi chức vụ nào.")
+
+    def render_position(self, record) -> str:
+        extra = [str(_("quyền"))] if record.acting else []
+        extra += [str(_("kiêm nhiệm"))] if record.concurrent else []
+        return f"{record.position.title} ({', '.join(extra)})" if extra else record.position.title

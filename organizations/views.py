@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from . import access, selectors, services
 from .forms import MemberImportForm, RoleGrantForm, RoleRevokeForm, TenureEndForm, TenureStartForm
 from .imports import ParsedRow, error_message
 from .models import AccessRole, ImportStatus, Organization, Tenure, today
-from .tables import ImportRowTable, MemberFilter, MemberTable, PersonFilter, PersonTable, with_current_cell
+from .tables import ImportRowTable, MemberFilter, MemberTable, PersonFilter, PersonTable, TenureTable, with_current_cell
 
 
 def tree(request: HttpRequest) -> HttpResponse:
@@ -200,16 +201,17 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _posts_page(request: HttpRequest, org: Organization, form: TenureStartForm | None = None,
                 status: int = 200) -> HttpResponse:
-    tenures = (Tenure.objects.filter(organization=org)
-               .select_related("person", "position", "body").order_by("end", "position__rank", "-start", "pk"))
-    page = Paginator(tenures, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    tenures = (Tenure.objects.filter(organization=org).select_related("person", "position", "body")
+               .order_by(F("end").desc(nulls_first=True), "position__rank", "-start", "pk"))
     can_manage = access.MANAGE_MEMBERS in org.perms
     if can_manage and form is None:
         form = TenureStartForm(organization=org, user=request.user, initial={"start": today()})
-    return render(request, "organizations/posts.html", {
-        "org": org, "page": page, "form": form if can_manage else None,
+    response = list_response(request, TenureTable(tenures), "organizations/posts.html", {
+        "org": org, "form": form if can_manage else None,
         "end_form": TenureEndForm(initial={"end": today()}) if can_manage else None,
-    }, status=status)
+    }, filename="chuc-vu")
+    response.status_code = status
+    return response
 
 
 def organization_posts(request: HttpRequest, pk: int) -> HttpResponse:

@@ -106,3 +106,14 @@ def test_a_reader_without_the_permission_sees_posts_but_no_forms(client, provinc
     client.force_login(inspector_a)
     page = client.get(f"/org/{province.grassroots.pk}/posts/").content.decode()
     assert "Bí Thư X" in page and "/posts/new/" not in page
+
+
+def test_the_posts_page_is_a_table_with_an_end_form_on_current_posts_only(client, province, staff_a):
+    current = TenureFactory(position=position("secretary"), organization=province.grassroots)
+    past = TenureFactory(position=position("deputy-secretary"), organization=province.grassroots,
+                         start=dt.date(2015, 1, 1), end=dt.date(2020, 9, 30))
+    client.force_login(staff_a)
+    response = client.get(f"/org/{province.grassroots.pk}/posts/")
+    html = response.content.decode()
+    assert f"/tenures/{current.pk}/end/" in html and f"/tenures/{past.pk}/end/" not in html
+    assert [row.record for row in response.context["table"].page.object_list] == [current, past]

@@ -156,3 +156,17 @@ class TenureTable(PortalTable):
         extra = [str(_("quyền"))] if record.acting else []
         extra += [str(_("kiêm nhiệm"))] if record.concurrent else []
         return f"{record.position.title} ({', '.join(extra)})" if extra else record.position.title
+
+
+class AccessHistoryTable(PortalTable):
+    """The audit entries of the roles granted at one organization: who granted or revoked what, when."""
+
+    at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), format="d/m/Y H:i")
+    actor = tables.Column(verbose_name=_("Người thực hiện"), default="—")
+    action = tables.Column(verbose_name=_("Thao tác"))
+    summary = tables.Column(verbose_name=_("Nội dung"))
+
+    class Meta(PortalTable.Meta):
+        fields = ("at", "actor", "action", "summary")
+        order_by = ("-at",)
+        empty_text = _("Chưa có.")

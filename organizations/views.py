@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,16 @@ from . import access, selectors, services
 from .forms import MemberImportForm, RoleGrantForm, RoleRevokeForm, TenureEndForm, TenureStartForm
 from .imports import ParsedRow, error_message
 from .models import AccessRole, ImportStatus, Organization, Tenure, today
-from .tables import ImportRowTable, MemberFilter, MemberTable, PersonFilter, PersonTable, TenureTable, with_current_cell
+from .tables import (
+    AccessHistoryTable,
+    ImportRowTable,
+    MemberFilter,
+    MemberTable,
+    PersonFilter,
+    PersonTable,
+    TenureTable,
+    with_current_cell,
+)
 
 
 def tree(request: HttpRequest) -> HttpResponse:
@@ -146,12 +154,13 @@ def _access_page(request: HttpRequest, org: Organization, grant_form: RoleGrantF
     history = AuditEntry.objects.filter(
         object_type=AccessRole._meta.label_lower,
         object_id__in=[str(pk) for pk in here.values_list("pk", flat=True)],
-    ).select_related("actor").order_by("-at")
-    page = Paginator(history, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "organizations/access.html", {
-        "org": org, "here": here, "above": above, "history": page,
+    ).select_related("actor")
+    response = list_response(request, AccessHistoryTable(history), "organizations/access.html", {
+        "org": org, "here": here, "above": above,
         "form": grant_form or RoleGrantForm(users=access.users_for(request.user)),
-    }, status=status)
+    }, filename="nhat-ky-phan-quyen")
+    response.status_code = status
+    return response
 
 
 def organization_access(request: HttpRequest, pk: int) -> HttpResponse:

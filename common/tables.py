@@ -115,3 +115,11 @@ def list_response(request: HttpRequest, table: PortalTable, template: str, conte
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return exporter.response(filename=f"{filename}-{stamp}.xlsx")
     return render(request, template, {**context, "table": table})
+
+
+class DatedFilterSet(PortalFilterSet):
+    """A register's filter set: rows dated between two days (on the model's ``date`` field)."""
+
+    date_from = PortalDateFilter(field_name="date", lookup_expr="gte", label=_("Từ ngày"))
+    date_to = PortalDateFilter(field_name="date", lookup_expr="lte", label=_("Đến ngày"))
+

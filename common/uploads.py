@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import forms
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Room for the other fields and the multipart headers around the file.
 FORM_OVERHEAD = 64 * 1024
@@ -97,3 +99,47 @@ class LimitedUploadHandler(FileUploadHandler):
         setattr(self.request, _CUT, True)
         # connection_reset: do not read the rest of the body either.
         raise StopUpload(connection_reset=True)
+
+
+class LimitedUploadForm(forms.Form):
+    """A form whose ``file`` is limited to ``settings.<limit_setting>`` bytes and a few extensions.
+
+    ``too_large`` is true when the request was refused or cut for its size before the file arrived;
+    the file field is optional so that such a request reads "too large", not "choose a file".
+    """
+
+    limit_setting = "IMPORT_MAX_BYTES"
+    extensions: tuple[str, ...] = ()
+    missing_message = gettext_lazy("Chọn tệp để tải lên.")
+    extension_message = ""
+
+    def __init__(self, *args, too_large: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    @classmethod
+    def limit(cls) -> int:
+        return getattr(settings, cls.limit_setting)
+
+    def clean_file(self):
+        if self.too_large:
+            raise forms.ValidationError(too_large_message(self.limit()))
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            raise forms.ValidationError(self.missing_message)
+        if not upload.name.lower().endswith(self.extensions):
+            raise forms.ValidationError(self.extension_message)
+        if upload.size > self.limit():
+            raise forms.ValidationError(too_large_message(self.limit()))
+        return upload
+
+
+def upload_form(request: HttpRequest, form_class: type[LimitedUploadForm], **kwargs) -> LimitedUploadForm:
+    """``form_class`` for this request: unbound for a GET; refused on the declared length alone (so
+    ``request.FILES`` is never read); else bound, knowing whether ``LimitedUploadHandler`` cut the body."""
+    if request.method != "POST":
+        return form_class(**kwargs)
+    if declared_too_large(request, form_class.limit()):
+        return form_class({}, too_large=True, **kwargs)
+    files = request.FILES  # read through LimitedUploadHandler, which may cut it
+    return form_class(request.POST, files, too_large=upload_was_cut(request), **kwargs)

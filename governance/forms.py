@@ -151,8 +151,8 @@ class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Tên hội nghị"), max_length=255,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
     matters = ModelMultipleChoiceField(label=_("Nội dung (vấn đề trong danh mục)"), queryset=None,
-                                             required=False,
-                                             widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
+                                       required=False,
+                                       widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,6 +53,10 @@ class WorkingRegulationQuerySet(DatedQuerySet):
     def in_force_on(self, on: dt.date):
         return self.active_on(on)
 
+    def running_from(self, on: dt.date):
+        """Adopted versions still in force on or after ``on``: those a version adopted from then ends."""
+        return self.filter(start__isnull=False).filter(Q(end__isnull=True) | Q(end__gte=on))
+
 
 class WorkingRegulation(DatedRecord):
     """One version of an organization's working regulation (quy chế làm việc).

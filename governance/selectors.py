@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 
 from organizations.models import Organization, Person, Tenure, active_on_q
 
-from .models import Assignment, Decision, DecisionKind, DecisionStatus, Meeting, WorkingRegulation
+from .models import Assignment, Decision, DecisionKind, DecisionStatus, Meeting, MeetingStatus, WorkingRegulation
 
 # --- working regulations ------------------------------------------------------
 
@@ -94,7 +94,7 @@ def _waiting(qs, first: int = 5) -> Waiting:
 
 def minutes_to_approve(org: Organization, on: dt.date) -> Waiting:
     """Meetings held (on or before ``on``) in the subtree whose minutes are not approved yet."""
-    return _waiting(Meeting.objects.filter(body__organization__path__startswith=org.path, status="open",
+    return _waiting(Meeting.objects.filter(body__organization__path__startswith=org.path, status=MeetingStatus.OPEN,
                                            date__lte=on).select_related("body__organization").order_by("date", "pk"))
 
 
@@ -117,7 +117,5 @@ def irregular_count(org: Organization) -> int:
 
 def regulation_ended_by(regulation: WorkingRegulation, start: dt.date) -> list[WorkingRegulation]:
     """The versions in force on or after ``start`` that adopting ``regulation`` from then would end."""
-    from django.db.models import Q
-
-    return list(WorkingRegulation.objects.filter(organization=regulation.organization, start__isnull=False)
-                .filter(Q(end__isnull=True) | Q(end__gte=start)).exclude(pk=regulation.pk).order_by("start"))
+    return list(WorkingRegulation.objects.filter(organization=regulation.organization).running_from(start)
+                .exclude(pk=regulation.pk).order_by("start"))

@@ -205,8 +205,7 @@ def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,
         if not regulation.matters.exists():
             raise ValidationError(_("Quy chế chưa có vấn đề nào trong danh mục."))
         current = (WorkingRegulation.objects.select_for_update()
-                   .filter(organization=regulation.organization, start__isnull=False)
-                   .filter(Q(end__isnull=True) | Q(end__gte=start))
+                   .filter(organization=regulation.organization).running_from(start)
                    .exclude(pk=regulation.pk))
         ended = []
         for old in current:

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import ChoicesColumn, DateColumn, PortalDateFilter, PortalFilterSet, PortalTable
+from common.tables import ChoicesColumn, DateColumn, DatedFilterSet, PortalTable
 from organizations.models import BodyKind, today
 
 from .models import Decision, DecisionKind, DecisionStatus, Field, Meeting, MeetingStatus
@@ -16,9 +16,7 @@ from .models import Decision, DecisionKind, DecisionStatus, Field, Meeting, Meet
 # --- meetings -------------------------------------------------------------------------
 
 
-class MeetingFilter(PortalFilterSet):
-    date_from = PortalDateFilter(field_name="date", lookup_expr="gte", label=_("Từ ngày"))
-    date_to = PortalDateFilter(field_name="date", lookup_expr="lte", label=_("Đến ngày"))
+class MeetingFilter(DatedFilterSet):
     body = django_filters.ChoiceFilter(field_name="body__kind", choices=BodyKind.choices,
                                        label=_("Cơ quan lãnh đạo"), empty_label=_("Tất cả"))
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices, label=_("Biên bản"),
@@ -62,9 +60,7 @@ REPORT_CHOICES = [("pending", _("Chờ báo cáo")), ("overdue", _("Quá hạn b
 STATUS_CHOICES = [*DecisionStatus.choices, (CORRECTED, _("Đã được đính chính"))]
 
 
-class DecisionFilter(PortalFilterSet):
-    date_from = PortalDateFilter(field_name="date", lookup_expr="gte", label=_("Từ ngày"))
-    date_to = PortalDateFilter(field_name="date", lookup_expr="lte", label=_("Đến ngày"))
+class DecisionFilter(DatedFilterSet):
     kind = django_filters.ChoiceFilter(choices=DecisionKind.choices, label=_("Thẩm quyền"),
                                        empty_label=_("Tất cả"))
     body = django_filters.ChoiceFilter(field_name="meeting__body__kind", choices=BodyKind.choices,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.tables import list_response
 from organizations import access
-from organizations.models import Organization, today
+from organizations.models import today
 
 from . import services as svc
 from .access import get_decision_for, get_matter_for, get_meeting_for, get_regulation_for
@@ -457,9 +457,7 @@ def decisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _own_register(request: HttpRequest, name: str) -> HttpResponse:
     """The menu's register: of the highest organization the user may see (several: the first)."""
-    paths = access.granted_paths(request.user, access.VIEW)
-    top = (Organization.objects.filter(depth=1) if paths is None
-           else Organization.objects.filter(path__in=paths)).order_by("path").first()
+    top = access.top_organizations_for(request.user).first()
     if top is None:
         raise Http404
     return redirect(name, top.pk)

@@ -120,6 +120,13 @@ def orgs_for(user, perm: str = VIEW) -> QuerySet[Organization]:
     return Organization.objects.filter(subtree_q(granted_paths(user, perm)))
 
 
+def top_organizations_for(user, perm: str = VIEW) -> QuerySet[Organization]:
+    """The highest organizations ``user`` holds ``perm`` on: the tops of the subtrees they may see."""
+    paths = granted_paths(user, perm)
+    tops = Organization.objects.filter(depth=1) if paths is None else Organization.objects.filter(path__in=paths)
+    return tops.order_by("path")
+
+
 def people_for(user, perm: str = VIEW) -> QuerySet[Person]:
     """People the user may see: members (now or before) of a visible cell, and themselves.
 

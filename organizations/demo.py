@@ -17,6 +17,7 @@ from django.db import transaction
 
 from common.text import fold, name_sort_key
 
+from .imports import age_on
 from .models import (
     Body,
     BodyKind,
@@ -391,17 +392,12 @@ def _relation(person: Person, relative: Person, rng: random.Random) -> str:
     return Relation.IN_LAW
 
 
-def _age(person: Person, on: dt.date) -> int:
-    born = person.birth_date
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def _fits_post(person: Person, kind: str, start: dt.date, last_resort: bool) -> bool:
     """Office holders of working age when their term began: 30-58 in a committee, 25-62 in a cell."""
     if last_resort:
         return True
     low, high = (25, 62) if kind in (OrgKind.CELL, OrgKind.GRASSROOTS_CELL) else (30, 58)
-    return low <= _age(person, start) <= high
+    return low <= age_on(person.birth_date, start) <= high
 
 
 def _demo_users(root: Node, people: list[Person], secretary_of: dict[str, int]) -> None:

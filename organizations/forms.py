@@ -1,9 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateField
-from common.uploads import too_large_message
+from common.uploads import LimitedUploadForm
 
 from .models import Position, RoleKind
 
@@ -15,8 +14,13 @@ class SearchForm(forms.Form):
                             "type": "search", "class": "form-control"}))
 
 
-class MemberImportForm(forms.Form):
-    """The upload; ``too_large`` when the request was refused or cut for its size before the file arrived."""
+class MemberImportForm(LimitedUploadForm):
+    """The member-list upload (see ``common.uploads``)."""
+
+    limit_setting = "IMPORT_MAX_BYTES"
+    extensions = (".xlsx", ".csv")
+    missing_message = _("Chọn tệp danh sách để tải lên.")
+    extension_message = _("Chỉ nhận tệp .xlsx hoặc .csv.")
 
     file = forms.FileField(
         label=_("Tệp danh sách (.xlsx hoặc .csv)"),
@@ -26,22 +30,6 @@ class MemberImportForm(forms.Form):
         required=False,  # checked in clean_file, after the size, so a cut upload reads "too large"
         error_messages={"empty": _("Tệp không có dữ liệu.")},
     )
-
-    def __init__(self, *args, too_large: bool = False, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-
-    def clean_file(self):
-        if self.too_large:
-            raise forms.ValidationError(too_large_message(settings.IMPORT_MAX_BYTES))
-        upload = self.cleaned_data.get("file")
-        if not upload:
-            raise forms.ValidationError(_("Chọn tệp danh sách để tải lên."))
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(too_large_message(settings.IMPORT_MAX_BYTES))
-        return upload
 
 
 # --- access -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEntry
 from common.tables import list_response
-from common.uploads import declared_too_large, upload_limit, upload_was_cut
+from common.uploads import upload_form, upload_limit
 
 from . import access, selectors, services
 from .forms import MemberImportForm, RoleGrantForm, RoleRevokeForm, TenureEndForm, TenureStartForm
@@ -33,10 +33,7 @@ from .tables import (
 
 def tree(request: HttpRequest) -> HttpResponse:
     """The tree browser, starting from the top of each subtree the user may see."""
-    paths = access.granted_paths(request.user, access.VIEW)
-    roots = Organization.objects.filter(depth=1) if paths is None else \
-        Organization.objects.filter(path__in=paths)
-    return render(request, "organizations/tree.html", {"roots": roots})
+    return render(request, "organizations/tree.html", {"roots": access.top_organizations_for(request.user)})
 
 
 def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
@@ -98,19 +95,12 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
-    if request.method != "POST":
-        form = MemberImportForm()
-    elif declared_too_large(request, settings.IMPORT_MAX_BYTES):
-        # Refused on the declared length alone: request.FILES is never read.
-        form = MemberImportForm({}, too_large=True)
-    else:
-        files = request.FILES  # read through LimitedUploadHandler, which may cut it
-        form = MemberImportForm(request.POST, files, too_large=upload_was_cut(request))
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            batch, _rows = services.member_import_preview(
-                organization=org, file_name=upload.name, content=upload.read(), actor=request.user)
-            return redirect(batch)
+    form = upload_form(request, MemberImportForm)
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch, _rows = services.member_import_preview(
+            organization=org, file_name=upload.name, content=upload.read(), actor=request.user)
+        return redirect(batch)
     return render(request, "organizations/import_upload.html", {"org": org, "form": form})
 
 

@@ -1,11 +1,10 @@
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.uploads import too_large_message
+from common.uploads import LimitedUploadForm
 
 from .models import DocKind, DocStatus, Document, Provision
 from .parser import parse, read_lines
@@ -36,7 +35,14 @@ class DocumentFilterForm(forms.Form):
         return (self.cleaned_data.get("on") if self.is_valid() else None) or timezone.localdate()
 
 
-class ImportForm(forms.Form):
+class ImportForm(LimitedUploadForm):
+    """The full text of a document; beyond the upload's checks, what the database cannot hold."""
+
+    limit_setting = "REGULATION_IMPORT_MAX_BYTES"
+    extensions = (".txt", ".docx")
+    missing_message = _("Chọn tệp toàn văn để tải lên.")
+    extension_message = _("Chỉ nhận tệp .txt hoặc .docx.")
+
     document = forms.ModelChoiceField(label=_("Văn bản"), queryset=Document.objects.order_by("code"),
                                       widget=forms.Select(attrs={"class": "form-select"}))
     file = forms.FileField(
@@ -47,22 +53,8 @@ class ImportForm(forms.Form):
         required=False,  # checked in clean_file, after the size, so a cut upload reads "too large"
         error_messages={"empty": _("Tệp không có dữ liệu.")})
 
-    def __init__(self, *args, too_large: bool = False, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-
     def clean_file(self):
-        limit = settings.REGULATION_IMPORT_MAX_BYTES
-        too_large = too_large_message(limit)
-        if self.too_large:
-            raise forms.ValidationError(too_large)
-        upload = self.cleaned_data.get("file")
-        if not upload:
-            raise forms.ValidationError(_("Chọn tệp toàn văn để tải lên."))
-        if not upload.name.lower().endswith((".txt", ".docx")):
-            raise forms.ValidationError(_("Chỉ nhận tệp .txt hoặc .docx."))
-        if upload.size > limit:
-            raise forms.ValidationError(too_large)
+        upload = super().clean_file()
         content = upload.read()
         upload.seek(0)
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.ids import parse_pk
 from common.tables import list_response
-from common.uploads import declared_too_large, upload_limit, upload_was_cut
+from common.uploads import upload_form, upload_limit
 
 from . import selectors
 from .citations import cited_by, code_cited_by, render_anchor
@@ -102,16 +101,9 @@ def search(request: HttpRequest) -> HttpResponse:
 def import_text(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("regulations.import_document"):
         raise PermissionDenied
-    initial = {"document": request.GET.get("document")}
-    if request.method != "POST":
-        form = ImportForm(initial=initial)
-    elif declared_too_large(request, settings.REGULATION_IMPORT_MAX_BYTES):
-        form = ImportForm({}, too_large=True, initial=initial)  # request.FILES is never read
-    else:
-        files = request.FILES  # read through LimitedUploadHandler, which may cut it
-        form = ImportForm(request.POST, files, too_large=upload_was_cut(request), initial=initial)
+    form = upload_form(request, ImportForm, initial={"document": request.GET.get("document")})
     errors = []
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = document_import_preview(document=form.cleaned_data["document"], file_name=upload.name,

@@ -117,6 +117,22 @@ def list_response(request: HttpRequest, table: PortalTable, template: str, conte
     return render(request, template, {**context, "table": table})
 
 
+def tables_response(request: HttpRequest, named: dict[str, PortalTable], template: str, context: dict, *,
+                    filename: str, per_page: int | None = None) -> HttpResponse:
+    """A page of several tables (a dashboard): each sorts and pages on its own (its name is its prefix),
+    and ``?export=xlsx&table=<name>`` answers with that table's rows as .xlsx."""
+    for name, table in named.items():
+        table.prefix = f"{name}-"
+        tables.RequestConfig(request, paginate={"per_page": per_page or settings.PAGE_SIZE}).configure(table)
+    wanted = named.get(request.GET.get("table", ""))
+    if request.GET.get(EXPORT_PARAM) == "xlsx" and wanted is not None:
+        wanted._stt = itertools.count(1)
+        name = f"{filename}-{request.GET['table']}"
+        exporter = TableExport(TableExport.XLSX, wanted, dataset_kwargs={"title": name[:31]})
+        return exporter.response(filename=f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+    return render(request, template, {**context, **{f"{name}_table": t for name, t in named.items()}})
+
+
 class DatedFilterSet(PortalFilterSet):
     """A register's filter set: rows dated between two days (on the model's ``date`` field)."""
 

@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "pgtrigger",
     "django_tables2",
     "django_filters",
+    "django_celery_beat",
     "audit",
+    "jobs",
     "regulations",
     "organizations",
     "governance",
@@ -180,7 +182,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_IMPORTS = ["portal.tasks", "organizations.tasks"]
+CELERY_IMPORTS = ["portal.tasks", "organizations.tasks", "jobs.tasks", "assessments.tasks"]
+# The schedule below is kept in the database (django-celery-beat), where the admin can see it.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Celery beat (``celery -A portal beat``): the daily chores. Without a broker, run the commands from cron.
 CELERY_BEAT_SCHEDULE = {
     "purge-member-imports": {"task": "organizations.purge_imports",

@@ -20,5 +20,7 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("governance.urls")),
     path("", include("regulations.urls")),
+    path("", include("assessments.urls")),
+    path("", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

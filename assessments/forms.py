@@ -1,0 +1,155 @@
+"""Forms of the review. The criteria fields come from the period's scheme, so a 2024 form grades X/T/B/K
+and a 2026 form takes points, each bounded by its criterion's maximum."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.forms import CountField, DateField
+
+from . import schemes
+from .choices import (
+    Grade,
+    HeadAboveCollective,
+    LeaderForm,
+    Level,
+    QuarterlySubjects,
+    QuotaRounding,
+)
+from .models import Period
+
+LEVEL_CHOICES = [("", "—"), *Level.choices]
+SMALL = {"class": "form-control form-control-sm"}
+SMALL_SELECT = {"class": "form-select form-select-sm"}
+TASK_FIELDS = ("tasks_total", "tasks_done", "tasks_on_time", "tasks_exceeded")
+TASK_LABELS = {"tasks_total": _("Số nhiệm vụ"), "tasks_done": _("Hoàn thành"), "tasks_on_time": _("Đúng hạn"),
+               "tasks_exceeded": _("Vượt yêu cầu")}
+
+
+class PeriodForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2023, max_value=2199,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}))
+    quarter = forms.TypedChoiceField(label=_("Quý (chỉ theo Quy định 366)"), required=False, coerce=int,
+                                     empty_value=None, choices=[("", _("Cả năm")), (1, "I"), (2, "II"), (3, "III")],
+                                     widget=forms.Select(attrs={"class": "form-select"}))
+    quota_share = forms.TypedChoiceField(label=_("Tỷ lệ Hoàn thành xuất sắc (% số Hoàn thành tốt)"), coerce=int,
+                                         choices=[(20, "20%"), (25, "25%")], initial=20,
+                                         widget=forms.Select(attrs={"class": "form-select"}))
+    quota_rounding = forms.ChoiceField(label=_("Làm tròn chỉ tiêu"), choices=QuotaRounding.choices,
+                                       initial=QuotaRounding.DOWN, widget=forms.Select(attrs={"class": "form-select"}))
+    head_above_collective = forms.ChoiceField(label=_("Người đứng đầu xếp cao hơn tập thể"),
+                                              choices=HeadAboveCollective.choices, initial=HeadAboveCollective.WARN,
+                                              widget=forms.Select(attrs={"class": "form-select"}))
+    leader_form = forms.ChoiceField(label=_("Mẫu của lãnh đạo, quản lý (Hướng dẫn 43)"), choices=LeaderForm.choices,
+                                    initial=LeaderForm.AS_GUIDANCE_25,
+                                    widget=forms.Select(attrs={"class": "form-select"}))
+    quarterly_subjects = forms.ChoiceField(label=_("Đối tượng đánh giá hằng quý"), choices=QuarterlySubjects.choices,
+                                           initial=QuarterlySubjects.LEADERS,
+                                           widget=forms.Select(attrs={"class": "form-select"}))
+    reference_date = DateField(label=_("Ngày chốt danh sách"), required=False,
+                               help_text=_("Để trống: ngày mặc định của kỳ."))
+    self_by = DateField(label=_("Hạn tự đánh giá"), required=False)
+    appraisal_by = DateField(label=_("Hạn thẩm định"), required=False)
+    review_by = DateField(label=_("Hạn hội nghị kiểm điểm"), required=False)
+    decision_by = DateField(label=_("Hạn quyết định xếp loại"), required=False)
+    notify_by = DateField(label=_("Hạn thông báo kết quả"), required=False)
+
+
+class PeriodEditForm(forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = ["reference_date", "self_by", "appraisal_by", "review_by", "decision_by", "notify_by",
+                  "quota_share", "quota_rounding", "head_above_collective", "leader_form", "quarterly_subjects"]
+        field_classes = {name: DateField for name in
+                         ["reference_date", "self_by", "appraisal_by", "review_by", "decision_by", "notify_by"]}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            elif not isinstance(field, DateField):
+                field.widget.attrs["class"] = "form-control"
+
+
+def criteria_fields(scheme: schemes.Scheme, kind: str, *, small: bool = True, required: bool = True) -> dict:
+    """One field per criterion of the kind: a grade (124) or points up to its maximum (366)."""
+    fields = {}
+    for criterion in scheme.criteria_for(kind):
+        if criterion.max_points is None:
+            fields[f"c_{criterion.code}"] = forms.ChoiceField(
+                label=criterion.label, required=required, choices=[("", "—"), *Grade.choices],
+                widget=forms.Select(attrs={**(SMALL_SELECT if small else {"class": "form-select"}),
+                                           "data-criterion": criterion.code}))
+        else:
+            fields[f"c_{criterion.code}"] = forms.DecimalField(
+                label=f"{criterion.label} (≤ {criterion.max_points})", required=required, min_value=Decimal(0),
+                max_value=Decimal(criterion.max_points), max_digits=5, decimal_places=2,
+                widget=forms.NumberInput(attrs={**(SMALL if small else {"class": "form-control"}),
+                                                "step": "0.5", "min": 0, "max": criterion.max_points,
+                                                "data-criterion": criterion.code}))
+    return fields
+
+
+class _CriteriaForm(forms.Form):
+    """A form whose criteria fields depend on the scheme and the subject kind."""
+
+    def __init__(self, *args, scheme: schemes.Scheme, kind: str, small: bool = True, with_tasks: bool = True,
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.scheme, self.kind = scheme, kind
+        criteria = criteria_fields(scheme, kind, small=small)
+        self.criteria_names = list(criteria)
+        self.fields.update(criteria)
+        if with_tasks:
+            for name in TASK_FIELDS:
+                self.fields[name] = CountField(label=TASK_LABELS[name], required=False,
+                                               widget=forms.NumberInput(attrs={**SMALL, "min": 0}))
+        self.order_fields([*self.criteria_names, *TASK_FIELDS, "level", "text", "override_reason"])
+
+    def grades(self) -> dict:
+        return {name[2:]: self.cleaned_data.get(name) for name in self.criteria_names
+                if self.cleaned_data.get(name) not in (None, "")}
+
+    def tasks(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in TASK_FIELDS if name in self.fields}
+
+
+class ReviewRowForm(_CriteriaForm):
+    """One subject's row of the review grid: criteria, task counts, the level the meeting proposes."""
+
+    level = forms.ChoiceField(label=_("Đề xuất xếp loại"), choices=LEVEL_CHOICES,
+                              widget=forms.Select(attrs=SMALL_SELECT))
+
+
+class SelfAssessmentForm(_CriteriaForm):
+    level = forms.ChoiceField(label=_("Tự xếp loại"), choices=LEVEL_CHOICES,
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    text = forms.CharField(label=_("Tự nhận xét ưu điểm, hạn chế"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}))
+
+
+class DecideRowForm(forms.Form):
+    level = forms.ChoiceField(label=_("Xếp loại"), choices=LEVEL_CHOICES, widget=forms.Select(attrs=SMALL_SELECT))
+    override_reason = forms.CharField(label=_("Lý do (nếu xếp vượt mức)"), required=False, max_length=1000,
+                                      widget=forms.TextInput(attrs=SMALL))
+
+
+class AppraiseForm(forms.Form):
+    level = forms.ChoiceField(label=_("Đề xuất xếp loại"), choices=LEVEL_CHOICES,
+                              widget=forms.Select(attrs={"class": "form-select"}))
+    text = forms.CharField(label=_("Ý kiến thẩm định"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
+
+
+class AnnulForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy kết quả"), max_length=2000,
+                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
+
+
+class AcknowledgeForm(forms.Form):
+    text = forms.CharField(label=_("Ý kiến (nếu có)"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))

@@ -1,0 +1,85 @@
+"""How the reasons of the review read, in the reader's language (registered in ``AssessmentsConfig.ready``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from .choices import Grade, Level, QuotaRounding, Step, SubjectKind
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _at_most(p) -> str:
+    return _label(Level, p["level"])
+
+
+MESSAGES = {
+    # Ceilings (assessments.rules).
+    "criterion_poor": lambda p: _("Có tiêu chí xếp mức Kém: chỉ được xếp %(level)s.") % {"level": _at_most(p)},
+    "criterion_average": lambda p: _("Có tiêu chí mức Trung bình: cao nhất %(level)s.") % {"level": _at_most(p)},
+    "tasks_grade": lambda p: _("Kết quả thực hiện nhiệm vụ mức %(grade)s: cao nhất %(level)s.") % {
+        "grade": _label(Grade, p["grade"]), "level": _at_most(p)},
+    "disciplined": lambda p: _("Bị kỷ luật trong năm (không phải tự phát hiện, khắc phục): %(level)s.") % {
+        "level": _at_most(p)},
+    "breach_37": lambda p: _("Vi phạm Quy định 37 hoặc trách nhiệm nêu gương: %(level)s.") % {"level": _at_most(p)},
+    "targets_under": lambda p: _("Chỉ hoàn thành %(done)s/%(total)s chỉ tiêu (dưới %(percent)s%%): %(level)s.") % {
+        **p, "level": _at_most(p)},
+    "led_unit_targets_under": lambda p: _(
+        "Đơn vị phụ trách chỉ hoàn thành %(percent)s%% chỉ tiêu (dưới %(floor)s%%): %(level)s.") % {
+        **p, "level": _at_most(p)},
+    "collective_disciplined": lambda p: _("Tập thể bị kỷ luật trong năm: cao nhất %(level)s.") % {
+        "level": _at_most(p)},
+    "leadership_member_disciplined": lambda p: _(
+        "Có thành viên lãnh đạo bị kỷ luật trong năm: cao nhất %(level)s.") % {"level": _at_most(p)},
+    "subordinates_disciplined": lambda p: _(
+        "%(count)s/%(total)s tổ chức trực thuộc bị kỷ luật (quá %(percent)s%%): %(level)s.") % {
+        **p, "level": _at_most(p)},
+    "subordinates_disciplined_excellent": lambda p: _(
+        "Có %(count)s tổ chức trực thuộc bị kỷ luật trong năm: cao nhất %(level)s.") % {**p, "level": _at_most(p)},
+    "disunity": lambda p: _("Có kết luận mất đoàn kết: %(level)s.") % {"level": _at_most(p)},
+    "score_band": lambda p: _("Điểm %(score)s: cao nhất %(level)s.") % {**p, "level": _at_most(p)},
+    "tasks_not_all_on_time": lambda p: _(
+        "Chỉ %(on_time)s/%(total)s nhiệm vụ đúng hạn (cần 100%%): cao nhất %(level)s.") % {
+        **p, "level": _at_most(p)},
+    "tasks_exceeded_under": lambda p: _(
+        "Chỉ %(exceeded)s/%(total)s nhiệm vụ vượt yêu cầu (cần ít nhất %(percent)s%%): cao nhất %(level)s.") % {
+        **p, "level": _at_most(p)},
+    "shortcomings_open": lambda p: _("Còn hạn chế, khuyết điểm chưa khắc phục: cao nhất %(level)s.") % {
+        "level": _at_most(p)},
+    "collective_tasks_late": lambda p: _(
+        "Hoàn thành %(done)s/%(total)s nhiệm vụ, %(late)s nhiệm vụ chậm (tối đa %(percent)s%%): %(level)s.") % {
+        **p, "level": _at_most(p)},
+    # Deciding.
+    "quota": lambda p: _(
+        "%(group)s: %(excellent)s Hoàn thành xuất sắc trên %(good)s Hoàn thành tốt; chỉ được tối đa %(allowed)s "
+        "(%(share)s%% số Hoàn thành tốt, %(rounding)s).") % {**p, "rounding": _label(QuotaRounding, p["rounding"])
+                                                              .lower()},
+    "above_ceiling": lambda p: _("Xếp %(level)s cao hơn mức cho phép (%(ceiling)s); cần ghi lý do.") % {
+        "level": _label(Level, p["level"]), "ceiling": _label(Level, p["ceiling"])},
+    "head_above_collective": lambda p: _(
+        "Người đứng đầu xếp %(level)s, cao hơn tập thể %(org)s (%(collective)s).") % {
+        **p, "level": _label(Level, p["level"]), "collective": _label(Level, p["collective"])},
+    "not_completed_twice": lambda p: _("Hai năm liền (%(previous)s, %(year)s) không hoàn thành nhiệm vụ.") % p,
+    "collective_first": lambda p: _(
+        "Kiểm điểm tập thể %(org)s trước, rồi mới đến cá nhân (tập thể đang ở bước: %(state)s).") % {
+        **p, "state": _label(Step, p["state"])},
+    "lower_levels_first": lambda p: _(
+        "Còn %(count)s tổ chức trực thuộc %(org)s chưa kiểm điểm; cấp dưới kiểm điểm trước.") % p,
+    "wrong_step": lambda p: _("%(subject)s đang ở bước “%(state)s”, không làm được bước này.") % {
+        **p, "state": _label(Step, p["state"])},
+    "not_allowed": lambda p: _("Anh/chị không có thẩm quyền làm bước này cho %(subject)s.") % p,
+    "grades_missing": lambda p: _("Chưa chấm đủ các tiêu chí: %(missing)s.") % p,
+    "grade_invalid": lambda p: _("Tiêu chí “%(criterion)s”: giá trị “%(value)s” không hợp lệ.") % p,
+    "points_over": lambda p: _("Tiêu chí “%(criterion)s”: tối đa %(max)s điểm.") % p,
+    "level_missing": lambda p: _("Chưa chọn mức xếp loại.") % p,
+    "task_counts": lambda p: _("Số nhiệm vụ không hợp lý: hoàn thành, đúng hạn, vượt yêu cầu không được vượt "
+                               "tổng số, đúng hạn và vượt không được vượt số hoàn thành.") % p,
+    "annul_reason": lambda p: _("Cần ghi lý do hủy kết quả.") % p,
+    "kind_not_in_scheme": lambda p: _("Quy định này không có đối tượng “%(kind)s”.") % {
+        "kind": _label(SubjectKind, p["kind"])},
+}

@@ -1,0 +1,397 @@
+"""Pages of the review: periods, the grids, an assessment, a member's results, the dashboard.
+
+Thin: objects through ``assessments.access``, input through forms, writes
+through ``assessments.services``. One action per view.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.charts import donut, grouped_bars, stacked_bars
+from common.reasons import from_json
+from common.tables import list_response, tables_response
+from organizations import access
+from organizations.models import today
+
+from . import selectors
+from . import services as svc
+from .access import get_assessment_for, get_period_for, get_period_org_for
+from .choices import LEVEL_ORDER, SHORT_LEVEL, Level, Step
+from .forms import (
+    AcknowledgeForm,
+    AnnulForm,
+    AppraiseForm,
+    DecideRowForm,
+    PeriodEditForm,
+    PeriodForm,
+    ReviewRowForm,
+    SelfAssessmentForm,
+)
+from .models import Period, PeriodStatus
+from .permissions import ENTER, MANAGE_PERIODS
+from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, PeriodTable, SubjectTable
+
+
+def _ancestors(period: Period, org):
+    return org.get_ancestors().filter(path__startswith=period.organization.path)
+
+
+def _refusal(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- Periods --------------------------------------------------------------------------
+
+
+def periods(request: HttpRequest) -> HttpResponse:
+    table = PeriodTable(Period.objects.visible_to(request.user).select_related("organization"))
+    manageable = access.top_organizations_for(request.user, MANAGE_PERIODS)
+    return list_response(request, table, "assessments/periods.html", {"manageable": manageable},
+                         filename="ky-danh-gia")
+
+
+@require_http_methods(["GET", "POST"])
+def period_new(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, MANAGE_PERIODS)
+    form = PeriodForm(request.POST or None, initial={"year": today().year})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            period = svc.period_create(organization=org, year=data.pop("year"), quarter=data.pop("quarter"),
+                                       actor=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã tạo kỳ đánh giá. Kiểm tra các hạn, thiết lập rồi mở kỳ."))
+            return redirect(period)
+    return render(request, "assessments/period_new.html", {"org": org, "form": form})
+
+
+def period(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_period_for(request, pk)
+    perms = access.perms_on(request.user, period.organization)
+    mine = [org for org in access.top_organizations_for(request.user)
+            if org.path.startswith(period.organization.path) or period.organization.path.startswith(org.path)]
+    return render(request, "assessments/period.html", {
+        "period": period, "perms": perms, "scheme": period.rules, "mine": mine,
+        "can_manage": MANAGE_PERIODS in perms, "today": today(),
+        "deadlines": [(label, getattr(period, name)) for name, label in [
+            ("self_by", _("Tự đánh giá")), ("appraisal_by", _("Thẩm định")), ("review_by", _("Hội nghị kiểm điểm")),
+            ("decision_by", _("Quyết định xếp loại")), ("notify_by", _("Thông báo kết quả"))]],
+        "edit_form": PeriodEditForm(instance=period) if MANAGE_PERIODS in perms else None,
+    })
+
+
+@require_POST
+def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_period_for(request, pk, MANAGE_PERIODS)
+    form = PeriodEditForm(request.POST, instance=Period.objects.get(pk=period.pk))
+    if form.is_valid():
+        try:
+            svc.period_update(period=period, actor=request.user,
+                              **{name: form.cleaned_data[name] for name in form.changed_data})
+        except ValidationError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã lưu hạn và thiết lập của kỳ."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(period)
+
+
+@require_POST
+def period_open(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_period_for(request, pk, MANAGE_PERIODS)
+    try:
+        job = svc.period_open(period=period, actor=request.user)
+    except ValidationError as exc:
+        _refusal(request, exc)
+        return redirect(period)
+    return redirect(job)
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+def dashboard(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """Progress against the deadlines, levels per subordinate organization, comparison, flagged cases.
+
+    A fixed number of queries whatever the subtree (rollups, one page of children, one page of each list).
+    """
+    period, org = get_period_org_for(request, pk, org, access.VIEW_DASHBOARD)
+    on = today()
+    own = selectors.summarize(selectors.rollup_rows(period, [org.pk]))[org.pk]
+    children = list(selectors.children_of(org).values("pk", "name", "path"))
+    child_sums = selectors.summarize(selectors.rollup_rows(period, [c["pk"] for c in children]))
+    rows = []
+    for child in children:
+        summary = child_sums.get(child["pk"])
+        if summary is None:
+            continue
+        late = summary.late_steps(period, on)
+        rows.append({"name": child["name"], "url": reverse("assessments:dashboard", args=[period.pk, child["pk"]]),
+                     "total": summary.total, "decided": summary.decided,
+                     "excellent": summary.by_level[Level.EXCELLENT], "good": summary.by_level[Level.GOOD],
+                     "completed": summary.by_level[Level.COMPLETED],
+                     "not_completed": summary.by_level[Level.NOT_COMPLETED],
+                     "late": ", ".join(f"{Step(s).label}: {n}" for s, n in late)})
+    previous = selectors.previous_period(period, org)
+    before = selectors.summarize(selectors.rollup_rows(previous, [org.pk]))[org.pk] if previous else None
+    level_names = [str(SHORT_LEVEL[level]) for level in LEVEL_ORDER]
+    charts = {
+        "levels": donut(_("Xếp loại đã quyết định"), [(str(SHORT_LEVEL[lv]), own.by_level[lv]) for lv in LEVEL_ORDER]),
+        "children": stacked_bars(_("Xếp loại theo tổ chức trực thuộc"), [r["name"] for r in rows[:40]],
+                                 [(str(SHORT_LEVEL[lv]), [r[lv.value] for r in rows[:40]]) for lv in LEVEL_ORDER])
+        if rows else "",
+        "compare": grouped_bars(_("So sánh với kỳ trước (%)"), level_names, [
+            (previous.title, [selectors.level_share(before, lv) for lv in LEVEL_ORDER]),
+            (period.title, [selectors.level_share(own, lv) for lv in LEVEL_ORDER])]) if previous else "",
+    }
+    named = {
+        "children": ChildTable(rows),
+        "flagged": FlaggedTable(selectors.flagged(period, org)),
+        "quota": PeerGroupTable(selectors.breached_groups(period, org), period=period),
+    }
+    if not children or org.is_cell:
+        named["subjects"] = SubjectTable(selectors.subject_rows(period, org))
+    return tables_response(request, named, "assessments/dashboard.html", {
+        "period": period, "org": org, "own": own, "previous": previous, "before": before, "charts": charts,
+        "late": own.late_steps(period, on), "ancestors": _ancestors(period, org), "perms": org.perms,
+    }, filename="tong-hop-xep-loai")
+
+
+# --- Grids -------------------------------------------------------------------------------------
+
+
+def _review_forms(request, period, rows):
+    scheme = period.rules
+    forms = []
+    for a in rows:
+        initial = {f"c_{k}": v for k, v in (a.grades or a.self_grades).items()}
+        initial.update(level=a.review_level or a.self_level or a.appraisal_level,
+                       tasks_total=a.tasks_total, tasks_done=a.tasks_done, tasks_on_time=a.tasks_on_time,
+                       tasks_exceeded=a.tasks_exceeded)
+        data = request.POST if request.method == "POST" else None
+        forms.append(ReviewRowForm(data, scheme=scheme, kind=a.kind, prefix=f"r{a.pk}", initial=initial))
+    return forms
+
+
+def _ceilings(rows, forms=None):
+    """Each row's ceiling from what is typed (or stored), with its reasons: shown while filling in."""
+    if not rows:
+        return {}
+    typed = {}
+    for a, form in zip(rows, forms or [None] * len(rows)):
+        grades = form.grades() if form is not None and form.is_bound and form.is_valid() else (a.grades or
+                                                                                               a.self_grades)
+        typed[a.pk] = grades
+    facts = svc.facts_for(rows, grades_of=lambda a: typed[a.pk])
+    scheme = rows[0].period.rules
+    out = {}
+    for a in rows:
+        complete = len(typed[a.pk]) == len(scheme.criteria_for(a.kind))
+        out[a.pk] = scheme.ceiling(facts[a.pk]) if complete else None
+    return out
+
+
+@require_http_methods(["GET", "POST"])
+def review_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """The review meeting of one organization: its collective and its members on one page, saved at once."""
+    period, org = get_period_org_for(request, pk, org, ENTER)
+    if period.status != PeriodStatus.OPEN:
+        messages.error(request, _("Kỳ đánh giá chưa mở hoặc đã kết thúc."))
+        return redirect(period)
+    subjects = list(selectors.subject_rows(period, org))
+    open_rows = [a for a in subjects if a.state in (Step.PENDING, Step.SELF_ASSESSED, Step.APPRAISED)]
+    forms = _review_forms(request, period, open_rows)
+    refusal = None
+    if request.method == "POST":
+        if all(form.is_valid() for form in forms) and open_rows:
+            rows = [svc.Row(a.pk, grades=form.grades(), level=form.cleaned_data["level"], **form.tasks())
+                    for a, form in zip(open_rows, forms)]
+            try:
+                svc.assessments_review(period=period, rows=rows, actor=request.user)
+            except svc.Refused as exc:
+                refusal = exc
+            else:
+                messages.success(request, _("Đã ghi kết quả kiểm điểm của %(n)s đối tượng.") % {"n": len(rows)})
+                return redirect("assessments:review_grid", period.pk, org.pk)
+        elif not open_rows:
+            messages.info(request, _("Không còn đối tượng nào chờ kiểm điểm."))
+    ceilings = _ceilings(open_rows, forms)
+    return render(request, "assessments/review_grid.html", {
+        "period": period, "org": org, "scheme": period.rules, "ancestors": _ancestors(period, org),
+        "rows": [(a, form, ceilings.get(a.pk), (refusal.rows.get(a.pk) if refusal else None))
+                 for a, form in zip(open_rows, forms)],
+        "done": [a for a in subjects if a not in open_rows], "refusal": refusal,
+        "criteria": period.rules.criteria_for(open_rows[0].kind) if open_rows else (),
+    }, status=400 if refusal or (request.method == "POST" and not all(f.is_valid() for f in forms)) else 200)
+
+
+@require_POST
+def review_row_check(request: HttpRequest, pk: int, org: int, assessment: int) -> HttpResponse:
+    """One row of the grid checked as it is typed: its errors and the ceiling its facts allow."""
+    period, org = get_period_org_for(request, pk, org, ENTER)
+    a = selectors.subject_rows(period, org).filter(pk=assessment).first()
+    if a is None:
+        return HttpResponse(status=404)
+    form = ReviewRowForm(request.POST, scheme=period.rules, kind=a.kind, prefix=f"r{a.pk}")
+    ceiling = _ceilings([a], [form]).get(a.pk) if form.is_valid() else None
+    return render(request, "assessments/_row_check.html", {"a": a, "form": form, "ceiling": ceiling})
+
+
+@require_http_methods(["GET", "POST"])
+def decide_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """The competent level decides the levels of one organization's subjects reviewed by its meeting."""
+    period, org = get_period_org_for(request, pk, org)
+    rows = [a for a in selectors.subject_rows(period, org) if a.state == Step.REVIEWED and a.may_decide(request.user)]
+    decided = [a for a in selectors.subject_rows(period, org) if a.frozen]
+    if not rows and not decided and not any(a.may_decide(request.user) for a in
+                                            selectors.subject_rows(period, org)[:1]):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    forms = [DecideRowForm(data, prefix=f"r{a.pk}", initial={"level": a.review_level}) for a in rows]
+    ceilings = _ceilings(rows)
+    refusal = None
+    if request.method == "POST" and rows and all(f.is_valid() for f in forms):
+        decisions = [svc.Decision(a.pk, f.cleaned_data["level"], f.cleaned_data["override_reason"])
+                     for a, f in zip(rows, forms)]
+        try:
+            svc.assessments_decide(period=period, decisions=decisions, actor=request.user)
+        except svc.Refused as exc:
+            refusal = exc
+        else:
+            messages.success(request, _("Đã quyết định xếp loại %(n)s đối tượng.") % {"n": len(decisions)})
+            return redirect("assessments:decide_grid", period.pk, org.pk)
+    return render(request, "assessments/decide_grid.html", {
+        "period": period, "org": org, "refusal": refusal, "decided": decided, "scheme": period.rules,
+        "ancestors": _ancestors(period, org),
+        "rows": [(a, f, ceilings.get(a.pk), refusal.rows.get(a.pk) if refusal else None) for a, f in zip(rows, forms)],
+        "can_notify": any(a.state == Step.DECIDED and a.may_decide(request.user) for a in decided),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+def notify(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    period, org = get_period_org_for(request, pk, org)
+    ids = [a.pk for a in selectors.subject_rows(period, org) if a.state == Step.DECIDED and a.may_decide(request.user)]
+    if not ids:
+        raise PermissionDenied
+    try:
+        n = svc.assessments_notify(period=period, ids=ids, actor=request.user)
+    except svc.Refused as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Đã thông báo kết quả cho %(n)s đối tượng.") % {"n": n})
+    return redirect("assessments:decide_grid", period.pk, org.pk)
+
+
+# --- One assessment ------------------------------------------------------------------------------
+
+
+def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_assessment_for(request, pk)
+    user = request.user
+    scheme = a.period.rules
+    ceiling = _ceilings([a]).get(a.pk) if not a.frozen else None
+    return render(request, "assessments/assessment.html", {
+        "a": a, "scheme": scheme, "events": a.events.select_related("actor"), "targets": a.targets.all(),
+        "ceiling": ceiling, "reasons": from_json(a.reasons),
+        "criteria": [(c, a.self_grades.get(c.code, ""), a.grades.get(c.code, "")) for c in scheme.criteria_for(a.kind)],
+        "self_form": SelfAssessmentForm(scheme=scheme, kind=a.kind, small=False, prefix="self")
+        if a.state == Step.PENDING and a.may_enter(user) else None,
+        "appraise_form": AppraiseForm(initial={"level": a.self_level}) if a.state == Step.SELF_ASSESSED
+        and a.needs_appraisal and a.may_appraise(user) else None,
+        "annul_form": AnnulForm() if a.frozen and a.may_annul(user) else None,
+        "ack_form": AcknowledgeForm() if a.state == Step.NOTIFIED and a.may_acknowledge(user) else None,
+    })
+
+
+@require_POST
+def assessment_self(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_assessment_for(request, pk)
+    if not a.may_enter(request.user):
+        raise PermissionDenied
+    form = SelfAssessmentForm(request.POST, scheme=a.period.rules, kind=a.kind, small=False, prefix="self")
+    if form.is_valid():
+        try:
+            svc.assessment_self_submit(assessment=a, grades=form.grades(), level=form.cleaned_data["level"],
+                                       text=form.cleaned_data["text"], tasks=form.tasks(), actor=request.user)
+        except svc.Refused as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã gửi bản tự đánh giá."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(a)
+
+
+@require_POST
+def assessment_appraise(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_assessment_for(request, pk)
+    if not a.may_appraise(request.user):
+        raise PermissionDenied
+    form = AppraiseForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.assessment_appraise(assessment=a, level=form.cleaned_data["level"], text=form.cleaned_data["text"],
+                                    actor=request.user)
+        except svc.Refused as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã ghi ý kiến thẩm định."))
+    else:
+        messages.error(request, _("Chọn mức đề xuất."))
+    return redirect(a)
+
+
+@require_POST
+def assessment_annul(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_assessment_for(request, pk)
+    if not a.may_annul(request.user):
+        raise PermissionDenied
+    form = AnnulForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.assessment_annul(assessment=a, reason=form.cleaned_data["reason"], actor=request.user)
+        except svc.Refused as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã hủy kết quả; cấp có thẩm quyền xếp loại lại."))
+    else:
+        messages.error(request, _("Cần ghi lý do hủy kết quả."))
+    return redirect(a)
+
+
+@require_POST
+def assessment_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_assessment_for(request, pk)
+    if not a.may_acknowledge(request.user):
+        raise PermissionDenied
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.assessment_acknowledge(assessment=a, actor=request.user, text=form.cleaned_data["text"])
+        except svc.Refused as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã xác nhận kết quả."))
+    return redirect(a)
+
+
+def my_results(request: HttpRequest) -> HttpResponse:
+    table = MyResultTable(selectors.my_assessments(request.user))
+    return list_response(request, table, "assessments/mine.html", {}, filename="ket-qua-xep-loai")
+

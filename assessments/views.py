@@ -18,7 +18,7 @@ from common.charts import donut, grouped_bars, stacked_bars
 from common.reasons import from_json
 from common.tables import list_response, tables_response
 from organizations import access
-from organizations.models import today
+from organizations.models import Organization, today
 
 from . import selectors
 from . import services as svc
@@ -40,7 +40,9 @@ from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, Per
 
 
 def _ancestors(period: Period, org):
-    return org.get_ancestors().filter(path__startswith=period.organization.path)
+    """The organizations between the period's and ``org`` (for the breadcrumb), top first."""
+    return Organization.objects.filter(path__in=org.ancestor_paths()[:-1],
+                                       path__startswith=period.organization.path).order_by("depth")
 
 
 def _refusal(request: HttpRequest, exc: ValidationError) -> None:

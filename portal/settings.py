@@ -174,6 +174,16 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
 
 # Celery: a broker URL means real workers; without one tasks run in-process.
+# Mail: reminders go by email too when a relay is configured; without EMAIL_HOST they stay in the portal.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-thong-tin@localhost")
+# Days before a step's deadline when the organizations still in it are reminded.
+ASSESSMENT_REMIND_DAYS = env.int("ASSESSMENT_REMIND_DAYS", default=3)
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -187,6 +197,7 @@ CELERY_IMPORTS = ["portal.tasks", "organizations.tasks", "jobs.tasks", "assessme
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Celery beat (``celery -A portal beat``): the daily chores. Without a broker, run the commands from cron.
 CELERY_BEAT_SCHEDULE = {
+    "assessment-reminders": {"task": "assessments.remind", "schedule": crontab(hour=7, minute=0)},  # 07:00 daily
     "purge-member-imports": {"task": "organizations.purge_imports",
                              "schedule": crontab(hour=2, minute=30)},  # 02:30 Asia/Ho_Chi_Minh
 }

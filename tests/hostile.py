@@ -128,7 +128,8 @@ class World:
             parts = route.route.split("/")
             model = f"{parts[1]}_{parts[2]}" if len(parts) > 3 and "<" not in parts[1] + parts[2] else ""
             return {p: self.ids.get(f"admin:{model}", "1") for p in route.params}
-        by_prefix = [("org/", "organization"), ("imports/", "import"), ("people/", "person"),
+        by_prefix = [("org/", "organization"), ("assessments/periods/", "period"), ("assessments/", "assessment"),
+                     ("jobs/", "job"), ("imports/", "import"), ("people/", "person"),
                      ("working-regulations/", "regulation"), ("meetings/", "meeting"),
                      ("decisions/", "decision"), ("regulations/imports/", "text_import"),
                      ("regulations/", "document"), ("tenures/", "tenure"),
@@ -139,6 +140,8 @@ class World:
                 values[p] = self.ids["slug"]
             elif p == "anchor":
                 values[p] = self.ids["anchor"]
+            elif p in ("org", "assessment"):  # the second and third ids of a period's pages
+                values[p] = self.ids["organization" if p == "org" else "assessment"]
             else:
                 kind = next((k for prefix, k in by_prefix if route.route.startswith(prefix)), "organization")
                 values[p] = self.ids[kind]
@@ -149,7 +152,10 @@ def build_world(province, staff_a, an) -> World:
     """The province of ``tests/conftest.py`` with a working regulation, meetings, decisions and imports."""
     from django.contrib.contenttypes.models import ContentType
 
+    from assessments import services as assess
+    from assessments.models import Assessment
     from governance import services as gov
+    from jobs.services import job_execute
     from governance.models import Decision, Matter, Mode
     from organizations.services import member_import_preview
     from regulations.models import Provision
@@ -184,6 +190,11 @@ def build_world(province, staff_a, an) -> World:
                                          actor=staff_a)
     decision = Decision.objects.filter(signatory__isnull=False).first()
     provision = Provision.objects.filter(version__is_current=True).select_related("version__document").first()
+    period = assess.period_create(organization=province.root, year=2026, actor=superuser)
+    job = assess.period_open(period=period, actor=superuser)
+    job_execute(job.pk)  # the opening job, as a worker runs it
+    assessment = Assessment.objects.get(period=period, person=an)
+    draft_period = assess.period_create(organization=province.root, year=2025, actor=superuser)
     world = World(province=province, superuser=superuser, staff=staff_a)
     world.ids = {
         "organization": str(org.pk), "import": str(batch.pk), "person": str(people[0].pk),
@@ -200,6 +211,9 @@ def build_world(province, staff_a, an) -> World:
         "admin:organizations_organization": str(org.pk), "admin:organizations_memberimport": str(batch.pk),
         "admin:governance_meeting": str(meeting.pk), "admin:governance_decision": str(decision.pk),
         "admin:governance_workingregulation": str(regulation.pk),
+        "period": str(period.pk), "assessment": str(assessment.pk), "job": str(job.pk),
+        "admin:assessments_period": str(draft_period.pk), "admin:assessments_assessment": str(assessment.pk),
+        "admin:jobs_job": str(job.pk),
     }
     world.cards = {"signatory_card": people[0].card_number, "person_card": people[1].card_number,
                    "concerns_card": "", "card_number": "0999999999"}

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from guardian.shortcuts import assign_perm
 
+from assessments.permissions import DECIDE, ENTER
 from governance.permissions import RECORD_DECISIONS
 from organizations import access
 from organizations.models import AccessRole, Organization
@@ -87,7 +88,7 @@ def test_perms_on_collects_every_permission_in_one_query(province, staff_a, insp
     access.can(staff_a, access.VIEW, province.root)
     with django_assert_num_queries(1):
         assert access.perms_on(staff_a, province.cell_1) == {access.VIEW, access.MANAGE_MEMBERS,
-                                                             RECORD_DECISIONS}
+                                                             RECORD_DECISIONS, ENTER, DECIDE}
     assert access.perms_on(inspector_a, province.cell_2) == {access.VIEW, access.VIEW_DISCIPLINE,
                                                              access.VIEW_DASHBOARD}
     assert access.perms_on(staff_a, province.cell_b) == set()

@@ -40,8 +40,8 @@ from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, Per
 
 
 def _ancestors(period: Period, org):
-    """The organizations between the period's and ``org`` (for the breadcrumb), top first."""
-    return Organization.objects.filter(path__in=org.ancestor_paths()[:-1],
+    """The organizations from the period's down to ``org`` (the breadcrumb), top first; always one query."""
+    return Organization.objects.filter(path__in=org.ancestor_paths(),
                                        path__startswith=period.organization.path).order_by("depth")
 
 
@@ -134,7 +134,7 @@ def dashboard(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     on = today()
     own = selectors.summarize(selectors.rollup_rows(period, [org.pk]))[org.pk]
     children = list(selectors.children_of(org).values("pk", "name", "path"))
-    child_sums = selectors.summarize(selectors.rollup_rows(period, [c["pk"] for c in children]))
+    child_sums = selectors.summarize(selectors.child_rollup_rows(period, org))
     rows = []
     for child in children:
         summary = child_sums.get(child["pk"])
@@ -163,9 +163,8 @@ def dashboard(request: HttpRequest, pk: int, org: int) -> HttpResponse:
         "children": ChildTable(rows),
         "flagged": FlaggedTable(selectors.flagged(period, org)),
         "quota": PeerGroupTable(selectors.breached_groups(period, org), period=period),
+        "subjects": SubjectTable(selectors.subject_rows(period, org)),
     }
-    if not children or org.is_cell:
-        named["subjects"] = SubjectTable(selectors.subject_rows(period, org))
     return tables_response(request, named, "assessments/dashboard.html", {
         "period": period, "org": org, "own": own, "previous": previous, "before": before, "charts": charts,
         "late": own.late_steps(period, on), "ancestors": _ancestors(period, org), "perms": org.perms,

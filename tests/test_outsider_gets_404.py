@@ -192,12 +192,12 @@ def test_every_record_of_an_organization_declares_it():
         for field in model._meta.get_fields():
             if field.many_to_one and field.concrete and field.related_model not in seen:
                 target = field.related_model
-                if target is Organization or (target._meta.app_label in ("organizations", "governance")
+                if target is Organization or (target._meta.app_label in ("organizations", "governance", "assessments")
                                               and reaches_organization(target, (*seen, model))):
                     return True
         return False
 
-    models = [m for app in ("organizations", "governance") for m in apps.get_app_config(app).get_models()]
+    models = [m for app in ("organizations", "governance", "assessments", "jobs") for m in apps.get_app_config(app).get_models()]
     undeclared = [m._meta.label for m in models
                   if m is not Person and reaches_organization(m) and not hasattr(m, "owning_organization")]
     assert undeclared == []

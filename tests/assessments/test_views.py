@@ -1,0 +1,215 @@
+"""The pages of the review, as the office, the organization board and a member use them."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments import services as svc
+from assessments.choices import Level, Step
+from assessments.models import Assessment, Period, PeriodStatus
+from jobs.models import Job, JobStatus
+
+from .conftest import of, open_period
+
+GOOD_366 = {"politics": "5", "ethics": "4", "lifestyle": "4", "example": "4", "innovation": "4",
+            "self_criticism": "4", "tasks": "60"}  # 85 points: Good at most
+
+
+def _row(a: Assessment, grades: dict, level: str) -> dict:
+    data = {f"r{a.pk}-c_{k}": v for k, v in grades.items()}
+    data[f"r{a.pk}-level"] = level
+    return data
+
+
+def _collective(period, org) -> dict:
+    return _row(of(period, org), {"building": "8", "organization": "8", "inspection": "8", "tasks": "62"},
+                Level.GOOD)
+
+
+def test_the_board_creates_and_opens_a_period_and_follows_the_job(client, world, board_officer,
+                                                                  django_capture_on_commit_callbacks):
+    root = world.province.root
+    client.force_login(board_officer)
+    response = client.post(f"/org/{root.pk}/assessments/new/", {
+        "year": "2026", "quarter": "", "quota_share": "25", "quota_rounding": "down",
+        "head_above_collective": "warn", "leader_form": "2b_leaders", "quarterly_subjects": "leaders"})
+    period = Period.objects.get(organization=root, year=2026)
+    assert response.status_code == 302 and period.status == PeriodStatus.DRAFT
+    page = client.get(period.get_absolute_url()).content.decode()
+    assert "Tối đa 25% số Hoàn thành tốt" in page and "Làm tròn xuống" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/assessments/periods/{period.pk}/open/")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.status == JobStatus.DONE and job.done == job.total == period.assessments.count() > 0
+    progress = client.get(f"/jobs/{job.pk}/progress/").content.decode()
+    assert 'data-status="done"' in progress and "hx-trigger" not in progress  # stops polling when done
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.OPEN
+
+
+def test_a_2024_period_is_bound_to_regulation_124_and_cannot_take_25_percent(client, world, board_officer):
+    client.force_login(board_officer)
+    response = client.post(f"/org/{world.province.root.pk}/assessments/new/", {
+        "year": "2024", "quota_share": "25", "quota_rounding": "down", "head_above_collective": "warn",
+        "leader_form": "2b_leaders", "quarterly_subjects": "leaders"})
+    assert response.status_code == 200 and not Period.objects.exists()
+    assert "20%" in response.content.decode()
+    client.post(f"/org/{world.province.root.pk}/assessments/new/", {
+        "year": "2024", "quarter": "2", "quota_share": "20", "quota_rounding": "down",
+        "head_above_collective": "warn", "leader_form": "2b_leaders", "quarterly_subjects": "leaders"})
+    assert not Period.objects.exists()  # no quarterly review under 124
+
+
+def test_a_job_is_only_for_who_asked(client, world, board_officer, period_2026):
+    client.force_login(world.cell_staff)
+    assert client.get(f"/jobs/{period_2026.job_id}/").status_code == 404
+    client.force_login(board_officer)
+    assert client.get(f"/jobs/{period_2026.job_id}/").status_code == 200
+
+
+def test_the_cell_reviews_its_members_in_one_grid(client, world, period_2026):
+    period, cell = period_2026, world.province.cell_1
+    client.force_login(world.cell_staff)
+    page = client.get(f"/assessments/periods/{period.pk}/org/{cell.pk}/review/")
+    assert page.status_code == 200
+    # The collective and its four ordinary members wait; the secretary (a leader) waits for the appraisal.
+    assert page.content.decode().count('data-testid="grid-row"') == 6
+    data = _collective(period, cell)
+    for member in world.members:
+        data.update(_row(of(period, member), GOOD_366, Level.GOOD))
+    secretary = of(period, world.secretary)
+    data.update(_row(secretary, GOOD_366, Level.GOOD))
+    response = client.post(f"/assessments/periods/{period.pk}/org/{cell.pk}/review/", data)
+    # The secretary's row is refused (not appraised yet): nothing at all is saved, every input is kept.
+    assert response.status_code == 400
+    assert "không làm được bước này" in response.content.decode()
+    assert set(Assessment.objects.filter(period=period, organization=cell).values_list("state", flat=True)) == {
+        Step.PENDING}
+    assert 'value="60"' in response.content.decode()
+    for key in [k for k in data if k.startswith(f"r{secretary.pk}-")]:
+        del data[key]
+    response = client.post(f"/assessments/periods/{period.pk}/org/{cell.pk}/review/", data)
+    assert response.status_code == 400  # the secretary's row is still on the page, empty
+    svc.assessment_self_submit(assessment=secretary, grades=GOOD_366, level=Level.GOOD, text="", actor=world.cell_staff)
+
+
+def test_a_row_is_checked_as_it_is_typed(client, world, period_2026):
+    period, cell = period_2026, world.province.cell_1
+    client.force_login(world.cell_staff)
+    a = of(period, world.members[0])
+    url = f"/assessments/periods/{period.pk}/org/{cell.pk}/review/{a.pk}/check/"
+    answer = client.post(url, _row(a, {**GOOD_366, "tasks": "64"}, Level.EXCELLENT)).content.decode()
+    assert "Cao nhất: Hoàn thành tốt nhiệm vụ" in answer and "Điểm 89" in answer
+    answer = client.post(url, _row(a, {**GOOD_366, "tasks": "65"}, Level.EXCELLENT)).content.decode()
+    assert "Cao nhất: Hoàn thành xuất sắc nhiệm vụ" in answer  # 90 points
+    answer = client.post(url, _row(a, {**GOOD_366, "tasks": "71"}, Level.GOOD)).content.decode()
+    assert "70" in answer and "Cao nhất" not in answer  # over the criterion's maximum: the field's error
+
+
+def _review_cell(period, world):
+    cell = world.province.cell_1
+    rows = [svc.Row(of(period, cell).pk, grades={"building": 8, "organization": 8, "inspection": 8, "tasks": 62},
+                    level=Level.GOOD)]
+    rows += [svc.Row(of(period, m).pk, grades=GOOD_366, level=Level.GOOD) for m in world.members]
+    svc.assessments_review(period=period, rows=rows, actor=world.cell_staff)
+
+
+def test_the_competent_level_decides_and_a_level_above_the_ceiling_needs_a_reason(client, world, period_2026):
+    period, cell = period_2026, world.province.cell_1
+    _review_cell(period, world)
+    client.force_login(world.cell_staff)  # the cell does not decide for itself
+    assert 'data-testid="decide-row"' not in client.get(
+        f"/assessments/periods/{period.pk}/org/{cell.pk}/decide/").content.decode()
+    client.force_login(world.grassroots_staff)
+    page = client.get(f"/assessments/periods/{period.pk}/org/{cell.pk}/decide/").content.decode()
+    assert page.count('data-testid="decide-row"') == 5
+    data = {f"r{of(period, m).pk}-level": Level.GOOD for m in world.members}
+    data[f"r{of(period, cell).pk}-level"] = Level.GOOD
+    data[f"r{of(period, world.members[0]).pk}-level"] = Level.EXCELLENT  # 85 points: Good at most
+    response = client.post(f"/assessments/periods/{period.pk}/org/{cell.pk}/decide/", data)
+    assert response.status_code == 400 and "cần ghi lý do" in response.content.decode()
+    assert not Assessment.objects.filter(period=period, state=Step.DECIDED).exists()
+    data[f"r{of(period, world.members[0]).pk}-override_reason"] = "Thành tích đột xuất được khen thưởng"
+    response = client.post(f"/assessments/periods/{period.pk}/org/{cell.pk}/decide/", data)
+    # One Excellent beside three Good ratings: 20% of 3 rounds down to 0. The quota refuses.
+    assert response.status_code == 400 and "chỉ được tối đa 0" in response.content.decode()
+    data[f"r{of(period, world.members[0]).pk}-level"] = Level.GOOD
+    response = client.post(f"/assessments/periods/{period.pk}/org/{cell.pk}/decide/", data)
+    assert response.status_code == 302
+    assert set(Assessment.objects.filter(period=period, organization=cell, person__in=world.members)
+               .values_list("level", flat=True)) == {Level.GOOD}
+
+
+def test_a_member_sees_and_acknowledges_their_own_result(client, world, period_2026):
+    period = period_2026
+    _review_cell(period, world)
+    ids = [of(period, m).pk for m in world.members] + [of(period, world.province.cell_1).pk]
+    svc.assessments_decide(period=period, decisions=[svc.Decision(i, Level.GOOD) for i in ids],
+                           actor=world.grassroots_staff)
+    an = world.members[0]
+    client.force_login(an.user)
+    assert "Chưa có kết quả" in client.get("/assessments/mine/").content.decode()  # decided, not notified
+    svc.assessments_notify(period=period, ids=ids, actor=world.grassroots_staff)
+    mine = client.get("/assessments/mine/").content.decode()
+    assert "Hoàn thành tốt nhiệm vụ" in mine and mine.count("/assessments/") >= 1
+    other = of(period, world.members[1])
+    assert client.get(f"/assessments/{other.pk}/").status_code == 404  # another member's result
+    client.post(f"/assessments/{of(period, an).pk}/acknowledge/", {"text": "Tôi nhất trí"})
+    assert of(period, an).state == Step.ACKNOWLEDGED
+    assert of(period, an).events.last().note == "Tôi nhất trí"
+
+
+def test_the_superior_annuls_and_the_result_returns_to_the_decision(client, world, period_2026):
+    period = period_2026
+    _review_cell(period, world)
+    a = of(period, world.members[1])
+    svc.assessments_decide(period=period, decisions=[svc.Decision(a.pk, Level.GOOD)], actor=world.grassroots_staff)
+    client.force_login(world.grassroots_staff)  # the deciding level itself may not annul
+    assert client.post(f"/assessments/{a.pk}/annul/", {"reason": "Sai"}).status_code == 403
+    client.force_login(world.sub_a_staff)
+    client.post(f"/assessments/{a.pk}/annul/", {"reason": ""})
+    assert of(period, world.members[1]).level == Level.GOOD  # no reason, nothing annulled
+    client.post(f"/assessments/{a.pk}/annul/", {"reason": "Hồ sơ thiếu biên bản"})
+    a.refresh_from_db()
+    assert a.state == Step.REVIEWED and a.level == "" and a.annulments == 1
+
+
+def _dashboard_queries(client, period, org) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/assessments/periods/{period.pk}/org/{org.pk}/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_dashboard_costs_the_same_queries_for_a_cell_and_the_province(client, world, board_officer,
+                                                                         period_2026):
+    _review_cell(period_2026, world)
+    client.force_login(board_officer)
+    _dashboard_queries(client, period_2026, world.province.root)  # warm the per-process caches
+    province = _dashboard_queries(client, period_2026, world.province.root)
+    grassroots = _dashboard_queries(client, period_2026, world.province.grassroots)
+    cell = _dashboard_queries(client, period_2026, world.province.cell_1)
+    assert province == grassroots == cell
+
+
+def test_the_dashboard_counts_progress_and_levels_from_the_rollups(client, world, board_officer, period_2026):
+    _review_cell(period_2026, world)
+    client.force_login(board_officer)
+    page = client.get(f"/assessments/periods/{period_2026.pk}/org/{world.province.root.pk}/").content.decode()
+    assert f'data-testid="total">{period_2026.subjects}<' in page
+    assert "Đảng bộ Khối A" in page and 'data-testid="drill"' in page
+    export = client.get(f"/assessments/periods/{period_2026.pk}/org/{world.province.root.pk}/"
+                        "?export=xlsx&table=children")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize("path", ["", "review/", "decide/"])
+def test_the_outsider_gets_404_on_a_s_pages_in_the_province_period(client, world, outsider, period_2026, path):
+    client.force_login(outsider)
+    assert client.get(period_2026.get_absolute_url()).status_code == 200  # B works in the province's period
+    assert client.get(f"/assessments/periods/{period_2026.pk}/org/{world.province.cell_1.pk}/{path}").status_code \
+        == 404
+    assert client.get(f"/assessments/{of(period_2026, world.members[0]).pk}/").status_code == 404

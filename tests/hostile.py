@@ -155,8 +155,8 @@ def build_world(province, staff_a, an) -> World:
     from assessments import services as assess
     from assessments.models import Assessment
     from governance import services as gov
-    from jobs.services import job_execute
     from governance.models import Decision, Matter, Mode
+    from jobs.services import job_execute
     from organizations.services import member_import_preview
     from regulations.models import Provision
     from regulations.services import document_import_preview

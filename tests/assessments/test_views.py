@@ -11,7 +11,7 @@ from assessments.choices import Level, Step
 from assessments.models import Assessment, Period, PeriodStatus
 from jobs.models import Job, JobStatus
 
-from .conftest import of, open_period
+from .conftest import of
 
 GOOD_366 = {"politics": "5", "ethics": "4", "lifestyle": "4", "example": "4", "innovation": "4",
             "self_criticism": "4", "tasks": "60"}  # 85 points: Good at most

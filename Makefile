@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 
-.PHONY: run test setup system-deps python-deps node-deps messages migrate lint lock clean bench bench-search
+.PHONY: run test setup system-deps python-deps node-deps messages migrate lint lock clean bench bench-search bench-assessments
 
 run: setup migrate
 	DEBUG=1 $(PY) manage.py seed_demo --scale small --if-empty
@@ -76,6 +76,11 @@ clean:
 # Province-scale benchmark on the local PostgreSQL (drops and recreates portal_bench).
 bench: setup
 	DEBUG=1 $(PY) bench/province.py
+
+# Review and classification: the province, then ten times it (portal_bench_province, portal_bench_province10).
+bench-assessments: setup
+	$(PY) bench/assessments.py --scale province
+	$(PY) bench/assessments.py --scale province10 --repeat 9
 
 # Provision search over 20,000 provisions on the local PostgreSQL (drops and recreates portal_bench_search).
 bench-search: setup

@@ -343,6 +343,31 @@ def _rollups_apply(period: Period, changes: Iterable[_Change]) -> None:
         Rollup.objects.filter(pk__in=pks).update(count=F("count") + delta)
 
 
+def rollups_rebuild(*, period: Period, actor) -> int:
+    """Recount a period's rollups from its assessments (after a bulk load, or to check them): one act.
+
+    The counts per organization and subject kind, by state and level, are
+    summed up the tree inside the period's subtree, exactly as the services
+    keep them one change at a time.
+    """
+    root = period.organization
+    with transaction.atomic():
+        Period.objects.select_for_update().get(pk=period.pk)
+        direct = (Assessment.objects.filter(period=period).values_list("organization__path", "kind", "state", "level")
+                  .annotate(n=Count("pk")).order_by())
+        paths = dict(Organization.objects.filter(path__startswith=root.path).values_list("path", "pk"))
+        counts: Counter = Counter()
+        for path, kind, state, level, n in direct:
+            for end in range(len(root.path), len(path) + 1, root.steplen):
+                counts[(paths[path[:end]], kind, state, level or "")] += n
+        Rollup.objects.filter(period=period).delete()
+        Rollup.objects.bulk_create([Rollup(period=period, organization_id=o, kind=k, state=s, level=lv, count=n)
+                                    for (o, k, s, lv), n in counts.items()], batch_size=BATCH)
+        audit_record(actor=actor, action="assessments.rollups_rebuild", obj=period, summary=str(period),
+                     data={"rows": len(counts)})
+    return len(counts)
+
+
 def _key(a: Assessment) -> tuple[str, str]:
     return (a.state, a.level or "")
 

@@ -204,8 +204,11 @@ def _person(i: int, rng: random.Random) -> Person:
                   birth_date=birth, join_date=join, official_date=official, card_number=f"36{i + 1:08d}")
 
 
-def seed(scale_name: str, log: Callable[[str], None] = print) -> dict[str, int]:
-    """Write the demo; the database must be empty of organizations. Returns counts."""
+def seed(scale_name: str, log: Callable[[str], None] = print, steps: bool = True) -> dict[str, int]:
+    """Write the demo; the database must be empty of organizations. Returns counts.
+
+    ``steps=False`` leaves out the other apps' demo content (the tree and the people only).
+    """
     if Organization.objects.exists():
         raise RuntimeError("The database already holds organizations; the demo seeds an empty one.")
     scale = SCALES[scale_name]
@@ -285,7 +288,7 @@ def seed(scale_name: str, log: Callable[[str], None] = print) -> dict[str, int]:
         Discipline.objects.bulk_create(disciplines, batch_size=2000)
         log(f"  {len(kinships)} quan hệ gia đình, {len(disciplines)} kỷ luật")
 
-        for step in _demo_steps:
+        for step in _demo_steps if steps else []:
             log(f"  {step([n.obj for n in nodes])}")
 
         _demo_users(root, people, secretary_of)

@@ -43,3 +43,21 @@ def test_a_cell_goes_the_whole_way(world, period_2026, board_officer):
     annulled = of(period, world.members[1])
     assert annulled.state == Step.REVIEWED and annulled.level == "" and annulled.annulments == 1
     assert annulled.events.last().data["annulled"]["level"] == Level.GOOD
+
+
+def test_the_rollups_rebuilt_from_scratch_equal_the_ones_kept_step_by_step(world, period_2026):
+    period, p = period_2026, world.province
+    rows = [svc.Row(of(period, p.cell_1).pk, grades={"building": 8, "organization": 8, "inspection": 8,
+                                                     "tasks": 65}, level=Level.GOOD)]
+    rows += [svc.Row(of(period, m).pk, grades=GOOD_366, level=Level.GOOD) for m in world.members]
+    svc.assessments_review(period=period, rows=rows, actor=world.cell_staff)
+    svc.assessments_decide(period=period, decisions=[svc.Decision(r.assessment_id, Level.GOOD) for r in rows[:3]],
+                           actor=world.grassroots_staff)
+
+    def kept():
+        return sorted(Rollup.objects.filter(period=period, count__gt=0)
+                      .values_list("organization_id", "kind", "state", "level", "count"))
+
+    before = kept()
+    assert svc.rollups_rebuild(period=period, actor=None) == len(before)
+    assert kept() == before

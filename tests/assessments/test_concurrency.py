@@ -1,0 +1,295 @@
+"""Lock, then check: two officers deciding or reviewing at the same moment (the races on PostgreSQL).
+
+A peer group's quota of Excellent ratings is counted with the group's row
+locked (``assessments_decide``), and a grid locks its assessments before it
+checks their step (``assessments_review``). The races run each service on
+its own connection: the first one inside a transaction kept open after it
+has locked and written, the second one meanwhile. The main thread waits
+until PostgreSQL shows the second waiting on a lock (and on which query),
+then lets the first commit; the second must then read the committed state
+and be refused, writing nothing. The same decisions one after the other
+(on any database) show the rule itself, not only the lock.
+
+Row locks need PostgreSQL and two connections: those tests skip on SQLite,
+and fail instead when ``PORTAL_REQUIRE`` names ``postgresql``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connection, transaction
+
+from assessments import rules
+from assessments import services as svc
+from assessments.choices import Level, QuotaRounding, Step, SubjectKind
+from assessments.models import Assessment, AssessmentEvent, PeerGroup, Period, Rollup
+from audit.models import AuditEntry
+from organizations.models import OrgKind, RoleKind
+from organizations.services import role_grant
+from tests.conftest import need
+from tests.factories import MembershipFactory, PersonFactory, UserFactory, make_org
+
+from .conftest import of, open_period
+
+NO_LOCKS = "row locks (SELECT ... FOR UPDATE) need PostgreSQL and two connections"
+# 98 and 85 points under Regulation 366: the ceiling allows Excellent, resp. Good.
+EXCELLENT_366 = {"politics": 5, "ethics": 5, "lifestyle": 5, "example": 5, "innovation": 5, "self_criticism": 5,
+                 "tasks": 68}
+GOOD_366 = {"politics": 5, "ethics": 4, "lifestyle": 4, "example": 4, "innovation": 4, "self_criticism": 4,
+            "tasks": 60}
+CELL_366 = {"building": 8, "organization": 8, "inspection": 8, "tasks": 65}
+
+
+# --- Two connections -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgresql():
+    """Skip on SQLite, or fail there when PORTAL_REQUIRE names postgresql (before any database is set up)."""
+    need("postgresql", connection.vendor == "postgresql", NO_LOCKS)
+
+
+@pytest.fixture
+def racing(postgresql, transactional_db):
+    """Committed data other connections can see; put back the posts of the data migration a flush removes."""
+    import importlib
+
+    from django.apps import apps
+
+    from organizations.models import Position
+
+    if not Position.objects.exists():
+        importlib.import_module("organizations.migrations.0002_database_rules_and_positions").add_positions(apps, None)
+
+
+class _Act(threading.Thread):
+    """One service on its own connection; with ``hold``, its transaction stays open until ``release``."""
+
+    def __init__(self, act, hold: bool = False):
+        super().__init__(daemon=True)
+        self.act, self.hold = act, hold
+        self.ready = threading.Event()  # the backend is known; a held act has also run and holds its locks
+        self.released = threading.Event()
+        self.pid: int | None = None
+        self.result = None
+
+    def run(self) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '5s'")  # a lost wake-up fails the test instead of hanging it
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+            if self.hold:
+                with transaction.atomic():
+                    self.result = self.act()
+                    self.ready.set()
+                    if not self.released.wait(15):
+                        raise TimeoutError("never released")
+            else:
+                self.ready.set()
+                self.result = self.act()
+        except Exception as exc:  # reported to the main thread
+            self.result = exc
+        finally:
+            self.ready.set()
+            connection.close()
+
+    def release(self) -> None:
+        self.released.set()
+
+
+def _held(act) -> _Act:
+    """Run ``act`` and keep its transaction open (its row locks held) until released."""
+    thread = _Act(act, hold=True)
+    thread.start()
+    assert thread.ready.wait(15)
+    assert not isinstance(thread.result, Exception), thread.result
+    return thread
+
+
+def _waiting(act) -> _Act:
+    thread = _Act(act)
+    thread.start()
+    assert thread.ready.wait(15)
+    return thread
+
+
+def _lock_wait(thread: _Act, timeout: float = 5) -> str:
+    """The query ``thread`` is seen waiting on a lock with (fails if it never waits)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and thread.is_alive():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s AND wait_event_type = 'Lock'",
+                           [thread.pid])
+            row = cursor.fetchone()
+        if row:
+            time.sleep(0.2)
+            assert thread.is_alive()
+            return row[0]
+        time.sleep(0.02)
+    raise AssertionError(f"the second act did not wait on a lock: {thread.result!r}")
+
+
+def _finish(*threads: _Act) -> None:
+    for thread in threads:
+        if thread.hold:
+            thread.release()
+    for thread in threads:
+        thread.join(20)
+    assert not any(thread.is_alive() for thread in threads)
+
+
+# --- The peer group of the grassroots committee ------------------------------------------------
+
+
+def _officer(name: str, org):
+    user = UserFactory(username=name, first_name=name)
+    role_grant(user=user, kind=RoleKind.COMMITTEE_STAFF, organization=org, actor=None)
+    return user
+
+
+def _more_members(org, n: int, name: str) -> list:
+    people = [PersonFactory(full_name=f"{name} {i}") for i in range(n)]
+    for person in people:
+        MembershipFactory(person=person, organization=org)
+    return people
+
+
+def _review(period: Period, cell, people, actor, level: str = Level.GOOD) -> None:
+    rows = [svc.Row(of(period, cell).pk, grades=CELL_366, level=Level.GOOD)]
+    rows += [svc.Row(of(period, p).pk, grades=EXCELLENT_366, level=level) for p in people]
+    svc.assessments_review(period=period, rows=rows, actor=actor)
+
+
+def _decide(period: Period, people, level: str, actor):
+    decisions = [svc.Decision(of(period, p).pk, level) for p in people]
+    return lambda: svc.assessments_decide(period=period, decisions=decisions, actor=actor)
+
+
+class Quota:
+    """10 Good decided in the committee's group of members (20%: 2 Excellent allowed); A's and B's batches."""
+
+    def __init__(self, world, board_officer, capture):
+        p = world.province
+        cell_1 = world.members + _more_members(p.cell_1, 4, "Đỗ Văn Thôn Một")  # 8 members
+        cell_2 = world.cell_2_members + _more_members(p.cell_2, 2, "Đỗ Thị Thôn Hai")  # 5 members
+        self.period = open_period(p.root, board_officer, capture=capture)
+        _review(self.period, p.cell_1, cell_1, world.cell_staff)
+        _review(self.period, p.cell_2, cell_2, world.grassroots_staff)
+        self.officer_a, self.officer_b = world.grassroots_staff, _officer("grassroots_staff_2", p.grassroots)
+        svc.assessments_decide(period=self.period, decisions=[svc.Decision(of(self.period, m).pk, Level.GOOD)
+                                                              for m in cell_1[:6] + cell_2[:4]],
+                               actor=self.officer_a)
+        self.group = of(self.period, cell_1[0]).peer_group
+        assert self.group.organization == p.grassroots and self.group.kind == SubjectKind.MEMBER
+        assert {of(self.period, m).peer_group_id for m in cell_1 + cell_2} == {self.group.pk}
+        self.group.refresh_from_db()
+        assert (self.group.good, self.group.excellent) == (10, 0)
+        assert rules.quota_max_excellent(10, self.period.quota_share, self.period.quota_rounding) == 2
+        self.batches = {"A": cell_1[6:], "B": cell_2[4:5]}  # 2 Excellent of cell 1, 1 of cell 2
+        self.officers = {"A": self.officer_a, "B": self.officer_b}
+
+    def act(self, who: str):
+        return _decide(self.period, self.batches[who], Level.EXCELLENT, self.officers[who])
+
+    def check(self, winner: str, loser: str, refused) -> None:
+        """The winner's batch decided, the loser's refused for the quota and untouched; the counters exact."""
+        assert isinstance(refused, svc.Refused), refused
+        quota = [r for r in refused.reasons if r.code == "quota"]
+        assert quota, refused.messages
+        # The loser counted the winner's committed Excellent ratings with its own.
+        assert quota[0].params["excellent"] == 3 and quota[0].params["good"] == 10
+        assert quota[0].params["allowed"] == 2
+        won = [of(self.period, p) for p in self.batches[winner]]
+        lost = [of(self.period, p) for p in self.batches[loser]]
+        assert {(a.state, a.level) for a in won} == {(Step.DECIDED, Level.EXCELLENT)}
+        assert {(a.state, a.level) for a in lost} == {(Step.REVIEWED, "")}
+        assert not AssessmentEvent.objects.filter(assessment__in=lost, transition="decide").exists()
+        group = PeerGroup.objects.get(pk=self.group.pk)
+        in_db = Assessment.objects.filter(peer_group=group)
+        assert group.excellent == in_db.filter(level=Level.EXCELLENT).count() == len(won)
+        assert group.good == in_db.filter(level=Level.GOOD).count() == 10
+        assert rules.quota_allows(group.excellent, group.good, self.period.quota_share, self.period.quota_rounding)
+        root = self.period.organization
+        decided = Rollup.objects.filter(period=self.period, organization=root, kind=SubjectKind.MEMBER,
+                                        state=Step.DECIDED)
+        assert decided.get(level=Level.EXCELLENT).count == len(won)
+        assert decided.get(level=Level.GOOD).count == 10
+        assert AuditEntry.objects.filter(action="assessments.decide").count() == 2  # the Good ones, the winner
+
+
+# --- 1. Two officers decide in the same peer group at once --------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first", ["A", "B"])
+def test_two_batches_at_once_cannot_together_exceed_the_quota(racing, world, board_officer,
+                                                              django_capture_on_commit_callbacks, first):
+    """A: 2 Excellent in cell 1, B: 1 in cell 2, each within the quota alone; the later one waits and is refused."""
+    setup = Quota(world, board_officer, django_capture_on_commit_callbacks)
+    second = "B" if first == "A" else "A"
+    holder = _held(setup.act(first))
+    waiter = _waiting(setup.act(second))
+    query = _lock_wait(waiter)
+    # It waits where the quota is counted: on the peer group's row, which the first act holds.
+    assert "assessments_peergroup" in query and "FOR UPDATE" in query, query
+    _finish(holder, waiter)
+    assert not isinstance(holder.result, Exception), holder.result
+    setup.check(first, second, waiter.result)
+
+
+# --- 2. The same decisions one after the other ---------------------------------------------------
+
+
+@pytest.mark.parametrize("first", ["A", "B"])
+def test_the_second_batch_after_the_first_is_refused(world, board_officer, django_capture_on_commit_callbacks,
+                                                     first):
+    """The rule without the race: either batch alone passes, the other one after it exceeds the quota."""
+    setup = Quota(world, board_officer, django_capture_on_commit_callbacks)
+    second = "B" if first == "A" else "A"
+    setup.act(first)()
+    with pytest.raises(svc.Refused) as refused:
+        setup.act(second)()
+    setup.check(first, second, refused.value)
+
+
+# --- 3. Two saves of the same review grid ---------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_save_of_the_same_grid_waits_and_is_refused(racing, world, board_officer,
+                                                            django_capture_on_commit_callbacks):
+    p = world.province
+    period = open_period(p.root, board_officer, capture=django_capture_on_commit_callbacks)
+    subjects = [of(period, p.cell_1)] + [of(period, m) for m in world.members]
+
+    def grid(level: str, actor):
+        rows = [svc.Row(subjects[0].pk, grades=CELL_366, level=level)]
+        rows += [svc.Row(a.pk, grades=GOOD_366, level=level, text=f"Hội nghị ({actor})") for a in subjects[1:]]
+        return lambda: svc.assessments_review(period=period, rows=rows, actor=actor)
+
+    holder = _held(grid(Level.GOOD, world.cell_staff))
+    waiter = _waiting(grid(Level.COMPLETED, world.grassroots_staff))
+    query = _lock_wait(waiter)
+    assert "assessments_assessment" in query and "FOR UPDATE" in query, query
+    _finish(holder, waiter)
+    assert not isinstance(holder.result, Exception), holder.result
+    refused = waiter.result
+    assert isinstance(refused, svc.Refused), refused
+    # Every row refused as already reviewed: it read the committed step after the lock, not the one before.
+    assert set(refused.rows) == {a.pk for a in subjects}
+    for reasons in refused.rows.values():
+        assert [(r.code, r.params["state"]) for r in reasons] == [("wrong_step", Step.REVIEWED)]
+    # The first save stands, nothing of the second one is written.
+    for a in subjects:
+        a.refresh_from_db()
+        assert (a.state, a.review_level) == (Step.REVIEWED, Level.GOOD)
+        assert list(a.events.values_list("transition", flat=True)) == ["submit_self", "review"]
+        assert a.self_text in ("", f"Hội nghị ({world.cell_staff})")
+    assert AuditEntry.objects.filter(action="assessments.review").count() == 1
+    reviewed = Rollup.objects.get(period=period, organization=p.cell_1, kind=SubjectKind.MEMBER, state=Step.REVIEWED,
+                                  level="")
+    assert reviewed.count == len(world.members)

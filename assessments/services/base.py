@@ -1,0 +1,144 @@
+"""What every service of the review shares: the refusal, the locks, the step, the event, the rollups."""
+
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from audit.services import audit_record
+from common.reasons import Reason
+from organizations.models import (
+    Organization,
+)
+
+from ..models import (
+    Assessment,
+    AssessmentEvent,
+    Period,
+    Rollup,
+)
+
+BATCH = 5000
+
+
+class Refused(ValidationError):
+    """A rule or a step refused the act; ``rows`` maps a row's key to its reasons (grids)."""
+
+    def __init__(self, reasons: list[Reason], rows: dict | None = None):
+        self.reasons = reasons
+        self.rows = rows or {}
+        messages = [r.message for r in reasons] or [
+            r.message for row in self.rows.values() for r in row][:5]
+        super().__init__(messages or [_("Không ghi được.")])
+
+
+# --- Rollups ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Change:
+    """An assessment moving from one (state, level) to another, for the rollups."""
+
+    path: str
+    kind: str
+    old: tuple[str, str]
+    new: tuple[str, str]
+
+
+def _rollups_apply(period: Period, changes: Iterable[_Change]) -> None:
+    """Add the changes to the rollups of each organization and its ancestors in the period's subtree.
+
+    Rows are locked in key order before they change, so two acts touching the
+    same ancestors wait for each other instead of deadlocking.
+    """
+    root_path, steplen = period.organization.path, period.organization.steplen
+    deltas: Counter = Counter()
+    paths: set[str] = set()
+    for change in changes:
+        if change.old == change.new:
+            continue
+        for end in range(len(root_path), len(change.path) + 1, steplen):
+            path = change.path[:end]
+            paths.add(path)
+            deltas[(path, change.kind, *change.old)] -= 1
+            deltas[(path, change.kind, *change.new)] += 1
+    deltas = Counter({k: v for k, v in deltas.items() if v})
+    if not deltas:
+        return
+    ids = dict(Organization.objects.filter(path__in=paths).values_list("path", "pk"))
+    keyed = {(ids[path], kind, state, level): delta for (path, kind, state, level), delta in deltas.items()}
+    Rollup.objects.bulk_create([Rollup(period=period, organization_id=o, kind=k, state=s, level=lv, count=0)
+                                for (o, k, s, lv), d in keyed.items() if d > 0], ignore_conflicts=True)
+    condition = Q()
+    for org_id, kind, state, level in keyed:
+        condition |= Q(organization_id=org_id, kind=kind, state=state, level=level)
+    rows = (Rollup.objects.select_for_update().filter(condition, period=period).order_by("pk")
+            .values_list("pk", "organization_id", "kind", "state", "level"))
+    by_delta: dict[int, list[int]] = defaultdict(list)
+    for pk, *key in rows:
+        by_delta[keyed[tuple(key)]].append(pk)
+    for delta, pks in by_delta.items():
+        Rollup.objects.filter(pk__in=pks).update(count=F("count") + delta)
+
+
+def rollups_rebuild(*, period: Period, actor) -> int:
+    """Recount a period's rollups from its assessments (after a bulk load, or to check them): one act.
+
+    The counts per organization and subject kind, by state and level, are
+    summed up the tree inside the period's subtree, exactly as the services
+    keep them one change at a time.
+    """
+    root = period.organization
+    with transaction.atomic():
+        Period.objects.select_for_update().get(pk=period.pk)
+        direct = (Assessment.objects.filter(period=period).values_list("organization__path", "kind", "state", "level")
+                  .annotate(n=Count("pk")).order_by())
+        paths = dict(Organization.objects.filter(path__startswith=root.path).values_list("path", "pk"))
+        counts: Counter = Counter()
+        for path, kind, state, level, n in direct:
+            for end in range(len(root.path), len(path) + 1, root.steplen):
+                counts[(paths[path[:end]], kind, state, level or "")] += n
+        Rollup.objects.filter(period=period).delete()
+        Rollup.objects.bulk_create([Rollup(period=period, organization_id=o, kind=k, state=s, level=lv, count=n)
+                                    for (o, k, s, lv), n in counts.items()], batch_size=BATCH)
+        audit_record(actor=actor, action="assessments.rollups_rebuild", obj=period, summary=str(period),
+                     data={"rows": len(counts)})
+    return len(counts)
+
+
+def _key(a: Assessment) -> tuple[str, str]:
+    return (a.state, a.level or "")
+
+
+# --- Steps -------------------------------------------------------------------------------------
+
+
+def _lock(ids: list[int]) -> list[Assessment]:
+    return list(Assessment.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+                .select_related("period__organization", "organization", "decider", "person", "role_organization")
+                .order_by("pk"))
+
+
+def _event(a: Assessment, transition: str, source: str, actor, note: str = "", data: dict | None = None):
+    return AssessmentEvent(assessment=a, transition=transition, source=source, target=a.state,
+                           actor=actor if getattr(actor, "is_authenticated", False) else None,
+                           note=note, data=data or {})
+
+
+def _step(a: Assessment, method_name: str, actor) -> list[Reason]:
+    """Move ``a`` by its transition if the state and the actor allow it; otherwise the reasons."""
+    method = getattr(a, method_name)
+    if not can_proceed(method):
+        return [Reason("wrong_step", {"subject": str(a), "state": a.state})]
+    if not has_transition_perm(method, actor):
+        return [Reason("not_allowed", {"subject": str(a)})]
+    method()
+    return []

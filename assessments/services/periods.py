@@ -1,0 +1,262 @@
+"""Periods: creating, settings and deadlines, and the job that opens one (every subject, in batches)."""
+
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from jobs.models import Job
+from jobs.services import job_start
+from organizations.models import (
+    Membership,
+    Organization,
+    OrgKind,
+    PositionRole,
+    Tenure,
+)
+from regulations.services import citations_set
+
+from .. import schemes
+from ..choices import (
+    QuarterlySubjects,
+    Step,
+    SubjectKind,
+)
+from ..models import (
+    Assessment,
+    PeerGroup,
+    Period,
+    PeriodStatus,
+    Rollup,
+)
+from .base import BATCH
+
+# --- Periods -------------------------------------------------------------------------
+
+
+def period_defaults(year: int, quarter: int | None = None) -> dict[str, dt.date]:
+    """Reference date and deadlines of a period, from RULES.md where it says, otherwise the portal's defaults.
+
+    A quarter's report is due before the 15th of its last month (Guidance 43);
+    a year's steps run through December, the decision by its last day.
+    """
+    if quarter:
+        month = quarter * 3
+        return {"reference_date": dt.date(year, month, 1), "self_by": dt.date(year, month, 5),
+                "appraisal_by": dt.date(year, month, 8), "review_by": dt.date(year, month, 11),
+                "decision_by": dt.date(year, month, 14), "notify_by": dt.date(year, month, 14)}
+    return {"reference_date": dt.date(year, 12, 1), "self_by": dt.date(year, 12, 10),
+            "appraisal_by": dt.date(year, 12, 15), "review_by": dt.date(year, 12, 22),
+            "decision_by": dt.date(year, 12, 31), "notify_by": dt.date(year + 1, 1, 10)}
+
+
+PERIOD_SETTINGS = ["quota_share", "quota_rounding", "head_above_collective", "leader_form", "quarterly_subjects"]
+PERIOD_DATES = ["reference_date", "self_by", "appraisal_by", "review_by", "decision_by", "notify_by"]
+
+
+def _check_period(period: Period) -> None:
+    try:
+        scheme = schemes.for_year(period.year)
+    except LookupError:
+        raise ValidationError(_("Không có quy định đánh giá cho năm %(y)s.") % {"y": period.year}) from None
+    if period.scheme != scheme.code:
+        raise ValidationError(_("Kỳ năm %(y)s đánh giá theo %(s)s.") % {"y": period.year, "s": scheme.label})
+    if period.quarter and not scheme.quarterly:
+        raise ValidationError(_("%(s)s không có đánh giá hằng quý.") % {"s": scheme.label})
+    if period.quota_share not in scheme.quota_shares:
+        raise ValidationError(_("Tỷ lệ Hoàn thành xuất sắc của %(s)s: %(v)s%% số Hoàn thành tốt.") % {
+            "s": scheme.label, "v": ", ".join(str(v) for v in scheme.quota_shares)})
+    order = [period.self_by, period.appraisal_by, period.review_by, period.decision_by, period.notify_by]
+    if order != sorted(order):
+        raise ValidationError(_("Các hạn phải theo thứ tự: tự đánh giá, thẩm định, hội nghị, quyết định, "
+                                "thông báo."))
+
+
+def period_create(*, organization: Organization, year: int, quarter: int | None = None, actor,
+                  **values) -> Period:
+    """A draft period over ``organization``'s subtree, with the defaults of RULES.md for what is not given."""
+    scheme = schemes.for_year(year) if 2023 <= year <= 2199 else None
+    if scheme is None:
+        raise ValidationError(_("Không có quy định đánh giá cho năm %(y)s.") % {"y": year})
+    fields = {**period_defaults(year, quarter), **{k: v for k, v in values.items() if v not in (None, "")}}
+    period = Period(scheme=scheme.code, year=year, quarter=quarter or None, organization=organization,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
+    _check_period(period)
+    with transaction.atomic():
+        if Period.objects.filter(organization=organization, year=year, quarter=quarter or None).exists():
+            raise ValidationError(_("Đã có kỳ đánh giá này cho tổ chức này."))
+        period.save()
+        audit_record(actor=actor, action="assessments.period_create", obj=period, summary=str(period),
+                     data={"scheme": period.scheme, "year": year, "quarter": quarter})
+    return period
+
+
+def period_update(*, period: Period, actor, **values) -> Period:
+    """Deadlines and settings; the settings only while the period is a draft (decisions rest on them)."""
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.status == PeriodStatus.CLOSED:
+            raise ValidationError(_("Kỳ đánh giá đã kết thúc."))
+        before = {k: str(getattr(period, k)) for k in [*PERIOD_SETTINGS, *PERIOD_DATES]}
+        for name, value in values.items():
+            if name in PERIOD_SETTINGS and period.status != PeriodStatus.DRAFT and str(value) != before[name]:
+                raise ValidationError(_("Thiết lập chỉ sửa được khi kỳ đánh giá chưa mở."))
+            if name == "reference_date" and period.status != PeriodStatus.DRAFT and str(value) != before[name]:
+                raise ValidationError(_("Ngày chốt danh sách chỉ sửa được khi kỳ đánh giá chưa mở."))
+            if name in PERIOD_SETTINGS or name in PERIOD_DATES:
+                setattr(period, name, value)
+        _check_period(period)
+        period.save()
+        after = {k: str(getattr(period, k)) for k in before}
+        audit_record(actor=actor, action="assessments.period_update", obj=period, summary=str(period),
+                     data={k: [before[k], after[k]] for k in before if before[k] != after[k]})
+    return period
+
+
+def period_open(*, period: Period, actor) -> Job:
+    """Queue the job that lists every collective and person of the subtree; the period is open when it ends."""
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.status != PeriodStatus.DRAFT:
+            raise ValidationError(_("Kỳ đánh giá đã mở."))
+        job = job_start(kind="assessments.period_open", params={"period": period.pk}, actor=actor,
+                        label=_("Lập danh sách đánh giá: %(p)s") % {"p": period})
+        period.status, period.job = PeriodStatus.OPENING, job
+        period.save(update_fields=["status", "job"])
+        audit_record(actor=actor, action="assessments.period_open", obj=period, summary=str(period),
+                     data={"job": job.pk})
+    return job
+
+
+@dataclass
+class _Subject:
+    kind: str
+    organization: Organization
+    person_id: int | None = None
+    role_organization: Organization | None = None
+
+
+def _subjects(period: Period, orgs: dict[int, Organization]) -> list[_Subject]:
+    """Who is reviewed: the organizations and the members of the subtree as they stood on the reference date."""
+    on = period.reference_date
+    root = period.organization
+    quarterly = period.quarter is not None
+    wanted = set(period.rules.kinds)
+    if quarterly and period.quarterly_subjects == QuarterlySubjects.LEADERS:
+        wanted = {SubjectKind.LEADER}
+    elif quarterly and period.quarterly_subjects == QuarterlySubjects.LEADERS_AND_COLLECTIVES:
+        wanted = {SubjectKind.LEADER, SubjectKind.COLLECTIVE}
+    subjects: list[_Subject] = []
+    if SubjectKind.COLLECTIVE in wanted:
+        subjects += [_Subject(SubjectKind.COLLECTIVE, org) for org in orgs.values() if org.kind != OrgKind.AGENCY]
+    # Leaders: a head or deputy post held on the reference date; a head's post before a deputy's, the higher first.
+    leads: dict[int, Organization] = {}
+    tenures = (Tenure.objects.active_on(on).filter(organization__path__startswith=root.path,
+                                                   position__role__in=[PositionRole.HEAD, PositionRole.DEPUTY])
+               .order_by("person_id", "position__role", "organization__depth", "organization__path")
+               .values_list("person_id", "organization_id"))
+    for person_id, org_id in tenures:
+        if person_id not in leads and org_id in orgs:
+            leads[person_id] = orgs[org_id]
+    members = (Membership.objects.active_on(on).filter(organization__path__startswith=root.path)
+               .values_list("person_id", "organization_id").order_by("organization__path", "person__sort_name"))
+    for person_id, cell_id in members:
+        led = leads.get(person_id)
+        kind = SubjectKind.LEADER if led else SubjectKind.MEMBER
+        if kind in wanted:
+            subjects.append(_Subject(kind, orgs[cell_id], person_id, led))
+    return subjects
+
+
+def _decider(subject: _Subject, orgs_by_path: dict[str, Organization], root: Organization) -> Organization:
+    """The competent level: the superior of the organization reviewed, of the cell, or of the unit led."""
+    base = subject.role_organization or subject.organization
+    parent_path = base.path[: -base.steplen]
+    parent = orgs_by_path.get(parent_path)
+    if parent is None:
+        return base if base.path == root.path else (orgs_by_path.get(root.path) or base)
+    return parent
+
+
+def period_open_job(job: Job, progress) -> dict:
+    """The job of ``period_open``: create every assessment in batches, then the rollups; open the period.
+
+    The period stays "opening" (no one can work in it) until the last
+    transaction opens it; a failure removes what the batches wrote and puts the
+    period back to draft, so it is all or nothing for its users.
+    """
+    period = Period.objects.select_related("organization").get(pk=job.params["period"])
+    if period.status != PeriodStatus.OPENING:
+        raise ValidationError(_("Kỳ đánh giá không ở trạng thái chờ lập danh sách."))
+    try:
+        return _open(period, job, progress)
+    except BaseException:
+        with transaction.atomic():
+            Rollup.objects.filter(period=period).delete()
+            Assessment.objects.filter(period=period).delete()
+            PeerGroup.objects.filter(period=period).delete()
+            Period.objects.filter(pk=period.pk).update(status=PeriodStatus.DRAFT)
+        raise
+
+
+def _open(period: Period, job: Job, progress) -> dict:
+    root = period.organization
+    on = period.reference_date
+    orgs = {o.pk: o for o in Organization.objects.filter(path__startswith=root.path)
+            .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=on))}
+    orgs_by_path = {o.path: o for o in orgs.values()}
+    progress(0, 1, _("Đang lập danh sách đối tượng"))
+    subjects = _subjects(period, orgs)
+    total = len(subjects)
+    deciders = [_decider(s, orgs_by_path, root) for s in subjects]
+    # One peer group per deciding organization and subject kind.
+    keys = sorted({(d.pk, s.kind) for s, d in zip(subjects, deciders)})
+    sizes = Counter((d.pk, s.kind) for s, d in zip(subjects, deciders))
+    kind_labels = dict(SubjectKind.choices)
+    with transaction.atomic():
+        PeerGroup.objects.bulk_create([
+            PeerGroup(period=period, organization_id=org_id, kind=kind, size=sizes[(org_id, kind)],
+                      name=f"{orgs[org_id].name} — {kind_labels[kind]}"[:200]) for org_id, kind in keys],
+            batch_size=BATCH)
+    groups = {(g.organization_id, g.kind): g.pk for g in PeerGroup.objects.filter(period=period)}
+    done = 0
+    for start in range(0, total, BATCH):
+        chunk = list(zip(subjects[start:start + BATCH], deciders[start:start + BATCH]))
+        with transaction.atomic():
+            Assessment.objects.bulk_create([
+                Assessment(period=period, kind=s.kind, organization=s.organization, person_id=s.person_id,
+                           role_organization=s.role_organization, decider=d, peer_group_id=groups[(d.pk, s.kind)])
+                for s, d in chunk], batch_size=BATCH)
+        done += len(chunk)
+        progress(done, total, _("Đã lập %(n)s/%(t)s đối tượng") % {"n": done, "t": total})
+    # Rollups: every assessment counts in its organization and in each ancestor inside the period's subtree.
+    counts: Counter = Counter()
+    direct = Counter((s.organization.path, s.kind) for s in subjects)
+    depth0 = len(root.path)
+    steplen = root.steplen
+    for (path, kind), n in direct.items():
+        for end in range(depth0, len(path) + 1, steplen):
+            counts[(orgs_by_path[path[:end]].pk, kind)] += n
+    with transaction.atomic():
+        Rollup.objects.bulk_create([Rollup(period=period, organization_id=org_id, kind=kind, state=Step.PENDING,
+                                           level="", count=n) for (org_id, kind), n in counts.items()],
+                                   batch_size=BATCH)
+        locked = Period.objects.select_for_update().get(pk=period.pk)
+        locked.status, locked.subjects, locked.opened_at = PeriodStatus.OPEN, total, timezone.now()
+        locked.save(update_fields=["status", "subjects", "opened_at"])
+        citations_set(obj=locked, refs=locked.rules.citations(), label=str(locked)[:400],
+                      url=locked.get_absolute_url(), scope=root.path)
+        audit_record(actor=job.requested_by, action="assessments.period_opened", obj=locked, summary=str(locked),
+                     data={"subjects": total, "job": job.pk, "peer_groups": len(keys)})
+    return {"url": reverse("assessments:period", args=[period.pk]), "label": _("Mở kỳ đánh giá"),
+            "subjects": total}

@@ -1,0 +1,116 @@
+"""Targets and tasks assigned at the start of the year, copied from last year, and their results."""
+
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from common.reasons import Reason
+
+from ..choices import (
+    DONE_STEPS,
+)
+from ..models import (
+    Assessment,
+    Period,
+    Target,
+    TargetResult,
+)
+from .base import BATCH, Refused, _lock
+
+# --- Targets -------------------------------------------------------------------------------------
+
+
+def _recount(assessment_ids: Iterable[int]) -> None:
+    """The task counts of assessments, from their targets."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for aid, result in Target.objects.filter(assessment_id__in=list(assessment_ids)).values_list("assessment_id",
+                                                                                                "result"):
+        c = counts[aid]
+        c["total"] += 1
+        if result in (TargetResult.ON_TIME, TargetResult.EXCEEDED, TargetResult.LATE):
+            c["done"] += 1
+        if result in (TargetResult.ON_TIME, TargetResult.EXCEEDED):
+            c["on_time"] += 1
+        if result == TargetResult.EXCEEDED:
+            c["exceeded"] += 1
+    rows = list(Assessment.objects.filter(pk__in=list(assessment_ids)))
+    for a in rows:
+        c = counts[a.pk]
+        a.tasks_total, a.tasks_done, a.tasks_on_time, a.tasks_exceeded = (c["total"], c["done"], c["on_time"],
+                                                                           c["exceeded"])
+    Assessment.objects.bulk_update(rows, ["tasks_total", "tasks_done", "tasks_on_time", "tasks_exceeded"])
+
+
+def targets_assign(*, period: Period, assessments: list[Assessment], titles: list[str], due: dt.date | None,
+                   actor) -> int:
+    """The same targets for many subjects at the start of the year (before they are decided)."""
+    titles = [t.strip()[:300] for t in titles if t.strip()]
+    if not titles:
+        raise ValidationError(_("Chưa có chỉ tiêu, nhiệm vụ nào."))
+    with transaction.atomic():
+        locked = _lock([a.pk for a in assessments])
+        frozen = [a for a in locked if a.frozen or a.period_id != period.pk]
+        if frozen:
+            raise Refused([Reason("wrong_step", {"subject": str(frozen[0]), "state": frozen[0].state})])
+        start = Counter(dict(Target.objects.filter(assessment__in=locked).values("assessment_id")
+                             .annotate(n=Count("pk")).values_list("assessment_id", "n")))
+        Target.objects.bulk_create([Target(assessment=a, title=t, due=due, order=start[a.pk] + i)
+                                    for a in locked for i, t in enumerate(titles)], batch_size=BATCH)
+        _recount([a.pk for a in locked])
+        audit_record(actor=actor, action="assessments.targets_assign", obj=period,
+                     summary=_("Giao %(t)s chỉ tiêu cho %(n)s đối tượng") % {"t": len(titles), "n": len(locked)},
+                     data={"titles": titles, "assessments": [a.pk for a in locked][:1000]})
+    return len(titles) * len(locked)
+
+
+def targets_copy(*, period: Period, source: Period, actor) -> int:
+    """Copy last year's targets to the same subjects of this period (results start again as pending)."""
+    if source.pk == period.pk:
+        raise ValidationError(_("Chọn một kỳ khác để sao chép."))
+    with transaction.atomic():
+        Period.objects.select_for_update().get(pk=period.pk)
+        mine = {}
+        for pk, person_id, org_id, _kind in Assessment.objects.filter(period=period).values_list(
+                "pk", "person_id", "organization_id", "kind"):
+            mine[(person_id, None if person_id else org_id)] = pk
+        frozen = set(Assessment.objects.filter(period=period, state__in=list(DONE_STEPS)).values_list("pk", flat=True))
+        copies = []
+        for person_id, org_id, title, due, order in Target.objects.filter(assessment__period=source).values_list(
+                "assessment__person_id", "assessment__organization_id", "title", "due", "order"):
+            target = mine.get((person_id, None if person_id else org_id))
+            if target and target not in frozen:
+                moved = due.replace(year=due.year + (period.year - source.year)) if due and not (
+                    due.month == 2 and due.day == 29) else due
+                copies.append(Target(assessment_id=target, title=title, due=moved, order=order))
+        Target.objects.bulk_create(copies, batch_size=BATCH)
+        _recount({t.assessment_id for t in copies})
+        audit_record(actor=actor, action="assessments.targets_copy", obj=period,
+                     summary=_("Sao chép %(n)s chỉ tiêu từ %(s)s") % {"n": len(copies), "s": source},
+                     data={"source": source.pk, "count": len(copies)})
+    return len(copies)
+
+
+def target_result_record(*, target: Target, result: str, note: str, actor) -> Target:
+    with transaction.atomic():
+        (a,) = _lock([target.assessment_id])
+        if a.frozen:
+            raise Refused([Reason("wrong_step", {"subject": str(a), "state": a.state})])
+        if result not in TargetResult.values:
+            raise ValidationError(_("Kết quả không hợp lệ."))
+        target = Target.objects.select_for_update().get(pk=target.pk)
+        before = target.result
+        target.result, target.note = result, note[:300]
+        target.save(update_fields=["result", "note"])
+        _recount([a.pk])
+        audit_record(actor=actor, action="assessments.target_result", obj=target, summary=target.title,
+                     data={"from": before, "to": result})
+    return target

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CountField, DateField
+from common.uploads import LimitedUploadForm
 
 from . import schemes
 from .choices import (
@@ -35,7 +36,7 @@ class PeriodForm(forms.Form):
     quarter = forms.TypedChoiceField(label=_("Quý (chỉ theo Quy định 366)"), required=False, coerce=int,
                                      empty_value=None, choices=[("", _("Cả năm")), (1, "I"), (2, "II"), (3, "III")],
                                      widget=forms.Select(attrs={"class": "form-select"}))
-    quota_share = forms.TypedChoiceField(label=_("Tỷ lệ Hoàn thành xuất sắc (% số Hoàn thành tốt)"), coerce=int,
+    quota_share = forms.TypedChoiceField(label=_("Tỷ lệ Hoàn thành xuất sắc (phần trăm số Hoàn thành tốt)"), coerce=int,
                                          choices=[(20, "20%"), (25, "25%")], initial=20,
                                          widget=forms.Select(attrs={"class": "form-select"}))
     quota_rounding = forms.ChoiceField(label=_("Làm tròn chỉ tiêu"), choices=QuotaRounding.choices,
@@ -153,3 +154,13 @@ class AnnulForm(forms.Form):
 class AcknowledgeForm(forms.Form):
     text = forms.CharField(label=_("Ý kiến (nếu có)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+
+
+class ResultsImportForm(LimitedUploadForm):
+    """The review results of one organization as a spreadsheet (the grid's template, filled in)."""
+
+    limit_setting = "IMPORT_MAX_BYTES"
+    extensions = (".xlsx", ".csv")
+    extension_message = _("Chỉ nhận tệp .xlsx hoặc .csv.")
+    file = forms.FileField(label=_("Tệp kết quả kiểm điểm (.xlsx)"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}))

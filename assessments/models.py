@@ -80,7 +80,7 @@ class Period(models.Model):
     decision_by = models.DateField(_("Hạn quyết định xếp loại"))
     notify_by = models.DateField(_("Hạn thông báo kết quả"))
     # Rules RULES.md leaves open: settings of the period, shown on its page.
-    quota_share = models.PositiveSmallIntegerField(_("Tỷ lệ Hoàn thành xuất sắc (% số Hoàn thành tốt)"),
+    quota_share = models.PositiveSmallIntegerField(_("Tỷ lệ Hoàn thành xuất sắc (phần trăm số Hoàn thành tốt)"),
                                                    default=20)
     quota_rounding = models.CharField(_("Làm tròn chỉ tiêu"), max_length=8, choices=QuotaRounding.choices,
                                       default=QuotaRounding.DOWN)

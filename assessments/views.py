@@ -6,7 +6,10 @@ through ``assessments.services``. One action per view.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,10 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.charts import donut, grouped_bars, stacked_bars
 from common.reasons import from_json
 from common.tables import list_response, tables_response
+from common.uploads import upload_form, upload_limit
 from organizations import access
 from organizations.models import Organization, today
 
-from . import selectors
+from . import imports, selectors
 from . import services as svc
 from .access import get_assessment_for, get_period_for, get_period_org_for
 from .choices import LEVEL_ORDER, SHORT_LEVEL, Level, Step
@@ -31,12 +35,15 @@ from .forms import (
     DecideRowForm,
     PeriodEditForm,
     PeriodForm,
+    ResultsImportForm,
     ReviewRowForm,
     SelfAssessmentForm,
 )
 from .models import Period, PeriodStatus
 from .permissions import ENTER, MANAGE_PERIODS
 from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, PeriodTable, SubjectTable
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _ancestors(period: Period, org):
@@ -295,6 +302,62 @@ def notify(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã thông báo kết quả cho %(n)s đối tượng.") % {"n": n})
     return redirect("assessments:decide_grid", period.pk, org.pk)
+
+
+# --- Import of results --------------------------------------------------------------------------
+
+IMPORT_SALT = "assessments.import"
+
+
+def _waiting(period, org):
+    return [a for a in selectors.subject_rows(period, org)
+            if a.state in (Step.PENDING, Step.SELF_ASSESSED, Step.APPRAISED)]
+
+
+@upload_limit("IMPORT_MAX_BYTES")
+@require_http_methods(["GET", "POST"])
+def results_import(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """Upload the filled-in template: every row checked, a preview, nothing saved while a row is wrong."""
+    period, org = get_period_org_for(request, pk, org, ENTER)
+    waiting = _waiting(period, org)
+    if request.GET.get("template") == "xlsx":
+        response = HttpResponse(imports.template(period, waiting), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="kiem-diem-{org.pk}.xlsx"'
+        return response
+    form = upload_form(request, ResultsImportForm)
+    context = {"period": period, "org": org, "form": form, "ancestors": _ancestors(period, org)}
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        parsed = imports.parse(period, waiting, upload.name, upload.read())
+        if parsed.errors:
+            return render(request, "assessments/import.html", {**context, "errors": parsed.errors}, status=400)
+        by_id = {a.pk: a for a in waiting}
+        token = signing.dumps([asdict(r) for r in parsed.rows], salt=IMPORT_SALT, compress=True)
+        return render(request, "assessments/import.html", {
+            **context, "token": token, "preview": [(by_id[r.assessment_id], r) for r in parsed.rows]})
+    return render(request, "assessments/import.html", context, status=400 if form.is_bound else 200)
+
+
+@require_POST
+def results_import_confirm(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    period, org = get_period_org_for(request, pk, org, ENTER)
+    try:
+        data = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT, max_age=3600)
+        rows = [svc.Row(**row) for row in data]
+    except (signing.BadSignature, TypeError, ValueError):
+        messages.error(request, _("Bản xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
+        return redirect("assessments:results_import", period.pk, org.pk)
+    waiting = {a.pk for a in _waiting(period, org)}
+    if not rows or any(r.assessment_id not in waiting for r in rows):
+        messages.error(request, _("Danh sách đã thay đổi từ khi xem trước; hãy tải tệp lên lại."))
+        return redirect("assessments:results_import", period.pk, org.pk)
+    try:
+        svc.assessments_review(period=period, rows=rows, actor=request.user)
+    except svc.Refused as exc:
+        _refusal(request, exc)
+        return redirect("assessments:results_import", period.pk, org.pk)
+    messages.success(request, _("Đã ghi kết quả kiểm điểm của %(n)s đối tượng từ tệp.") % {"n": len(rows)})
+    return redirect("assessments:review_grid", period.pk, org.pk)
 
 
 # --- One assessment ------------------------------------------------------------------------------

@@ -58,8 +58,8 @@ def _decide_everyone(period) -> None:
     with connection.cursor() as cursor:
         cursor.execute("""
             UPDATE assessments_assessment SET state = 'decided', review_level = lvl, level = lvl
-            FROM (SELECT id, CASE WHEN id % 100 < 10 THEN 'excellent' WHEN id % 100 < 80 THEN 'good'
-                                  WHEN id % 100 < 97 THEN 'completed' ELSE 'not_completed' END AS lvl
+            FROM (SELECT id, CASE WHEN id %% 100 < 10 THEN 'excellent' WHEN id %% 100 < 80 THEN 'good'
+                                  WHEN id %% 100 < 97 THEN 'completed' ELSE 'not_completed' END AS lvl
                   FROM assessments_assessment WHERE period_id = %s) AS spread
             WHERE assessments_assessment.id = spread.id""", [period.pk])
     svc.rollups_rebuild(period=period, actor=None)
@@ -149,6 +149,7 @@ def main() -> None:
             subjects, seconds = _open(period, board)
             opened[period.title] = {"subjects": subjects, "seconds": round(seconds, 1),
                                     "subjects_per_second": round(subjects / seconds)}
+            print(period.title, opened[period.title], flush=True)
         results["periods_opened"] = opened
         results["grid_cell_of_30"] = _grid_cell(Period.objects.get(year=2025, quarter__isnull=True), board)
         for period in Period.objects.filter(quarter__isnull=True):

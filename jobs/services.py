@@ -50,7 +50,7 @@ def job_execute(job_id: int) -> Job | None:
         job.status, job.error = JobStatus.FAILED, " ".join(error.messages)
     except Exception:  # the worker must record the failure, whatever it is
         log.exception("job %s (%s) failed", job.pk, job.kind)
-        job.status, job.error = JobStatus.FAILED, _("Lỗi hệ thống; bộ phận kỹ thuật đã được ghi nhận.")
+        job.status, job.error = JobStatus.FAILED, _("Lỗi hệ thống; lỗi đã được ghi lại để bộ phận kỹ thuật xử lý.")
     else:
         job.status, job.result = JobStatus.DONE, result
         job.done = job.total

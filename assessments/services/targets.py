@@ -55,7 +55,7 @@ def targets_assign(*, period: Period, assessments: list[Assessment], titles: lis
     """The same targets for many subjects at the start of the year (before they are decided)."""
     titles = [t.strip()[:300] for t in titles if t.strip()]
     if not titles:
-        raise ValidationError(_("Chưa có chỉ tiêu, nhiệm vụ nào."))
+        raise ValidationError(_("Không có chỉ tiêu, nhiệm vụ nào được nhập."))
     with transaction.atomic():
         locked = _lock([a.pk for a in assessments])
         frozen = [a for a in locked if a.frozen or a.period_id != period.pk]

@@ -213,3 +213,57 @@ def test_the_outsider_gets_404_on_a_s_pages_in_the_province_period(client, world
     assert client.get(f"/assessments/periods/{period_2026.pk}/org/{world.province.cell_1.pk}/{path}").status_code \
         == 404
     assert client.get(f"/assessments/{of(period_2026, world.members[0]).pk}/").status_code == 404
+
+
+def _sheet(rows: list[list]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_results_come_from_the_grid_s_template_all_or_nothing(client, world, period_2026):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    period, cell = period_2026, world.province.cell_1
+    client.force_login(world.cell_staff)
+    url = f"/assessments/periods/{period.pk}/org/{cell.pk}/import/"
+    sheet = load_workbook(io.BytesIO(client.get(url + "?template=xlsx").content)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = rows[0]
+    assert header[1] == "Mã đánh giá" and "Xếp loại" in header and len(rows) == 1 + 6
+    col = {name: i for i, name in enumerate(header)}
+    criteria = {h.rsplit("[", 1)[1].rstrip("]"): i for i, h in enumerate(header) if h.endswith("]")}
+    filled = [header]
+    for row in rows[1:]:
+        if row[2] == world.secretary.full_name:
+            continue  # a leader waits for the appraisal
+        is_cell = row[2] == cell.name
+        values = ({"building": 8, "organization": 8, "inspection": 8, "tasks": 62} if is_cell else GOOD_366)
+        for code, index in criteria.items():
+            row[index] = values.get(code, "")
+        row[col["Xếp loại"]] = "Tốt"
+        filled.append(row)
+    broken = [list(r) for r in filled]
+    broken[2][criteria["tasks"]] = 80  # over 70
+    response = client.post(url, {"file": SimpleUploadedFile("kq.xlsx", _sheet(broken))})
+    assert response.status_code == 400 and "Dòng 3" in response.content.decode() and "tối đa 70" in \
+        response.content.decode()
+    assert not Assessment.objects.filter(period=period, state=Step.REVIEWED).exists()
+    response = client.post(url, {"file": SimpleUploadedFile("kq.xlsx", _sheet(filled))})
+    assert response.status_code == 200 and 'data-testid="import-preview"' in response.content.decode()
+    assert not Assessment.objects.filter(period=period, state=Step.REVIEWED).exists()  # a preview saves nothing
+    token = response.context["token"]
+    client.post(url + "confirm/", {"token": token + "x"})
+    assert not Assessment.objects.filter(period=period, state=Step.REVIEWED).exists()
+    client.post(url + "confirm/", {"token": token})
+    assert Assessment.objects.filter(period=period, state=Step.REVIEWED).count() == 5

@@ -255,7 +255,7 @@ class Assessment(models.Model):
                                    & Q(tasks_on_time__lte=models.F("tasks_done"))
                                    & Q(tasks_exceeded__lte=models.F("tasks_done")),
                                    name="assessment_task_counts"),
-            models.CheckConstraint(condition=~Q(state__in=[s.value for s in DONE_STEPS]) | ~Q(level=""),
+            models.CheckConstraint(condition=~Q(state__in=sorted(s.value for s in DONE_STEPS)) | ~Q(level=""),
                                    name="assessment_decided_has_level"),
         ]
         indexes = [

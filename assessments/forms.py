@@ -99,7 +99,7 @@ class _CriteriaForm(forms.Form):
     """A form whose criteria fields depend on the scheme and the subject kind."""
 
     def __init__(self, *args, scheme: schemes.Scheme, kind: str, small: bool = True, with_tasks: bool = True,
-                 **kwargs) -> None:
+                 subject: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.scheme, self.kind = scheme, kind
         criteria = criteria_fields(scheme, kind, small=small)
@@ -110,6 +110,7 @@ class _CriteriaForm(forms.Form):
                 self.fields[name] = CountField(label=TASK_LABELS[name], required=False,
                                                widget=forms.NumberInput(attrs={**SMALL, "min": 0}))
         self.order_fields([*self.criteria_names, *TASK_FIELDS, "level", "text", "override_reason"])
+        _label_for(self, subject)
 
     def grades(self) -> dict:
         return {name[2:]: self.cleaned_data.get(name) for name in self.criteria_names
@@ -117,6 +118,13 @@ class _CriteriaForm(forms.Form):
 
     def tasks(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in TASK_FIELDS if name in self.fields}
+
+
+def _label_for(form: forms.Form, subject: str) -> None:
+    """In a grid the column heading is far away: each input names its criterion and its subject."""
+    if subject:
+        for field in form.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label}: {subject}"
 
 
 class ReviewRowForm(_CriteriaForm):
@@ -137,6 +145,10 @@ class DecideRowForm(forms.Form):
     level = forms.ChoiceField(label=_("Xếp loại"), choices=LEVEL_CHOICES, widget=forms.Select(attrs=SMALL_SELECT))
     override_reason = forms.CharField(label=_("Lý do (nếu xếp vượt mức)"), required=False, max_length=1000,
                                       widget=forms.TextInput(attrs=SMALL))
+
+    def __init__(self, *args, subject: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _label_for(self, subject)
 
 
 class AppraiseForm(forms.Form):

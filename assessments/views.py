@@ -190,7 +190,8 @@ def _review_forms(request, period, rows):
                        tasks_total=a.tasks_total, tasks_done=a.tasks_done, tasks_on_time=a.tasks_on_time,
                        tasks_exceeded=a.tasks_exceeded)
         data = request.POST if request.method == "POST" else None
-        forms.append(ReviewRowForm(data, scheme=scheme, kind=a.kind, prefix=f"r{a.pk}", initial=initial))
+        forms.append(ReviewRowForm(data, scheme=scheme, kind=a.kind, prefix=f"r{a.pk}", initial=initial,
+                                   subject=a.subject))
     return forms
 
 
@@ -268,7 +269,8 @@ def decide_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
                                             selectors.subject_rows(period, org)[:1]):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    forms = [DecideRowForm(data, prefix=f"r{a.pk}", initial={"level": a.review_level}) for a in rows]
+    forms = [DecideRowForm(data, prefix=f"r{a.pk}", initial={"level": a.review_level}, subject=a.subject)
+             for a in rows]
     ceilings = _ceilings(rows)
     refusal = None
     if request.method == "POST" and rows and all(f.is_valid() for f in forms):

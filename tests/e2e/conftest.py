@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.assessments.conftest import world  # noqa: F401  (the review's small world, for the journeys)
 from tests.conftest import need
 from tests.factories import PASSWORD
 

@@ -12,7 +12,7 @@ from assessments import services as svc
 from assessments.choices import Level, Step
 from assessments.models import Assessment
 from jobs.services import job_execute
-from tests.assessments.conftest import of, world  # noqa: F401  (the fixture, for this module)
+from tests.assessments.conftest import of
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,8 +21,8 @@ GOOD = {"politics": 5, "ethics": 4, "lifestyle": 4, "example": 4, "innovation": 
 COLLECTIVE = {"building": 8, "organization": 8, "inspection": 8, "tasks": 62}
 
 
-def _open(world, board_officer, **deadlines):
-    period = svc.period_create(organization=world.province.root, year=2026, actor=board_officer, **deadlines)
+def _open(w, board_officer, **deadlines):
+    period = svc.period_create(organization=w.province.root, year=2026, actor=board_officer, **deadlines)
     job_execute(svc.period_open(period=period, actor=board_officer).pk)
     period.refresh_from_db()
     return period

@@ -262,6 +262,10 @@ class Assessment(models.Model):
             models.Index(fields=["period", "organization", "kind"], name="assessment_by_org"),
             models.Index(fields=["period", "decider", "state"], name="assessment_by_decider"),
             models.Index(fields=["person", "period"], name="assessment_of_person"),
+            # The dashboards' flagged cases: few rows, found without reading the period's assessments.
+            models.Index(fields=["period", "organization"], name="assessment_flagged",
+                         condition=Q(flag_cap_override=True) | Q(flag_head_above=True) | Q(flag_twice=True)
+                         | Q(flag_quota=True)),
         ]
 
     def __str__(self) -> str:

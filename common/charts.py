@@ -8,6 +8,7 @@ take as it is.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -35,6 +36,27 @@ def _config(title: str, **kwargs) -> dict:
             **kwargs}
 
 
+def _frozen(value):
+    """Lists to tuples, so that a chart's data can key the cache."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def memoized(draw):
+    """Drawing a chart costs tens of milliseconds and the same figures give the same SVG: keep the last
+    few hundred per process (a dashboard's figures change only when a result does)."""
+    cached = functools.lru_cache(maxsize=512)(draw)
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        return cached(*(_frozen(a) for a in args), **{k: _frozen(v) for k, v in kwargs.items()})
+
+    wrapper.cache_clear = cached.cache_clear
+    return wrapper
+
+
+@memoized
 def stacked_bars(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *,
                  horizontal: bool = True, height: int | None = None) -> str:
     """One bar per label, stacked by series (levels): the distribution per subordinate organization."""
@@ -46,6 +68,7 @@ def stacked_bars(title: str, labels: Sequence[str], series: Sequence[tuple[str, 
     return _svg(chart)
 
 
+@memoized
 def grouped_bars(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | float]]]) -> str:
     """Bars side by side: this period against the one before."""
     chart = pygal.Bar(**_config(title))
@@ -55,6 +78,7 @@ def grouped_bars(title: str, labels: Sequence[str], series: Sequence[tuple[str, 
     return _svg(chart)
 
 
+@memoized
 def donut(title: str, parts: Sequence[tuple[str, int]]) -> str:
     chart = pygal.Pie(**_config(title, inner_radius=0.45, width=420, height=320))
     for name, value in parts:

@@ -75,8 +75,10 @@ def _rollups_apply(period: Period, changes: Iterable[_Change]) -> None:
         return
     ids = dict(Organization.objects.filter(path__in=paths).values_list("path", "pk"))
     keyed = {(ids[path], kind, state, level): delta for (path, kind, state, level), delta in deltas.items()}
+    # Missing rows are inserted in key order too: two acts inserting the same new keys in opposite orders
+    # would each wait for the other's uncommitted row.
     Rollup.objects.bulk_create([Rollup(period=period, organization_id=o, kind=k, state=s, level=lv, count=0)
-                                for (o, k, s, lv), d in keyed.items() if d > 0], ignore_conflicts=True)
+                                for (o, k, s, lv), d in sorted(keyed.items()) if d > 0], ignore_conflicts=True)
     condition = Q()
     for org_id, kind, state, level in keyed:
         condition |= Q(organization_id=org_id, kind=kind, state=state, level=level)

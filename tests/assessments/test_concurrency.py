@@ -5,10 +5,11 @@ locked (``assessments_decide``), and a grid locks its assessments before it
 checks their step (``assessments_review``). The races run each service on
 its own connection: the first one inside a transaction kept open after it
 has locked and written, the second one meanwhile. The main thread waits
-until PostgreSQL shows the second waiting on a lock (and on which query),
-then lets the first commit; the second must then read the committed state
-and be refused, writing nothing. The same decisions one after the other
-(on any database) show the rule itself, not only the lock.
+until PostgreSQL shows the second waiting for the first (on a row of the
+table expected), then lets the first commit; the second must then read the
+committed state and be refused, writing nothing. The same decisions one
+after the other (on any database) show the rule itself, not only the lock.
+The last test (expected to fail) shows a deadlock on the rollups.
 
 Row locks need PostgreSQL and two connections: those tests skip on SQLite,
 and fail instead when ``PORTAL_REQUIRE`` names ``postgresql``.
@@ -203,6 +204,7 @@ class Quota:
         assert {of(self.period, m).peer_group_id for m in cell_1 + cell_2} == {self.group.pk}
         self.group.refresh_from_db()
         assert (self.group.good, self.group.excellent) == (10, 0)
+        # Each batch alone is within the quota, the two together are not.
         assert rules.quota_max_excellent(10, self.period.quota_share, self.period.quota_rounding) == 2
         self.batches = {"A": cell_1[6:], "B": cell_2[4:5]}  # 2 Excellent of cell 1, 1 of cell 2
         self.officers = {"A": self.officer_a, "B": self.officer_b}
@@ -214,7 +216,7 @@ class Quota:
         """The winner's batch decided, the loser's refused for the quota and untouched; the counters exact."""
         assert isinstance(refused, svc.Refused), refused
         quota = [r for r in refused.reasons if r.code == "quota"]
-        assert quota, refused.messages
+        assert quota and not refused.rows, refused.messages
         # The loser counted the winner's committed Excellent ratings with its own.
         assert quota[0].params["excellent"] == 3 and quota[0].params["good"] == 10
         assert quota[0].params["allowed"] == 2
@@ -276,6 +278,7 @@ def test_the_second_batch_after_the_first_is_refused(world, board_officer, djang
 @pytest.mark.django_db(transaction=True)
 def test_a_second_save_of_the_same_grid_waits_and_is_refused(racing, world, board_officer,
                                                             django_capture_on_commit_callbacks):
+    """Cell 1's grid saved by its office (Good) while the committee's office saves it too (Completed)."""
     p = world.province
     period = open_period(p.root, board_officer, capture=django_capture_on_commit_callbacks)
     subjects = [of(period, p.cell_1)] + [of(period, m) for m in world.members]
@@ -316,10 +319,6 @@ class Deadlocked(Exception):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=True, raises=Deadlocked, reason=(
-    "_rollups_apply creates the missing rollup rows (bulk_create ignore_conflicts) in the order of the "
-    "decisions, not in key order, before it locks them in key order: two acts creating the same new counters "
-    "of a common ancestor in opposite orders wait for each other's uncommitted insert and deadlock"))
 def test_decisions_in_other_peer_groups_do_not_deadlock_on_the_rollups(racing, world, board_officer,
                                                                        django_capture_on_commit_callbacks):
     """Different groups share no quota, so neither act should be refused or aborted: both must succeed.

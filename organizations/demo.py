@@ -57,6 +57,9 @@ SCALES = {
     # 921 grassroots organizations = 613 grassroots committees + 308 grassroots cells.
     "province": Scale(subordinate=15, grassroots_committees=613, grassroots_cells=308,
                       cells=4293, members=110_300, kinships=1_500, person_disciplines=450),
+    # Ten provinces' worth in one tree (1.1 million members), for the benchmarks' scaling runs.
+    "province10": Scale(subordinate=150, grassroots_committees=6130, grassroots_cells=3080,
+                        cells=42930, members=1_103_000, kinships=15_000, person_disciplines=4_500),
 }
 
 # (login, role, where: "root" | "subordinate" | "grassroots" | "cell", description)

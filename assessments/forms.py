@@ -19,8 +19,9 @@ from .choices import (
     Level,
     QuarterlySubjects,
     QuotaRounding,
+    SubjectKind,
 )
-from .models import Period
+from .models import Period, TargetResult
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
 SMALL = {"class": "form-control form-control-sm"}
@@ -176,3 +177,31 @@ class ResultsImportForm(LimitedUploadForm):
     extension_message = _("Chỉ nhận tệp .xlsx hoặc .csv.")
     file = forms.FileField(label=_("Tệp kết quả kiểm điểm (.xlsx)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}))
+
+
+class TargetsAssignForm(forms.Form):
+    """The same targets for every subject of one kind in an organization, at the start of the year."""
+
+    kind = forms.ChoiceField(label=_("Giao cho"), choices=SubjectKind.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    titles = forms.CharField(label=_("Chỉ tiêu, nhiệm vụ (mỗi dòng một nội dung)"), max_length=20000,
+                             error_messages={"required": _("Nhập ít nhất một chỉ tiêu, nhiệm vụ.")},
+                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 5}))
+    due = DateField(label=_("Thời hạn"), required=False)
+
+    def clean_titles(self) -> list[str]:
+        titles = [line.strip() for line in self.cleaned_data["titles"].splitlines() if line.strip()]
+        if not titles:
+            raise forms.ValidationError(_("Nhập ít nhất một chỉ tiêu, nhiệm vụ."))
+        if len(titles) > 50:
+            raise forms.ValidationError(_("Tối đa 50 chỉ tiêu, nhiệm vụ mỗi lần."))
+        if any(len(t) > 300 for t in titles):
+            raise forms.ValidationError(_("Mỗi chỉ tiêu, nhiệm vụ tối đa 300 ký tự."))
+        return titles
+
+
+class TargetResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("Kết quả"), choices=TargetResult.choices,
+                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=300,
+                           widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))

@@ -11,13 +11,14 @@ from dataclasses import asdict
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.charts import donut, grouped_bars, stacked_bars
+from common.ids import parse_pk
 from common.reasons import from_json
 from common.tables import list_response, tables_response
 from common.uploads import upload_form, upload_limit
@@ -38,8 +39,10 @@ from .forms import (
     ResultsImportForm,
     ReviewRowForm,
     SelfAssessmentForm,
+    TargetResultForm,
+    TargetsAssignForm,
 )
-from .models import Period, PeriodStatus
+from .models import Period, PeriodStatus, Target
 from .permissions import ENTER, MANAGE_PERIODS
 from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, PeriodTable, SubjectTable
 
@@ -362,6 +365,76 @@ def results_import_confirm(request: HttpRequest, pk: int, org: int) -> HttpRespo
     return redirect("assessments:review_grid", period.pk, org.pk)
 
 
+# --- Targets -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """Assign targets to the subjects of one organization (the superior assigns and later evaluates)."""
+    period, org = get_period_org_for(request, pk, org)
+    subjects = list(selectors.subject_rows(period, org))
+    if not any(a.may_decide(request.user) for a in subjects[:1]) and not request.user.is_superuser:
+        raise PermissionDenied
+    form = TargetsAssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = [a for a in subjects if a.kind == form.cleaned_data["kind"] and not a.frozen]
+        if not chosen:
+            form.add_error("kind", _("Tổ chức này không có đối tượng loại này đang chờ đánh giá."))
+        else:
+            try:
+                n = svc.targets_assign(period=period, assessments=chosen, titles=form.cleaned_data["titles"],
+                                       due=form.cleaned_data["due"], actor=request.user)
+            except (svc.Refused, ValidationError) as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Đã giao %(n)s chỉ tiêu, nhiệm vụ.") % {"n": n})
+                return redirect("assessments:targets", period.pk, org.pk)
+    previous = selectors.previous_period(period, org) if not period.quarter else None
+    return render(request, "assessments/targets.html", {
+        "period": period, "org": org, "form": form, "subjects": subjects, "previous": previous,
+        "ancestors": _ancestors(period, org),
+        "targets": Target.objects.filter(assessment__in=subjects).select_related("assessment__person",
+                                                                                 "assessment__organization"),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+def targets_copy(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """Copy last year's targets of the whole period (the period's managers)."""
+    period = get_period_for(request, pk, MANAGE_PERIODS)
+    _period, org = get_period_org_for(request, pk, org)
+    source = selectors.previous_period(period, period.organization)
+    if source is None or period.quarter:
+        messages.error(request, _("Không có kỳ năm trước để sao chép."))
+    else:
+        n = svc.targets_copy(period=period, source=source, actor=request.user)
+        messages.success(request, _("Đã sao chép %(n)s chỉ tiêu, nhiệm vụ từ %(s)s.") % {"n": n, "s": source.title})
+    return redirect("assessments:targets", period.pk, org.pk)
+
+
+@require_POST
+def target_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """The result of one target, recorded by whoever assigned it (the competent level)."""
+    target = Target.objects.select_related("assessment").filter(pk=parse_pk(str(pk))).first()
+    if target is None:
+        raise Http404
+    a = get_assessment_for(request, target.assessment_id)
+    if not a.may_decide(request.user):
+        raise PermissionDenied
+    form = TargetResultForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.target_result_record(target=target, result=form.cleaned_data["result"], note=form.cleaned_data["note"],
+                                     actor=request.user)
+        except svc.Refused as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã ghi kết quả chỉ tiêu."))
+    else:
+        messages.error(request, _("Chọn kết quả."))
+    return redirect(a)
+
+
 # --- One assessment ------------------------------------------------------------------------------
 
 
@@ -373,6 +446,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/assessment.html", {
         "a": a, "scheme": scheme, "events": a.events.select_related("actor"), "targets": a.targets.all(),
         "ceiling": ceiling, "reasons": from_json(a.reasons),
+        "result_form": TargetResultForm() if not a.frozen and a.may_decide(user) else None,
         "criteria": [(c, a.self_grades.get(c.code, ""), a.grades.get(c.code, "")) for c in scheme.criteria_for(a.kind)],
         "self_form": SelfAssessmentForm(scheme=scheme, kind=a.kind, small=False, prefix="self")
         if a.state == Step.PENDING and a.may_enter(user) else None,

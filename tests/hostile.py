@@ -128,7 +128,8 @@ class World:
             parts = route.route.split("/")
             model = f"{parts[1]}_{parts[2]}" if len(parts) > 3 and "<" not in parts[1] + parts[2] else ""
             return {p: self.ids.get(f"admin:{model}", "1") for p in route.params}
-        by_prefix = [("org/", "organization"), ("assessments/periods/", "period"), ("assessments/", "assessment"),
+        by_prefix = [("org/", "organization"), ("assessments/periods/", "period"),
+                     ("assessments/targets/", "target"), ("assessments/", "assessment"),
                      ("jobs/", "job"), ("imports/", "import"), ("people/", "person"),
                      ("working-regulations/", "regulation"), ("meetings/", "meeting"),
                      ("decisions/", "decision"), ("regulations/imports/", "text_import"),
@@ -194,6 +195,8 @@ def build_world(province, staff_a, an) -> World:
     job = assess.period_open(period=period, actor=superuser)
     job_execute(job.pk)  # the opening job, as a worker runs it
     assessment = Assessment.objects.get(period=period, person=an)
+    assess.targets_assign(period=period, assessments=[assessment], titles=["Chỉ tiêu phát triển đảng viên"],
+                          due=D(2026, 12, 1), actor=superuser)
     draft_period = assess.period_create(organization=province.root, year=2025, actor=superuser)
     world = World(province=province, superuser=superuser, staff=staff_a)
     world.ids = {
@@ -212,6 +215,7 @@ def build_world(province, staff_a, an) -> World:
         "admin:governance_meeting": str(meeting.pk), "admin:governance_decision": str(decision.pk),
         "admin:governance_workingregulation": str(regulation.pk),
         "period": str(period.pk), "assessment": str(assessment.pk), "job": str(job.pk),
+        "target": str(assessment.targets.get().pk),
         "admin:assessments_period": str(draft_period.pk), "admin:assessments_assessment": str(assessment.pk),
         "admin:jobs_job": str(job.pk),
     }

@@ -9,10 +9,12 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from common.reasons import register_messages
         from jobs.registry import register
+        from organizations.demo import register_demo_step
         from organizations.models import RoleKind as R
         from organizations.permissions import declare
 
         from . import rules, schemes  # noqa: F401  (their citations register on import)
+        from .demo import review
         from .permissions import APPRAISE, DECIDE, ENTER, MANAGE_PERIODS
         from .reasons import MESSAGES
         from .services import period_open_job
@@ -26,3 +28,4 @@ class AssessmentsConfig(AppConfig):
                 roles=[R.PROVINCE_BOARD])
         register_messages(MESSAGES)
         register("assessments.period_open", period_open_job)
+        register_demo_step(review)

@@ -162,12 +162,14 @@ def _discipline(cap: _Cap, facts: Facts) -> None:
 
 
 def _collective_discipline(cap: _Cap, facts: Facts, p: Parameters, *, disciplined_not_completed: bool) -> None:
+    """124: the collective disciplined, or over 20% of its subordinate units, is Not completed; 366 names
+    discipline of the collective, its leadership or its subordinate units only as barring Excellent."""
     if facts.collective_disciplined:
         cap.at_most(Level.NOT_COMPLETED if disciplined_not_completed else Level.GOOD, "collective_disciplined")
     if facts.leadership_member_disciplined:
         cap.at_most(Level.GOOD, "leadership_member_disciplined")
     disciplined = share(facts.subordinates_disciplined, facts.subordinates_total)
-    if disciplined is not None and disciplined > p.subordinates_ceiling:
+    if disciplined_not_completed and disciplined is not None and disciplined > p.subordinates_ceiling:
         cap.at_most(Level.NOT_COMPLETED, "subordinates_disciplined",
                     {"count": facts.subordinates_disciplined, "total": facts.subordinates_total,
                      "percent": _percent(p.subordinates_ceiling)})

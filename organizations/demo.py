@@ -291,10 +291,10 @@ def seed(scale_name: str, log: Callable[[str], None] = print, steps: bool = True
         Discipline.objects.bulk_create(disciplines, batch_size=2000)
         log(f"  {len(kinships)} quan hệ gia đình, {len(disciplines)} kỷ luật")
 
+        _demo_users(root, people, secretary_of)  # before the other apps' steps, which may act as them
+
         for step in _demo_steps if steps else []:
             log(f"  {step([n.obj for n in nodes])}")
-
-        _demo_users(root, people, secretary_of)
 
     return {"organizations": len(nodes), "people": len(people),
             "memberships": len(memberships), "tenures": len(tenures)}

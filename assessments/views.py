@@ -42,7 +42,7 @@ from .forms import (
     TargetResultForm,
     TargetsAssignForm,
 )
-from .models import Period, PeriodStatus, Target
+from .models import Period, PeriodStatus, Reminder, Target
 from .permissions import ENTER, MANAGE_PERIODS
 from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, PeriodTable, SubjectTable
 
@@ -92,8 +92,11 @@ def period(request: HttpRequest, pk: int) -> HttpResponse:
     perms = access.perms_on(request.user, period.organization)
     mine = [org for org in access.top_organizations_for(request.user)
             if org.path.startswith(period.organization.path) or period.organization.path.startswith(org.path)]
+    reminders = (Reminder.objects.filter(period=period, sent_on=today())
+                 .filter(access.subtree_q(access.granted_paths(request.user, access.VIEW), "organization__path"))
+                 .select_related("organization").order_by("-late", "deadline", "organization__path")[:20])
     return render(request, "assessments/period.html", {
-        "period": period, "perms": perms, "scheme": period.rules, "mine": mine,
+        "period": period, "perms": perms, "scheme": period.rules, "mine": mine, "reminders": reminders,
         "can_manage": MANAGE_PERIODS in perms, "today": today(),
         "deadlines": [(label, getattr(period, name)) for name, label in [
             ("self_by", _("Tự đánh giá")), ("appraisal_by", _("Thẩm định")), ("review_by", _("Hội nghị kiểm điểm")),

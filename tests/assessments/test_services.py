@@ -175,3 +175,15 @@ def test_reminders_before_a_deadline_and_the_late_list(world, period_2026, setti
     late = reminders_send(on=dt.date(2026, 12, 11))
     assert late["late"] > 0
     assert Reminder.objects.get(organization=world.province.cell_1, step=Step.PENDING, late=True)
+
+
+def test_today_s_reminders_show_on_the_period_page_to_those_who_may_see_them(client, world, period_2026, outsider,
+                                                                             clock):
+    clock.move_to(dt.datetime(2026, 12, 8, 9, 0))
+    reminders_send()
+    client.force_login(world.cell_staff)
+    page = client.get(period_2026.get_absolute_url()).content.decode()
+    assert 'data-testid="reminders"' in page and world.province.cell_1.name in page
+    client.force_login(outsider)  # committee B sees its own, not A's
+    page = client.get(period_2026.get_absolute_url()).content.decode()
+    assert world.province.cell_b.name in page and world.province.cell_1.name not in page

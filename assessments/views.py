@@ -6,6 +6,7 @@ through ``assessments.services``. One action per view.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -178,8 +180,12 @@ def dashboard(request: HttpRequest, pk: int, org: int) -> HttpResponse:
         "quota": PeerGroupTable(selectors.breached_groups(period, org), period=period),
         "subjects": SubjectTable(selectors.subject_rows(period, org)),
     }
+    # The subordinates' table is the page's costliest part to draw; its HTML is kept under a digest of
+    # exactly what it shows (rows, language, page), so a change of any figure draws it anew.
+    children_key = hashlib.sha1(repr((rows, get_language(), request.GET.get("children-page"))).encode()).hexdigest()
     return tables_response(request, named, "assessments/dashboard.html", {
-        "period": period, "org": org, "own": own, "previous": previous, "before": before, "charts": charts,
+        "children_key": children_key, "period": period, "org": org, "own": own, "previous": previous,
+        "before": before, "charts": charts,
         "late": own.late_steps(period, on), "ancestors": _ancestors(period, org), "perms": org.perms,
     }, filename="tong-hop-xep-loai")
 

@@ -10,6 +10,7 @@ columns marked ``exclude_from_export``.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 
 import django_filters
@@ -21,11 +22,34 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import utils as t2utils
 from django_tables2.export import TableExport
 
 from .forms import DateField
 
 EXPORT_PARAM = "export"
+
+
+def _cache_signatures() -> None:
+    """django-tables2 inspects the signature of a column's ``render`` for every cell it draws
+    (``utils.call_with_appropriate``): a third of a dashboard's time. A function's signature does not
+    change, so it is read once per function (for a bound method, once per underlying function)."""
+    original = t2utils.signature
+    known: dict = {}
+
+    def signature(fn):
+        key = getattr(fn, "__func__", fn) if inspect.ismethod(fn) else fn if inspect.isfunction(fn) else None
+        if key is None:
+            return original(fn)
+        found = known.get((key, inspect.ismethod(fn)))
+        if found is None:
+            found = known[(key, inspect.ismethod(fn))] = original(fn)
+        return found
+
+    t2utils.signature = signature
+
+
+_cache_signatures()
 
 
 class PortalTable(tables.Table):

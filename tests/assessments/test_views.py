@@ -267,3 +267,22 @@ def test_results_come_from_the_grid_s_template_all_or_nothing(client, world, per
     assert not Assessment.objects.filter(period=period, state=Step.REVIEWED).exists()
     client.post(url + "confirm/", {"token": token})
     assert Assessment.objects.filter(period=period, state=Step.REVIEWED).count() == 5
+
+
+def test_the_kept_table_of_subordinates_changes_with_the_figures(client, world, board_officer, period_2026):
+    import re
+
+    client.force_login(board_officer)
+    url = f"/assessments/periods/{period_2026.pk}/org/{world.province.root.pk}/"
+
+    def khoi_a_row() -> str:
+        page = client.get(url).content.decode()
+        return re.search(r"<tr[^>]*>(?:(?!</tr>).)*Đảng bộ Khối A(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+
+    before = khoi_a_row()
+    _review_cell(period_2026, world)
+    ids = [of(period_2026, m).pk for m in world.members] + [of(period_2026, world.province.cell_1).pk]
+    svc.assessments_decide(period=period_2026, decisions=[svc.Decision(i, Level.GOOD) for i in ids],
+                           actor=world.grassroots_staff)
+    after = khoi_a_row()
+    assert before != after and f">{len(ids)}<" in after  # five decided Good under committee A

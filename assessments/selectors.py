@@ -67,13 +67,6 @@ def rollup_rows(period: Period, org_ids) -> QuerySet:
             .values_list("organization_id", "kind", "state", "level", "count"))
 
 
-def child_rollup_rows(period: Period, org: Organization) -> QuerySet:
-    """The rollups of ``org``'s direct subordinates: one query, also when there are none."""
-    return (Rollup.objects.filter(period=period, organization__path__startswith=org.path,
-                                  organization__depth=org.depth + 1, count__gt=0)
-            .values_list("organization_id", "kind", "state", "level", "count"))
-
-
 def previous_period(period: Period, org: Organization) -> Period | None:
     """The period before (the year before; the quarter before, Q1 after the year before) covering ``org``."""
     if period.quarter and period.quarter > 1:

@@ -47,6 +47,10 @@ class ChildTable(PortalTable):
     class Meta(PortalTable.Meta):
         empty_text = _("Không có tổ chức trực thuộc.")
 
+    def __init__(self, *args, paginated_here: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.paginated_here = paginated_here
+
     def render_name(self, record) -> str:
         return format_html('<a href="{}" data-testid="drill">{}</a>', record["url"], record["name"])
 

@@ -7,11 +7,13 @@ through ``assessments.services``. One action per view.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import asdict
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,6 +50,7 @@ from .models import Period, PeriodStatus, Reminder, Target
 from .permissions import ENTER, MANAGE_PERIODS
 from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, PeriodTable, SubjectTable
 
+CHILDREN_PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -148,13 +151,18 @@ def dashboard(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     period, org = get_period_org_for(request, pk, org, access.VIEW_DASHBOARD)
     on = today()
     own = selectors.summarize(selectors.rollup_rows(period, [org.pk]))[org.pk]
-    children = list(selectors.children_of(org).values("pk", "name", "path"))
-    child_sums = selectors.summarize(selectors.child_rollup_rows(period, org))
+    # One page of subordinates at a time (all of them for the export): the page costs the same for a
+    # province of 15 subordinate committees as for a country of 150.
+    exporting = request.GET.get("export") == "xlsx" and request.GET.get("table") == "children"
+    # Page arithmetic over the tree's own count of children (treebeard's numchild): no count query.
+    children_page = Paginator(range(org.numchild), CHILDREN_PER_PAGE).get_page(request.GET.get("children-page"))
+    start = max(children_page.start_index() - 1, 0)
+    children_qs = selectors.children_of(org).values("pk", "name", "path")
+    children = list(children_qs if exporting else children_qs[start:start + CHILDREN_PER_PAGE])
+    child_sums = selectors.summarize(selectors.rollup_rows(period, [c["pk"] for c in children] or [0]))
     rows = []
     for child in children:
-        summary = child_sums.get(child["pk"])
-        if summary is None:
-            continue
+        summary = child_sums.get(child["pk"]) or selectors.Summary()  # none: formed after the list was made
         late = summary.late_steps(period, on)
         rows.append({"name": child["name"], "url": reverse("assessments:dashboard", args=[period.pk, child["pk"]]),
                      "total": summary.total, "decided": summary.decided,
@@ -175,17 +183,19 @@ def dashboard(request: HttpRequest, pk: int, org: int) -> HttpResponse:
             (period.title, [selectors.level_share(own, lv) for lv in LEVEL_ORDER])]) if previous else "",
     }
     named = {
-        "children": ChildTable(rows),
+        "children": ChildTable(rows, paginated_here=False),  # numbered from the page's first row below
         "flagged": FlaggedTable(selectors.flagged(period, org)),
         "quota": PeerGroupTable(selectors.breached_groups(period, org), period=period),
         "subjects": SubjectTable(selectors.subject_rows(period, org)),
     }
     # The subordinates' table is the page's costliest part to draw; its HTML is kept under a digest of
     # exactly what it shows (rows, language, page), so a change of any figure draws it anew.
+    if not exporting:
+        named["children"]._stt = itertools.count(start + 1)
     children_key = hashlib.sha1(repr((rows, get_language(), request.GET.get("children-page"))).encode()).hexdigest()
     return tables_response(request, named, "assessments/dashboard.html", {
-        "children_key": children_key, "period": period, "org": org, "own": own, "previous": previous,
-        "before": before, "charts": charts,
+        "children_key": children_key, "children_page": children_page, "period": period, "org": org, "own": own,
+        "previous": previous, "before": before, "charts": charts,
         "late": own.late_steps(period, on), "ancestors": _ancestors(period, org), "perms": org.perms,
     }, filename="tong-hop-xep-loai")
 

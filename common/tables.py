@@ -147,7 +147,9 @@ def tables_response(request: HttpRequest, named: dict[str, PortalTable], templat
     and ``?export=xlsx&table=<name>`` answers with that table's rows as .xlsx."""
     for name, table in named.items():
         table.prefix = f"{name}-"
-        tables.RequestConfig(request, paginate={"per_page": per_page or settings.PAGE_SIZE}).configure(table)
+        # A table whose rows are already one page (``paginated_here = False``) is not paginated again.
+        paginate = {"per_page": per_page or settings.PAGE_SIZE} if getattr(table, "paginated_here", True) else False
+        tables.RequestConfig(request, paginate=paginate).configure(table)
     wanted = named.get(request.GET.get("table", ""))
     if request.GET.get(EXPORT_PARAM) == "xlsx" and wanted is not None:
         wanted._stt = itertools.count(1)

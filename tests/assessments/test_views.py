@@ -286,3 +286,31 @@ def test_the_kept_table_of_subordinates_changes_with_the_figures(client, world, 
                            actor=world.grassroots_staff)
     after = khoi_a_row()
     assert before != after and f">{len(ids)}<" in after  # five decided Good under committee A
+
+
+def test_the_subordinates_come_a_page_at_a_time_and_export_whole(client, world, board_officer, period_2026,
+                                                                 settings):
+    import io
+
+    from openpyxl import load_workbook
+
+    from assessments import views
+    from tests.factories import make_org
+
+    for i in range(3):
+        make_org(world.province.root, name=f"Đảng bộ thêm {i}")
+    settings.DEBUG = False
+    client.force_login(board_officer)
+    url = f"/assessments/periods/{period_2026.pk}/org/{world.province.root.pk}/"
+    old, views.CHILDREN_PER_PAGE = views.CHILDREN_PER_PAGE, 2
+    try:
+        first = client.get(url).content.decode()
+        second = client.get(url + "?children-page=2").content.decode()
+        export = client.get(url + "?export=xlsx&table=children")
+    finally:
+        views.CHILDREN_PER_PAGE = old
+    assert "Đảng bộ Khối A" in first and "Đảng bộ Khối B" in first and "Đảng bộ thêm 0" not in first
+    assert "Trang 1/3" in first and "Đảng bộ thêm 0" in second and "Đảng bộ Khối A" not in second
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Đảng bộ Khối A", "Đảng bộ Khối B", "Đảng bộ thêm 0", "Đảng bộ thêm 1", "Đảng bộ thêm 2"]

@@ -205,3 +205,18 @@ class TargetResultForm(forms.Form):
                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=300,
                            widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+
+
+class ReviewMeetingForm(forms.Form):
+    """Which meeting of the organization reviewed the rows (a governance meeting; optional)."""
+
+    meeting = forms.TypedChoiceField(label=_("Hội nghị kiểm điểm"), required=False, coerce=int, empty_value=None,
+                                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+    def __init__(self, *args, meetings=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.meetings = {m.pk: m for m in meetings}
+        self.fields["meeting"].choices = [("", _("(chưa ghi hội nghị)")), *[(m.pk, str(m)) for m in meetings]]
+
+    def chosen(self):
+        return self.meetings.get(self.cleaned_data.get("meeting"))

@@ -26,6 +26,7 @@ from common.ids import parse_pk
 from common.reasons import from_json
 from common.tables import list_response, tables_response
 from common.uploads import upload_form, upload_limit
+from governance.models import Meeting
 from organizations import access
 from organizations.models import Organization, today
 
@@ -41,6 +42,7 @@ from .forms import (
     PeriodEditForm,
     PeriodForm,
     ResultsImportForm,
+    ReviewMeetingForm,
     ReviewRowForm,
     SelfAssessmentForm,
     TargetResultForm,
@@ -243,15 +245,19 @@ def review_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
         messages.error(request, _("Kỳ đánh giá chưa mở hoặc đã kết thúc."))
         return redirect(period)
     subjects = list(selectors.subject_rows(period, org))
-    open_rows = [a for a in subjects if a.state in (Step.PENDING, Step.SELF_ASSESSED, Step.APPRAISED)]
+    open_rows = _waiting(period, org, subjects)
+    appraisal = [a for a in subjects if a.state in (Step.PENDING, Step.SELF_ASSESSED) and a not in open_rows]
     forms = _review_forms(request, period, open_rows)
+    meetings = Meeting.objects.filter(body__organization=org, date__year__in=[period.year, period.year + 1]
+                                      ).order_by("-date")[:50]
+    meeting_form = ReviewMeetingForm(request.POST or None, meetings=meetings, prefix="m")
     refusal = None
     if request.method == "POST":
-        if all(form.is_valid() for form in forms) and open_rows:
+        if all(form.is_valid() for form in [*forms, meeting_form]) and open_rows:
             rows = [svc.Row(a.pk, grades=form.grades(), level=form.cleaned_data["level"], **form.tasks())
                     for a, form in zip(open_rows, forms)]
             try:
-                svc.assessments_review(period=period, rows=rows, actor=request.user)
+                svc.assessments_review(period=period, rows=rows, actor=request.user, meeting=meeting_form.chosen())
             except svc.Refused as exc:
                 refusal = exc
             else:
@@ -262,11 +268,14 @@ def review_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     ceilings = _ceilings(open_rows, forms)
     return render(request, "assessments/review_grid.html", {
         "period": period, "org": org, "scheme": period.rules, "ancestors": _ancestors(period, org),
+        "meeting_form": meeting_form,
         "rows": [(a, form, ceilings.get(a.pk), (refusal.rows.get(a.pk) if refusal else None))
                  for a, form in zip(open_rows, forms)],
-        "done": [a for a in subjects if a not in open_rows], "refusal": refusal,
+        "done": [a for a in subjects if a not in open_rows and a not in appraisal], "refusal": refusal,
+        "appraisal": appraisal,
         "criteria": period.rules.criteria_for(open_rows[0].kind) if open_rows else (),
-    }, status=400 if refusal or (request.method == "POST" and not all(f.is_valid() for f in forms)) else 200)
+    }, status=400 if refusal or (request.method == "POST" and not all(f.is_valid() for f in [*forms, meeting_form]))
+        else 200)
 
 
 @require_POST
@@ -333,9 +342,12 @@ def notify(request: HttpRequest, pk: int, org: int) -> HttpResponse:
 IMPORT_SALT = "assessments.import"
 
 
-def _waiting(period, org):
-    return [a for a in selectors.subject_rows(period, org)
-            if a.state in (Step.PENDING, Step.SELF_ASSESSED, Step.APPRAISED)]
+def _waiting(period, org, subjects=None):
+    """The subjects the organization's meeting can review now: a leader or a committee waits for the
+    organization board's appraisal first (shown apart, so it does not hold up the others)."""
+    subjects = selectors.subject_rows(period, org) if subjects is None else subjects
+    return [a for a in subjects if a.state == Step.APPRAISED
+            or (a.state in (Step.PENDING, Step.SELF_ASSESSED) and not a.needs_appraisal)]
 
 
 @upload_limit("IMPORT_MAX_BYTES")

@@ -73,27 +73,26 @@ def test_a_job_is_only_for_who_asked(client, world, board_officer, period_2026):
 def test_the_cell_reviews_its_members_in_one_grid(client, world, period_2026):
     period, cell = period_2026, world.province.cell_1
     client.force_login(world.cell_staff)
-    page = client.get(f"/assessments/periods/{period.pk}/org/{cell.pk}/review/")
-    assert page.status_code == 200
-    # The collective and its four ordinary members wait; the secretary (a leader) waits for the appraisal.
-    assert page.content.decode().count('data-testid="grid-row"') == 6
+    page = client.get(f"/assessments/periods/{period.pk}/org/{cell.pk}/review/").content.decode()
+    # The collective and its four ordinary members; the secretary (a leader) waits apart for the appraisal.
+    assert page.count('data-testid="grid-row"') == 5
+    assert world.secretary.full_name in page.split('data-testid="awaiting-appraisal"')[1]
     data = _collective(period, cell)
     for member in world.members:
         data.update(_row(of(period, member), GOOD_366, Level.GOOD))
-    secretary = of(period, world.secretary)
-    data.update(_row(secretary, GOOD_366, Level.GOOD))
+    data[f"r{of(period, world.members[2]).pk}-c_tasks"] = "75"  # over the criterion's 70
     response = client.post(f"/assessments/periods/{period.pk}/org/{cell.pk}/review/", data)
-    # The secretary's row is refused (not appraised yet): nothing at all is saved, every input is kept.
+    # One row wrong: nothing at all is saved, and every input is kept.
     assert response.status_code == 400
-    assert "không làm được bước này" in response.content.decode()
     assert set(Assessment.objects.filter(period=period, organization=cell).values_list("state", flat=True)) == {
         Step.PENDING}
-    assert 'value="60"' in response.content.decode()
-    for key in [k for k in data if k.startswith(f"r{secretary.pk}-")]:
-        del data[key]
+    assert response.content.decode().count('value="60"') == 3 and 'value="75"' in response.content.decode()
+    data[f"r{of(period, world.members[2]).pk}-c_tasks"] = "60"
     response = client.post(f"/assessments/periods/{period.pk}/org/{cell.pk}/review/", data)
-    assert response.status_code == 400  # the secretary's row is still on the page, empty
-    svc.assessment_self_submit(assessment=secretary, grades=GOOD_366, level=Level.GOOD, text="", actor=world.cell_staff)
+    assert response.status_code == 302
+    assert set(Assessment.objects.filter(period=period, organization=cell).exclude(person=world.secretary)
+               .values_list("state", flat=True)) == {Step.REVIEWED}
+    assert of(period, world.secretary).state == Step.PENDING
 
 
 def test_a_row_is_checked_as_it_is_typed(client, world, period_2026):
@@ -240,7 +239,7 @@ def test_results_come_from_the_grid_s_template_all_or_nothing(client, world, per
     sheet = load_workbook(io.BytesIO(client.get(url + "?template=xlsx").content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     header = rows[0]
-    assert header[1] == "Mã đánh giá" and "Xếp loại" in header and len(rows) == 1 + 6
+    assert header[1] == "Mã đánh giá" and "Xếp loại" in header and len(rows) == 1 + 5  # not the secretary yet
     col = {name: i for i, name in enumerate(header)}
     criteria = {h.rsplit("[", 1)[1].rstrip("]"): i for i, h in enumerate(header) if h.endswith("]")}
     filled = [header]
@@ -314,3 +313,34 @@ def test_the_subordinates_come_a_page_at_a_time_and_export_whole(client, world, 
     sheet = load_workbook(io.BytesIO(export.content)).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Đảng bộ Khối A", "Đảng bộ Khối B", "Đảng bộ thêm 0", "Đảng bộ thêm 1", "Đảng bộ thêm 2"]
+
+
+def test_the_grid_records_which_meeting_of_the_cell_reviewed_the_rows(client, world, period_2026):
+    import datetime as dt
+
+    from governance import services as gov
+    from organizations.models import BodyKind
+    from tests.factories import BodyFactory
+
+    period, cell = period_2026, world.province.cell_1
+    body = BodyFactory(organization=cell, kind=BodyKind.CELL_MEETING)
+    meeting = gov.meeting_open(body=body, date=dt.date(2026, 11, 20), title="Hội nghị kiểm điểm năm 2026",
+                               actor=None)
+    elsewhere = gov.meeting_open(body=BodyFactory(organization=world.province.cell_2, kind=BodyKind.CELL_MEETING),
+                                 date=dt.date(2026, 11, 20), title="Hội nghị chi bộ thôn 2", actor=None)
+    data = _collective(period, cell)
+    for member in world.members:
+        data.update(_row(of(period, member), GOOD_366, Level.GOOD))
+    url = f"/assessments/periods/{period.pk}/org/{cell.pk}/review/"
+    client.force_login(world.cell_staff)
+    response = client.post(url, {**data, "m-meeting": str(elsewhere.pk)})  # another cell's meeting
+    assert response.status_code == 400 and not Assessment.objects.filter(period=period, state=Step.REVIEWED).exists()
+    page = client.get(url).content.decode()
+    assert "Hội nghị kiểm điểm năm 2026" in page and "Hội nghị chi bộ thôn 2" not in page
+    response = client.post(url, {**data, "m-meeting": str(meeting.pk)})
+    assert response.status_code == 302
+    assert Meeting_count_reviewed(period) == 5 and of(period, world.members[0]).meeting == meeting
+
+
+def Meeting_count_reviewed(period) -> int:  # noqa: N802
+    return Assessment.objects.filter(period=period, meeting__isnull=False).count()

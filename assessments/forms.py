@@ -220,3 +220,23 @@ class ReviewMeetingForm(forms.Form):
 
     def chosen(self):
         return self.meetings.get(self.cleaned_data.get("meeting"))
+
+
+class PeerGroupMergeForm(forms.Form):
+    source = forms.TypedChoiceField(label=_("Gộp nhóm"), coerce=int,
+                                    widget=forms.Select(attrs={"class": "form-select"}))
+    target = forms.TypedChoiceField(label=_("vào nhóm"), coerce=int,
+                                    widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, groups=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = {g.pk: g for g in groups}
+        choices = [(g.pk, f"{g.name} ({g.size})") for g in groups]
+        self.fields["source"].choices = self.fields["target"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        for name in ("source", "target"):
+            if name in data:
+                data[name] = self.groups[data[name]]
+        return data

@@ -19,6 +19,7 @@ urlpatterns = [
          name="results_import_confirm"),
     path("assessments/periods/<int:pk>/org/<int:org>/decide/", views.decide_grid, name="decide_grid"),
     path("assessments/periods/<int:pk>/org/<int:org>/notify/", views.notify, name="notify"),
+    path("assessments/periods/<int:pk>/org/<int:org>/peer-groups/", views.peer_groups, name="peer_groups"),
     path("assessments/periods/<int:pk>/org/<int:org>/targets/", views.targets, name="targets"),
     path("assessments/periods/<int:pk>/org/<int:org>/targets/copy/", views.targets_copy, name="targets_copy"),
     path("assessments/targets/<int:pk>/result/", views.target_result, name="target_result"),

@@ -39,6 +39,7 @@ from .forms import (
     AnnulForm,
     AppraiseForm,
     DecideRowForm,
+    PeerGroupMergeForm,
     PeriodEditForm,
     PeriodForm,
     ResultsImportForm,
@@ -48,8 +49,8 @@ from .forms import (
     TargetResultForm,
     TargetsAssignForm,
 )
-from .models import Period, PeriodStatus, Reminder, Target
-from .permissions import ENTER, MANAGE_PERIODS
+from .models import PeerGroup, Period, PeriodStatus, Reminder, Target
+from .permissions import DECIDE, ENTER, MANAGE_PERIODS
 from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, PeriodTable, SubjectTable
 
 CHILDREN_PER_PAGE = 20
@@ -394,6 +395,29 @@ def results_import_confirm(request: HttpRequest, pk: int, org: int) -> HttpRespo
         return redirect("assessments:results_import", period.pk, org.pk)
     messages.success(request, _("Đã ghi kết quả kiểm điểm của %(n)s đối tượng từ tệp.") % {"n": len(rows)})
     return redirect("assessments:review_grid", period.pk, org.pk)
+
+
+# --- Peer groups ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def peer_groups(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """The deciding level's groups of similar roles, functions and tasks (the base of the quota)."""
+    period, org = get_period_org_for(request, pk, org, DECIDE)
+    groups = list(PeerGroup.objects.filter(period=period, organization=org).order_by("kind", "pk"))
+    form = PeerGroupMergeForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.peer_groups_merge(period=period, source=form.cleaned_data["source"],
+                                  target=form.cleaned_data["target"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã gộp nhóm."))
+            return redirect("assessments:peer_groups", period.pk, org.pk)
+    return render(request, "assessments/peer_groups.html", {
+        "period": period, "org": org, "groups": groups, "form": form, "ancestors": _ancestors(period, org),
+    }, status=400 if form.errors else 200)
 
 
 # --- Targets -------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from regulations.services import citations_set
 
 from .. import schemes
 from ..choices import (
+    DONE_STEPS,
     QuarterlySubjects,
     Step,
     SubjectKind,
@@ -260,3 +261,31 @@ def _open(period: Period, job: Job, progress) -> dict:
                      data={"subjects": total, "job": job.pk, "peer_groups": len(keys)})
     return {"url": reverse("assessments:period", args=[period.pk]), "label": _("Mở kỳ đánh giá"),
             "subjects": total}
+
+
+def peer_groups_merge(*, period: Period, source: PeerGroup, target: PeerGroup, actor) -> PeerGroup:
+    """The deciding level puts two groups of similar roles, functions and tasks together for the quota.
+
+    Only before either has a decision: the quota of a group already decided would change under it.
+    """
+    if source.pk == target.pk:
+        raise ValidationError(_("Chọn hai nhóm khác nhau."))
+    with transaction.atomic():
+        groups = {g.pk: g for g in PeerGroup.objects.select_for_update().filter(pk__in=[source.pk, target.pk],
+                                                                                period=period).order_by("pk")}
+        if len(groups) != 2:
+            raise ValidationError(_("Nhóm không thuộc kỳ đánh giá này."))
+        source, target = groups[source.pk], groups[target.pk]
+        if source.organization_id != target.organization_id:
+            raise ValidationError(_("Chỉ gộp các nhóm của cùng một cấp quyết định."))
+        decided = (Assessment.objects.filter(peer_group__in=[source, target], state__in=sorted(DONE_STEPS))
+                   .exists())
+        if decided or source.excellent or source.good or target.excellent or target.good:
+            raise ValidationError(_("Nhóm đã có đối tượng được quyết định xếp loại; không gộp được nữa."))
+        moved = Assessment.objects.filter(peer_group=source).update(peer_group=target)
+        target.size += source.size
+        target.save(update_fields=["size"])
+        audit_record(actor=actor, action="assessments.peer_groups_merge", obj=target, summary=target.name,
+                     data={"source": source.pk, "source_name": source.name, "moved": moved})
+        source.delete()
+    return target

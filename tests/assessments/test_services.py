@@ -187,3 +187,32 @@ def test_today_s_reminders_show_on_the_period_page_to_those_who_may_see_them(cli
     client.force_login(outsider)  # committee B sees its own, not A's
     page = client.get(period_2026.get_absolute_url()).content.decode()
     assert world.province.cell_b.name in page and world.province.cell_1.name not in page
+
+
+def test_the_deciding_level_merges_peer_groups_before_deciding(client, world, period_2026, django_user_model):
+    from assessments.models import PeerGroup
+
+    period, grassroots = period_2026, world.province.grassroots
+    members = PeerGroup.objects.get(period=period, organization=grassroots, kind=SubjectKind.MEMBER)
+    cells = PeerGroup.objects.get(period=period, organization=grassroots, kind=SubjectKind.COLLECTIVE)
+    url = f"/assessments/periods/{period.pk}/org/{grassroots.pk}/peer-groups/"
+    client.force_login(world.cell_staff)  # the cell is not the deciding level
+    assert client.get(url).status_code == 404
+    client.force_login(world.grassroots_staff)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"source": cells.pk, "target": members.pk})
+    assert response.status_code == 302
+    assert not PeerGroup.objects.filter(pk=cells.pk).exists()
+    members.refresh_from_db()
+    assert members.size == 4 + 3 + 2  # the members of both cells and the two cells
+    assert of(period, world.province.cell_1).peer_group_id == members.pk
+    # Once a decision is taken in a group it can no longer be merged.
+    leaders = PeerGroup.objects.get(period=period, organization=grassroots, kind=SubjectKind.LEADER)
+    rows = [svc.Row(of(period, world.province.cell_1).pk, grades=COLLECTIVE, level=Level.GOOD),
+            svc.Row(of(period, world.members[0]).pk, grades=GOOD, level=Level.GOOD)]
+    svc.assessments_review(period=period, rows=rows, actor=world.cell_staff)
+    svc.assessments_decide(period=period, actor=world.grassroots_staff,
+                           decisions=[svc.Decision(r.assessment_id, Level.GOOD) for r in rows])
+    response = client.post(url, {"source": leaders.pk, "target": members.pk})
+    assert response.status_code == 400 and "không gộp được nữa" in response.content.decode()
+    assert PeerGroup.objects.filter(pk=leaders.pk).exists()

@@ -57,7 +57,8 @@ class PeriodQuerySet(models.QuerySet):
         for path in paths:
             # A period of the province covers a cell's staff; a period of a cell is seen from above.
             condition |= Q(organization__path__startswith=path)
-            condition |= Q(organization__path__in=[path[:i] for i in range(4, len(path) + 1, 4)])
+            condition |= Q(organization__path__in=[path[:i] for i in range(Organization.steplen, len(path) + 1,
+                                                                            Organization.steplen)])
         return self.filter(condition)
 
 
@@ -372,6 +373,9 @@ def _can(user, perm: str, org: Organization) -> bool:
     """``access.can`` with the user's permissions on each organization read once per request."""
     if not getattr(user, "is_authenticated", False):
         return False
+    known = getattr(org, "perms", None)  # set by the access helpers that fetched the organization
+    if known is not None:
+        return perm in known
     cache = user.__dict__.setdefault("_assessment_perms", {})
     if org.pk not in cache:
         cache[org.pk] = access.perms_on(user, org)

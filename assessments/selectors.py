@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from organizations.models import Organization
 
@@ -105,10 +105,6 @@ def flagged(period: Period, org: Organization) -> QuerySet[Assessment]:
             .select_related("person", "organization", "decider"))
 
 
-def not_completed_twice(period: Period, org: Organization) -> QuerySet[Assessment]:
-    return flagged(period, org).filter(flag_twice=True)
-
-
 def children_of(org: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
 
@@ -129,8 +125,3 @@ def my_assessments(user) -> QuerySet[Assessment]:
 def level_share(summary: Summary, level: str) -> int:
     decided = sum(summary.by_level.values())
     return round(summary.by_level[level] * 100 / decided) if decided else 0
-
-
-def has_children_q() -> Exists:
-    return Exists(Organization.objects.filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1))
-

@@ -295,10 +295,10 @@ def review_row_check(request: HttpRequest, pk: int, org: int, assessment: int) -
 def decide_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     """The competent level decides the levels of one organization's subjects reviewed by its meeting."""
     period, org = get_period_org_for(request, pk, org)
-    rows = [a for a in selectors.subject_rows(period, org) if a.state == Step.REVIEWED and a.may_decide(request.user)]
-    decided = [a for a in selectors.subject_rows(period, org) if a.frozen]
-    if not rows and not decided and not any(a.may_decide(request.user) for a in
-                                            selectors.subject_rows(period, org)[:1]):
+    subjects = list(selectors.subject_rows(period, org))
+    rows = [a for a in subjects if a.state == Step.REVIEWED and a.may_decide(request.user)]
+    decided = [a for a in subjects if a.frozen]
+    if not rows and not decided and not any(a.may_decide(request.user) for a in subjects[:1]):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     forms = [DecideRowForm(data, prefix=f"r{a.pk}", initial={"level": a.review_level}, subject=a.subject)

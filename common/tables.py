@@ -129,15 +129,19 @@ class PortalDateFilter(django_filters.DateFilter):
     field_class = DateField
 
 
+def _xlsx(table: PortalTable, name: str) -> HttpResponse:
+    """Every row of ``table`` (filtered and sorted, not paginated) as an .xlsx named after ``name``."""
+    table._stt = itertools.count(1)
+    exporter = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": name[:31]})
+    return exporter.response(filename=f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+
+
 def list_response(request: HttpRequest, table: PortalTable, template: str, context: dict, *,
                   filename: str, per_page: int | None = None) -> HttpResponse:
     """Sort and paginate ``table`` from the request; the page, or its rows as .xlsx when asked."""
     tables.RequestConfig(request, paginate={"per_page": per_page or settings.PAGE_SIZE}).configure(table)
     if request.GET.get(EXPORT_PARAM) == "xlsx":
-        table._stt = itertools.count(1)
-        exporter = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": filename[:31]})
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return exporter.response(filename=f"{filename}-{stamp}.xlsx")
+        return _xlsx(table, filename)
     return render(request, template, {**context, "table": table})
 
 
@@ -152,10 +156,7 @@ def tables_response(request: HttpRequest, named: dict[str, PortalTable], templat
         tables.RequestConfig(request, paginate=paginate).configure(table)
     wanted = named.get(request.GET.get("table", ""))
     if request.GET.get(EXPORT_PARAM) == "xlsx" and wanted is not None:
-        wanted._stt = itertools.count(1)
-        name = f"{filename}-{request.GET['table']}"
-        exporter = TableExport(TableExport.XLSX, wanted, dataset_kwargs={"title": name[:31]})
-        return exporter.response(filename=f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+        return _xlsx(wanted, f"{filename}-{request.GET['table']}")
     return render(request, template, {**context, **{f"{name}_table": t for name, t in named.items()}})
 
 

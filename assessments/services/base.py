@@ -53,20 +53,24 @@ class _Change:
     new: tuple[str, str]
 
 
+def paths_within(root: Organization, path: str) -> list[str]:
+    """The tree paths from ``root`` down to ``path`` (both included): the organizations whose subtree
+    rollups count a record of ``path``."""
+    return [path[:end] for end in range(len(root.path), len(path) + 1, root.steplen)]
+
+
 def _rollups_apply(period: Period, changes: Iterable[_Change]) -> None:
     """Add the changes to the rollups of each organization and its ancestors in the period's subtree.
 
     Rows are locked in key order before they change, so two acts touching the
     same ancestors wait for each other instead of deadlocking.
     """
-    root_path, steplen = period.organization.path, period.organization.steplen
     deltas: Counter = Counter()
     paths: set[str] = set()
     for change in changes:
         if change.old == change.new:
             continue
-        for end in range(len(root_path), len(change.path) + 1, steplen):
-            path = change.path[:end]
+        for path in paths_within(period.organization, change.path):
             paths.add(path)
             deltas[(path, change.kind, *change.old)] -= 1
             deltas[(path, change.kind, *change.new)] += 1
@@ -106,8 +110,8 @@ def rollups_rebuild(*, period: Period, actor) -> int:
         paths = dict(Organization.objects.filter(path__startswith=root.path).values_list("path", "pk"))
         counts: Counter = Counter()
         for path, kind, state, level, n in direct:
-            for end in range(len(root.path), len(path) + 1, root.steplen):
-                counts[(paths[path[:end]], kind, state, level or "")] += n
+            for within in paths_within(root, path):
+                counts[(paths[within], kind, state, level or "")] += n
         Rollup.objects.filter(period=period).delete()
         Rollup.objects.bulk_create([Rollup(period=period, organization_id=o, kind=k, state=s, level=lv, count=n)
                                     for (o, k, s, lv), n in counts.items()], batch_size=BATCH)

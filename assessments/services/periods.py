@@ -40,7 +40,7 @@ from ..models import (
     PeriodStatus,
     Rollup,
 )
-from .base import BATCH
+from .base import BATCH, paths_within
 
 # --- Periods -------------------------------------------------------------------------
 
@@ -243,11 +243,9 @@ def _open(period: Period, job: Job, progress) -> dict:
     # Rollups: every assessment counts in its organization and in each ancestor inside the period's subtree.
     counts: Counter = Counter()
     direct = Counter((s.organization.path, s.kind) for s in subjects)
-    depth0 = len(root.path)
-    steplen = root.steplen
     for (path, kind), n in direct.items():
-        for end in range(depth0, len(path) + 1, steplen):
-            counts[(orgs_by_path[path[:end]].pk, kind)] += n
+        for within in paths_within(root, path):
+            counts[(orgs_by_path[within].pk, kind)] += n
     with transaction.atomic():
         Rollup.objects.bulk_create([Rollup(period=period, organization_id=org_id, kind=kind, state=Step.PENDING,
                                            level="", count=n) for (org_id, kind), n in counts.items()],

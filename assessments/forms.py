@@ -240,3 +240,27 @@ class PeerGroupMergeForm(forms.Form):
             if name in data:
                 data[name] = self.groups[data[name]]
         return data
+
+
+class PeerGroupSplitForm(forms.Form):
+    group = forms.TypedChoiceField(label=_("Tách từ nhóm"), coerce=int,
+                                   widget=forms.Select(attrs={"class": "form-select"}))
+    name = forms.CharField(label=_("Tên nhóm mới"), max_length=200,
+                           error_messages={"required": _("Nhập tên nhóm mới.")},
+                           widget=forms.TextInput(attrs={"class": "form-control"}))
+    organizations = forms.TypedMultipleChoiceField(
+        label=_("Chuyển sang nhóm mới các đối tượng của"), coerce=int,
+        error_messages={"required": _("Chọn ít nhất một tổ chức có đối tượng chuyển sang nhóm mới.")},
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+
+    def __init__(self, *args, groups=(), organizations=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = {g.pk: g for g in groups}
+        self.fields["group"].choices = [(g.pk, f"{g.name} ({g.size})") for g in groups]
+        self.fields["organizations"].choices = list(organizations)
+
+    def clean(self):
+        data = super().clean()
+        if "group" in data:
+            data["group"] = self.groups[data["group"]]
+        return data

@@ -145,8 +145,9 @@ class Period(models.Model):
 class PeerGroup(models.Model):
     """Subjects with similar roles, functions and tasks: the base of the quota of Excellent ratings.
 
-    By default one group per deciding organization and subject kind. The
-    counters of decided Excellent and Good ratings change only in the
+    By default one group per deciding organization and subject kind; the
+    deciding level may merge groups or split one (by the organizations its
+    subjects belong to) before any decision in them. The counters of decided Excellent and Good ratings change only in the
     transaction that decides, with this row locked: two officers deciding at
     the same moment cannot together exceed the quota.
     """
@@ -163,7 +164,7 @@ class PeerGroup(models.Model):
     class Meta:
         verbose_name = _("Nhóm có chức năng, nhiệm vụ tương đồng")
         verbose_name_plural = _("Nhóm có chức năng, nhiệm vụ tương đồng")
-        constraints = [models.UniqueConstraint(fields=["period", "organization", "kind"], name="peer_group_once")]
+        indexes = [models.Index(fields=["period", "organization", "kind"], name="peer_group_decider")]
 
     def __str__(self) -> str:
         return self.name

@@ -79,6 +79,8 @@ MESSAGES = {
     "level_missing": lambda p: _("Chưa chọn mức xếp loại.") % p,
     "task_counts": lambda p: _("Số nhiệm vụ không hợp lý: hoàn thành, đúng hạn, vượt yêu cầu không được vượt "
                                "tổng số, đúng hạn và vượt không được vượt số hoàn thành.") % p,
+    "peer_group_changed": lambda p: _("Nhóm tính tỷ lệ vừa được cấp quyết định gộp hoặc tách; hãy tải lại trang "
+                                      "rồi quyết định lại.") % p,
     "annul_reason": lambda p: _("Cần ghi lý do hủy kết quả.") % p,
     "kind_not_in_scheme": lambda p: _("Quy định này không có đối tượng “%(kind)s”.") % {
         "kind": _label(SubjectKind, p["kind"])},

@@ -109,6 +109,13 @@ def children_of(org: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
 
 
+def decided_organizations(period: Period, decider: Organization) -> list[tuple[int, str]]:
+    """The organizations whose subjects ``decider`` classifies in the period (the choices of a split)."""
+    return [(pk, name) for pk, name, _path in Assessment.objects.filter(period=period, decider=decider)
+            .values_list("organization_id", "organization__name", "organization__path").distinct()
+            .order_by("organization__path")]
+
+
 def subject_rows(period: Period, org: Organization) -> QuerySet[Assessment]:
     """The assessments owned by ``org`` itself (the collective and, for a cell, its members)."""
     return (Assessment.objects.filter(period=period, organization=org)

@@ -40,6 +40,7 @@ from .forms import (
     AppraiseForm,
     DecideRowForm,
     PeerGroupMergeForm,
+    PeerGroupSplitForm,
     PeriodEditForm,
     PeriodForm,
     ResultsImportForm,
@@ -402,21 +403,32 @@ def results_import_confirm(request: HttpRequest, pk: int, org: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def peer_groups(request: HttpRequest, pk: int, org: int) -> HttpResponse:
-    """The deciding level's groups of similar roles, functions and tasks (the base of the quota)."""
+    """The deciding level's groups of similar roles, functions and tasks (the base of the quota): merge, split."""
     period, org = get_period_org_for(request, pk, org, DECIDE)
     groups = list(PeerGroup.objects.filter(period=period, organization=org).order_by("kind", "pk"))
-    form = PeerGroupMergeForm(request.POST or None, groups=groups)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    splitting = posted is not None and posted.get("action") == "split"
+    merge = PeerGroupMergeForm(None if splitting else posted, groups=groups)
+    split = PeerGroupSplitForm(posted if splitting else None, groups=groups,
+                               organizations=selectors.decided_organizations(period, org))
+    form = split if splitting else merge
+    if posted is not None and form.is_valid():
+        data = form.cleaned_data
         try:
-            svc.peer_groups_merge(period=period, source=form.cleaned_data["source"],
-                                  target=form.cleaned_data["target"], actor=request.user)
+            if splitting:
+                svc.peer_group_split(period=period, group=data["group"], name=data["name"],
+                                     organizations=data["organizations"], actor=request.user)
+            else:
+                svc.peer_groups_merge(period=period, source=data["source"], target=data["target"],
+                                      actor=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Đã gộp nhóm."))
+            messages.success(request, _("Đã tách nhóm.") if splitting else _("Đã gộp nhóm."))
             return redirect("assessments:peer_groups", period.pk, org.pk)
     return render(request, "assessments/peer_groups.html", {
-        "period": period, "org": org, "groups": groups, "form": form, "ancestors": _ancestors(period, org),
+        "period": period, "org": org, "groups": groups, "form": merge, "split": split,
+        "ancestors": _ancestors(period, org),
     }, status=400 if form.errors else 200)
 
 

@@ -13,6 +13,7 @@ from .base import BATCH, Refused, rollups_rebuild
 from .periods import (
     PERIOD_DATES,
     PERIOD_SETTINGS,
+    peer_group_split,
     peer_groups_merge,
     period_create,
     period_defaults,
@@ -40,5 +41,5 @@ __all__ = [
     "assessment_annul", "assessment_appraise", "assessment_self_submit", "assessments_decide", "assessments_notify",
     "assessments_review", "ceiling_of", "facts_for", "period_create", "period_defaults", "period_open",
     "period_open_job", "period_update",
-    "peer_groups_merge", "rollups_rebuild", "target_result_record", "targets_assign", "targets_copy",
+    "peer_group_split", "peer_groups_merge", "rollups_rebuild", "target_result_record", "targets_assign", "targets_copy",
 ]

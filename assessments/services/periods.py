@@ -287,3 +287,42 @@ def peer_groups_merge(*, period: Period, source: PeerGroup, target: PeerGroup, a
                      data={"source": source.pk, "source_name": source.name, "moved": moved})
         source.delete()
     return target
+
+
+def peer_group_split(*, period: Period, group: PeerGroup, name: str, organizations, actor) -> PeerGroup:
+    """The deciding level takes the subjects of some organizations out of a group into a new group.
+
+    For instance the cells of agencies apart from the cells of residential
+    areas. Only before any decision in the group, and the group must keep
+    some subjects (moving all of them would only rename it).
+    """
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("Nhập tên nhóm mới."))
+    org_ids = sorted({getattr(o, "pk", o) for o in organizations})
+    if not org_ids:
+        raise ValidationError(_("Chọn ít nhất một tổ chức có đối tượng chuyển sang nhóm mới."))
+    with transaction.atomic():
+        group = PeerGroup.objects.select_for_update().filter(pk=group.pk, period=period).first()
+        if group is None:
+            raise ValidationError(_("Nhóm không thuộc kỳ đánh giá này."))
+        if PeerGroup.objects.filter(period=period, organization_id=group.organization_id, name=name).exists():
+            raise ValidationError(_("Cấp quyết định đã có nhóm tên này."))
+        members = Assessment.objects.filter(peer_group=group)
+        if group.excellent or group.good or members.filter(state__in=sorted(DONE_STEPS)).exists():
+            raise ValidationError(_("Nhóm đã có đối tượng được quyết định xếp loại; không tách được nữa."))
+        moving = members.filter(organization_id__in=org_ids)
+        count = moving.count()
+        if not count:
+            raise ValidationError(_("Các tổ chức đã chọn không có đối tượng nào trong nhóm này."))
+        if count == group.size:
+            raise ValidationError(_("Nhóm phải còn lại ít nhất một đối tượng; để đổi tên, hãy chọn bớt tổ chức."))
+        new = PeerGroup.objects.create(period=period, organization_id=group.organization_id, kind=group.kind,
+                                       name=name[:200], size=count)
+        moving.update(peer_group=new)
+        group.size -= count
+        group.save(update_fields=["size"])
+        audit_record(actor=actor, action="assessments.peer_group_split", obj=new, summary=new.name,
+                     data={"source": group.pk, "source_name": group.name, "organizations": org_ids,
+                           "moved": count})
+    return new

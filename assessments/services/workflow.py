@@ -309,6 +309,8 @@ def assessments_decide(*, period: Period, decisions: list[Decision], actor) -> l
                                                          period=period).values_list("peer_group_id", flat=True)))
         groups = {g.pk: g for g in PeerGroup.objects.select_for_update().filter(pk__in=group_ids).order_by("pk")}
         locked = _lock([d.assessment_id for d in decisions])
+        if any(a.peer_group_id not in groups for a in locked):  # merged or split while this waited for the lock
+            raise Refused([Reason("peer_group_changed")])
         by_id = {a.pk: a for a in locked}
         errors: dict[int, list[Reason]] = defaultdict(list)
         for d in decisions:
@@ -440,8 +442,10 @@ def assessment_annul(*, assessment: Assessment, reason: str, actor) -> Assessmen
     if not reason.strip():
         raise Refused([Reason("annul_reason")])
     with transaction.atomic():
-        group = PeerGroup.objects.select_for_update().get(pk=assessment.peer_group_id)
+        group = PeerGroup.objects.select_for_update().filter(pk=assessment.peer_group_id).first()
         (a,) = _lock([assessment.pk])
+        if group is None or a.peer_group_id != group.pk:
+            raise Refused([Reason("peer_group_changed")])
         before, annulled = _key(a), {"level": a.level, "state": a.state, "decided_at": str(a.decided_at),
                                      "decided_by": a.decided_by_id, "override_reason": a.override_reason}
         reasons = _step(a, "annul", actor)

@@ -365,3 +365,28 @@ def test_decisions_in_other_peer_groups_do_not_deadlock_on_the_rollups(racing, w
         assert not isinstance(act.result, Exception), act.result
     decided = Rollup.objects.filter(period=period, organization=p.root, kind=SubjectKind.MEMBER, state=Step.DECIDED)
     assert dict(decided.values_list("level", "count")) == {Level.EXCELLENT: 2, Level.GOOD: 2, Level.COMPLETED: 3}
+
+
+# --- A peer group split while a decision in it waits ----------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_waiting_on_a_group_being_split_is_refused(racing, world, board_officer,
+                                                             django_capture_on_commit_callbacks):
+    """The decision read the members' group before the split moved them; it waits, then is refused."""
+    p = world.province
+    period = open_period(p.root, board_officer, capture=django_capture_on_commit_callbacks)
+    _review(period, p.cell_1, world.members, world.cell_staff)
+    group = of(period, world.members[0]).peer_group
+    split = _held(lambda: svc.peer_group_split(period=period, group=group, name="Chi bộ cơ quan",
+                                               organizations=[p.cell_1], actor=world.grassroots_staff))
+    decide = _waiting(_decide(period, world.members, Level.GOOD, world.grassroots_staff))
+    assert _lock_wait(decide) == ({split.pid}, {"assessments_peergroup"})
+    _finish(split, decide)
+    assert not isinstance(split.result, Exception), split.result
+    refused = decide.result
+    assert isinstance(refused, svc.Refused), refused
+    assert [r.code for r in refused.reasons] == ["peer_group_changed"]
+    assert {of(period, m).state for m in world.members} == {Step.REVIEWED}
+    assert {of(period, m).peer_group_id for m in world.members} == {split.result.pk}
+    assert not PeerGroup.objects.filter(period=period, good__gt=0).exists()

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from assessments import services as svc
 from assessments.choices import Level, Step, SubjectKind
@@ -216,3 +217,50 @@ def test_the_deciding_level_merges_peer_groups_before_deciding(client, world, pe
     response = client.post(url, {"source": leaders.pk, "target": members.pk})
     assert response.status_code == 400 and "không gộp được nữa" in response.content.decode()
     assert PeerGroup.objects.filter(pk=leaders.pk).exists()
+
+
+def test_the_deciding_level_splits_a_peer_group_by_organization(client, world, period_2026):
+    from assessments.models import PeerGroup
+    from audit.models import AuditEntry
+
+    period, grassroots, cell_1 = period_2026, world.province.grassroots, world.province.cell_1
+    members = PeerGroup.objects.get(period=period, organization=grassroots, kind=SubjectKind.MEMBER)
+    size = members.size
+    in_cell_1 = Assessment.objects.filter(period=period, peer_group=members, organization=cell_1).count()
+    assert 0 < in_cell_1 < size
+    url = f"/assessments/periods/{period.pk}/org/{grassroots.pk}/peer-groups/"
+    client.force_login(world.grassroots_staff)
+    page = client.get(url).content.decode()
+    assert 'data-testid="split-form"' in page and cell_1.name in page
+    # Refusals change nothing: no name, no organization, every organization of the group.
+    every = list(Assessment.objects.filter(peer_group=members).values_list("organization_id", flat=True).distinct())
+    for data, message in [({"name": "  ", "organizations": [cell_1.pk]}, "Nhập tên nhóm mới"),
+                          ({"name": "Chi bộ cơ quan"}, "Chọn ít nhất một tổ chức"),
+                          ({"name": "Chi bộ cơ quan", "organizations": every}, "ít nhất một đối tượng")]:
+        response = client.post(url, {"action": "split", "group": members.pk, **data})
+        assert response.status_code == 400
+        assert any(m in response.content.decode() for m in message.split("|")), message
+    assert PeerGroup.objects.filter(period=period, organization=grassroots).count() == 3
+    response = client.post(url, {"action": "split", "group": members.pk, "name": " Chi bộ  cơ quan ",
+                                 "organizations": [cell_1.pk]})
+    assert response.status_code == 302
+    new = PeerGroup.objects.get(period=period, organization=grassroots, name="Chi bộ cơ quan")
+    members.refresh_from_db()
+    assert (new.size, members.size, new.kind) == (in_cell_1, size - in_cell_1, SubjectKind.MEMBER)
+    assert set(Assessment.objects.filter(peer_group=new).values_list("organization_id", flat=True)) == {cell_1.pk}
+    assert AuditEntry.objects.filter(action="assessments.peer_group_split").count() == 1
+    # The same name twice is refused.
+    response = client.post(url, {"action": "split", "group": members.pk, "name": "Chi bộ cơ quan",
+                                 "organizations": [world.province.cell_2.pk]})
+    assert response.status_code == 400 and "đã có nhóm tên này" in response.content.decode()
+    # The quota is then counted in the new group: deciding a member of cell 1 counts there.
+    rows = [svc.Row(of(period, cell_1).pk, grades=COLLECTIVE, level=Level.GOOD),
+            svc.Row(of(period, world.members[0]).pk, grades=GOOD, level=Level.GOOD)]
+    svc.assessments_review(period=period, rows=rows, actor=world.cell_staff)
+    svc.assessments_decide(period=period, actor=world.grassroots_staff,
+                           decisions=[svc.Decision(r.assessment_id, Level.GOOD) for r in rows])
+    new.refresh_from_db()
+    assert new.good == 1
+    with pytest.raises(ValidationError, match="không tách được nữa"):
+        svc.peer_group_split(period=period, group=new, name="Khác", organizations=[cell_1], actor=world.grassroots_staff)
+

@@ -147,9 +147,10 @@ class PeerGroup(models.Model):
 
     By default one group per deciding organization and subject kind; the
     deciding level may merge groups or split one (by the organizations its
-    subjects belong to) before any decision in them. The counters of decided Excellent and Good ratings change only in the
-    transaction that decides, with this row locked: two officers deciding at
-    the same moment cannot together exceed the quota.
+    subjects belong to) before any decision in them. The counters of
+    decided Excellent and Good ratings change only in the transaction
+    that decides, with this row locked: two officers deciding at the same
+    moment cannot together exceed the quota.
     """
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="peer_groups")

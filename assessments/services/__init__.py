@@ -40,6 +40,6 @@ __all__ = [
     "BATCH", "PERIOD_DATES", "PERIOD_SETTINGS", "Decision", "Refused", "Row", "assessment_acknowledge",
     "assessment_annul", "assessment_appraise", "assessment_self_submit", "assessments_decide", "assessments_notify",
     "assessments_review", "ceiling_of", "facts_for", "period_create", "period_defaults", "period_open",
-    "period_open_job", "period_update",
-    "peer_group_split", "peer_groups_merge", "rollups_rebuild", "target_result_record", "targets_assign", "targets_copy",
+    "period_open_job", "period_update", "peer_group_split", "peer_groups_merge", "rollups_rebuild",
+    "target_result_record", "targets_assign", "targets_copy",
 ]

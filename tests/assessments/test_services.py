@@ -262,5 +262,6 @@ def test_the_deciding_level_splits_a_peer_group_by_organization(client, world, p
     new.refresh_from_db()
     assert new.good == 1
     with pytest.raises(ValidationError, match="không tách được nữa"):
-        svc.peer_group_split(period=period, group=new, name="Khác", organizations=[cell_1], actor=world.grassroots_staff)
+        svc.peer_group_split(period=period, group=new, name="Khác", organizations=[cell_1],
+                             actor=world.grassroots_staff)
 

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.charts import donut, grouped_bars, stacked_bars
 from common.ids import parse_pk
@@ -401,35 +401,55 @@ def results_import_confirm(request: HttpRequest, pk: int, org: int) -> HttpRespo
 # --- Peer groups ---------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def peer_groups(request: HttpRequest, pk: int, org: int) -> HttpResponse:
-    """The deciding level's groups of similar roles, functions and tasks (the base of the quota): merge, split."""
-    period, org = get_period_org_for(request, pk, org, DECIDE)
+def _peer_groups_page(request: HttpRequest, period: Period, org, merge=None, split=None) -> HttpResponse:
     groups = list(PeerGroup.objects.filter(period=period, organization=org).order_by("kind", "pk"))
-    posted = request.POST if request.method == "POST" else None
-    splitting = posted is not None and posted.get("action") == "split"
-    merge = PeerGroupMergeForm(None if splitting else posted, groups=groups)
-    split = PeerGroupSplitForm(posted if splitting else None, groups=groups,
-                               organizations=selectors.decided_organizations(period, org))
-    form = split if splitting else merge
-    if posted is not None and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if splitting:
-                svc.peer_group_split(period=period, group=data["group"], name=data["name"],
-                                     organizations=data["organizations"], actor=request.user)
-            else:
-                svc.peer_groups_merge(period=period, source=data["source"], target=data["target"],
-                                      actor=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Đã tách nhóm.") if splitting else _("Đã gộp nhóm."))
-            return redirect("assessments:peer_groups", period.pk, org.pk)
+    merge = merge or PeerGroupMergeForm(groups=groups)
+    split = split or PeerGroupSplitForm(groups=groups, organizations=selectors.decided_organizations(period, org))
     return render(request, "assessments/peer_groups.html", {
         "period": period, "org": org, "groups": groups, "form": merge, "split": split,
         "ancestors": _ancestors(period, org),
-    }, status=400 if form.errors else 200)
+    }, status=400 if merge.errors or split.errors else 200)
+
+
+@require_GET
+def peer_groups(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """The deciding level's groups of similar roles, functions and tasks (the base of the quota)."""
+    period, org = get_period_org_for(request, pk, org, DECIDE)
+    return _peer_groups_page(request, period, org)
+
+
+@require_POST
+def peer_groups_merge(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    period, org = get_period_org_for(request, pk, org, DECIDE)
+    form = PeerGroupMergeForm(request.POST, groups=PeerGroup.objects.filter(period=period, organization=org))
+    if form.is_valid():
+        try:
+            svc.peer_groups_merge(period=period, source=form.cleaned_data["source"],
+                                  target=form.cleaned_data["target"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã gộp nhóm."))
+            return redirect("assessments:peer_groups", period.pk, org.pk)
+    return _peer_groups_page(request, period, org, merge=form)
+
+
+@require_POST
+def peer_group_split(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    period, org = get_period_org_for(request, pk, org, DECIDE)
+    form = PeerGroupSplitForm(request.POST, groups=PeerGroup.objects.filter(period=period, organization=org),
+                              organizations=selectors.decided_organizations(period, org))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            svc.peer_group_split(period=period, group=data["group"], name=data["name"],
+                                 organizations=data["organizations"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã tách nhóm."))
+            return redirect("assessments:peer_groups", period.pk, org.pk)
+    return _peer_groups_page(request, period, org, split=form)
 
 
 # --- Targets -------------------------------------------------------------------------------------

@@ -201,7 +201,7 @@ def test_the_deciding_level_merges_peer_groups_before_deciding(client, world, pe
     assert client.get(url).status_code == 404
     client.force_login(world.grassroots_staff)
     assert client.get(url).status_code == 200
-    response = client.post(url, {"source": cells.pk, "target": members.pk})
+    response = client.post(url + "merge/", {"source": cells.pk, "target": members.pk})
     assert response.status_code == 302
     assert not PeerGroup.objects.filter(pk=cells.pk).exists()
     members.refresh_from_db()
@@ -214,7 +214,7 @@ def test_the_deciding_level_merges_peer_groups_before_deciding(client, world, pe
     svc.assessments_review(period=period, rows=rows, actor=world.cell_staff)
     svc.assessments_decide(period=period, actor=world.grassroots_staff,
                            decisions=[svc.Decision(r.assessment_id, Level.GOOD) for r in rows])
-    response = client.post(url, {"source": leaders.pk, "target": members.pk})
+    response = client.post(url + "merge/", {"source": leaders.pk, "target": members.pk})
     assert response.status_code == 400 and "không gộp được nữa" in response.content.decode()
     assert PeerGroup.objects.filter(pk=leaders.pk).exists()
 
@@ -229,7 +229,11 @@ def test_the_deciding_level_splits_a_peer_group_by_organization(client, world, p
     in_cell_1 = Assessment.objects.filter(period=period, peer_group=members, organization=cell_1).count()
     assert 0 < in_cell_1 < size
     url = f"/assessments/periods/{period.pk}/org/{grassroots.pk}/peer-groups/"
+    client.force_login(world.cell_staff)  # the cell is not the deciding level
+    assert client.post(url + "split/", {"group": members.pk, "name": "X", "organizations": [cell_1.pk]}
+                       ).status_code == 404
     client.force_login(world.grassroots_staff)
+    assert client.get(url + "split/").status_code == 405
     page = client.get(url).content.decode()
     assert 'data-testid="split-form"' in page and cell_1.name in page
     # Refusals change nothing: no name, no organization, every organization of the group.
@@ -237,11 +241,11 @@ def test_the_deciding_level_splits_a_peer_group_by_organization(client, world, p
     for data, message in [({"name": "  ", "organizations": [cell_1.pk]}, "Nhập tên nhóm mới"),
                           ({"name": "Chi bộ cơ quan"}, "Chọn ít nhất một tổ chức"),
                           ({"name": "Chi bộ cơ quan", "organizations": every}, "ít nhất một đối tượng")]:
-        response = client.post(url, {"action": "split", "group": members.pk, **data})
+        response = client.post(url + "split/", {"group": members.pk, **data})
         assert response.status_code == 400
         assert any(m in response.content.decode() for m in message.split("|")), message
     assert PeerGroup.objects.filter(period=period, organization=grassroots).count() == 3
-    response = client.post(url, {"action": "split", "group": members.pk, "name": " Chi bộ  cơ quan ",
+    response = client.post(url + "split/", {"group": members.pk, "name": " Chi bộ  cơ quan ",
                                  "organizations": [cell_1.pk]})
     assert response.status_code == 302
     new = PeerGroup.objects.get(period=period, organization=grassroots, name="Chi bộ cơ quan")
@@ -250,7 +254,7 @@ def test_the_deciding_level_splits_a_peer_group_by_organization(client, world, p
     assert set(Assessment.objects.filter(peer_group=new).values_list("organization_id", flat=True)) == {cell_1.pk}
     assert AuditEntry.objects.filter(action="assessments.peer_group_split").count() == 1
     # The same name twice is refused.
-    response = client.post(url, {"action": "split", "group": members.pk, "name": "Chi bộ cơ quan",
+    response = client.post(url + "split/", {"group": members.pk, "name": "Chi bộ cơ quan",
                                  "organizations": [world.province.cell_2.pk]})
     assert response.status_code == 400 and "đã có nhóm tên này" in response.content.decode()
     # The quota is then counted in the new group: deciding a member of cell 1 counts there.

@@ -15,11 +15,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.reasons import Reason
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Đang chờ")
     RUNNING = "running", _("Đang chạy")
-    DONE = "done", _("Đã xong")
+    SUCCEEDED = "succeeded", _("Hoàn thành")
     FAILED = "failed", _("Không thành công")
 
 
@@ -27,14 +29,21 @@ class Job(models.Model):
     kind = models.CharField(_("Loại công việc"), max_length=60)
     label = models.CharField(_("Công việc"), max_length=300)
     params = models.JSONField(default=dict, blank=True)
-    status = models.CharField(_("Trạng thái"), max_length=8, choices=JobStatus.choices,
+    status = models.CharField(_("Trạng thái"), max_length=10, choices=JobStatus.choices,
                               default=JobStatus.QUEUED, db_index=True)
     done = models.PositiveIntegerField(_("Đã làm"), default=0)
     total = models.PositiveIntegerField(_("Tổng số"), default=0)
+    # The stage in the source language (a message id), translated when shown.
     stage = models.CharField(_("Bước"), max_length=200, blank=True)
     # What the job made: {"url": ..., "label": ...} and any figures worth showing.
     result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(_("Lỗi"), blank=True)
+    # Why it failed, as a reason code and parameters (``common.reasons``), read in the reader's language.
+    failure = models.JSONField(default=dict, blank=True)
+    # Who runs it: a worker holds a lease it renews with each step of progress. A running job
+    # whose lease has run out lost its worker: it is taken over (up to JOB_MAX_ATTEMPTS) or failed.
+    attempts = models.PositiveSmallIntegerField(_("Số lần chạy"), default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(_("Tiến trình"), max_length=200, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                      blank=True, related_name="jobs", verbose_name=_("Người yêu cầu"))
     created_at = models.DateTimeField(_("Yêu cầu lúc"), auto_now_add=True)
@@ -57,11 +66,16 @@ class Job(models.Model):
         return reverse("jobs:job", args=[self.pk])
 
     @property
+    def error(self) -> str:
+        """The failure in the active language ("" when it has not failed)."""
+        return Reason.from_json(self.failure).message if self.failure else ""
+
+    @property
     def percent(self) -> int:
-        if self.status == JobStatus.DONE:
+        if self.status == JobStatus.SUCCEEDED:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

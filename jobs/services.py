@@ -1,19 +1,49 @@
-"""Starting and running jobs. The work itself is the registered function of the job's kind."""
+"""Starting, running, finishing and reaping jobs. The work itself is the registered function of the job's kind.
+
+A worker runs a job under a lease (``JOB_LEASE_SECONDS``) that every step of
+progress renews. A worker that dies (killed, out of memory, its machine gone)
+stops renewing it; the job's message comes back (``acks_late`` with
+``reject_on_worker_lost``) or the reaper finds it, and once the lease has run
+out another worker takes the job over from the start, up to
+``JOB_MAX_ATTEMPTS`` runs in all; after that the job fails with the reason
+"worker lost". A job is never left "running" with nobody running it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone, translation
+
+from common.reasons import Reason
 
 from . import registry
 from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
+
+# Faults that may pass by themselves: the task is retried rather than the job failed.
+TRANSIENT: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+
+
+class Detached(Exception):  # noqa: N818 (not an error: a signal to job_execute)
+    """Raised by a job function that handed its work to other tasks (a chord), which finish the job."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job | None
+    wait: float = 0  # seconds before asking again: another worker's lease still runs
+
+
+def _lease() -> dt.datetime:
+    return timezone.now() + dt.timedelta(seconds=settings.JOB_LEASE_SECONDS)
 
 
 def job_start(*, kind: str, label: str, params: dict[str, Any], actor) -> Job:
@@ -21,39 +51,147 @@ def job_start(*, kind: str, label: str, params: dict[str, Any], actor) -> Job:
     registry.function_for(kind)  # an unknown kind fails here, not in the worker
     job = Job.objects.create(kind=kind, label=label[:300], params=params,
                              requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+    _queue(job.pk)
+    return job
+
+
+def _queue(job_id: int) -> None:
     from .tasks import job_run  # noqa: PLC0415  (tasks import this module)
 
-    transaction.on_commit(lambda: job_run.delay(job.pk))
-    return job
+    transaction.on_commit(lambda: job_run.delay(job_id))
+
+
+def job_progress(job_id: int, done: int, total: int, stage: str = "", *, add: bool = False) -> None:
+    """Record progress and renew the lease, outside any transaction of the job's work.
+
+    ``stage`` is a message id in the source language (``gettext_noop``), translated when shown.
+    With ``add``, ``done`` is added to what other tasks of the same job have done (chunks in parallel).
+    """
+    from django.db.models import F, Value  # noqa: PLC0415
+    from django.db.models.functions import Least  # noqa: PLC0415
+
+    total = max(0, total)
+    fields: dict[str, Any] = {"total": total, "lease_until": _lease()}
+    if add:
+        fields["done"] = Least(F("done") + max(0, done), Value(total))
+    else:
+        fields["done"] = min(max(0, done), total) if total else 0
+    if stage:
+        fields["stage"] = stage[:200]
+    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
 
 
 def _progress(job: Job):
     def progress(done: int, total: int, stage: str = "") -> None:
-        done, total = max(0, done), max(0, total)
-        job.done, job.total, job.stage = min(done, total) if total else 0, total, stage[:200]
-        # Outside any transaction of the job: the page polling it sees each step.
-        Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total, stage=job.stage)
+        job_progress(job.pk, done, total, stage)
+        job.done, job.total = (min(max(0, done), total) if total else 0), total
     return progress
 
 
-def job_execute(job_id: int) -> Job | None:
-    """Run a queued job to its end; a job already started (a redelivered message) is left alone."""
+def _claim(job_id: int, worker: str) -> Outcome:
+    """Take the job if it is queued, or running under a lease that has run out (its worker is gone)."""
+    now = timezone.now()
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != JobStatus.QUEUED:
+        if job is None or job.finished:
+            return Outcome(None)
+        if job.status == JobStatus.RUNNING:
+            if job.lease_until and job.lease_until > now:
+                return Outcome(None, wait=(job.lease_until - now).total_seconds() + 1)
+            if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+                _fail(job, Reason("job_worker_lost", {"attempts": job.attempts}))
+                return Outcome(None)
+            log.warning("job %s (%s): worker %s lost, taken over by %s", job.pk, job.kind, job.worker, worker)
+        job.status, job.attempts, job.worker = JobStatus.RUNNING, job.attempts + 1, worker[:200]
+        job.started_at, job.lease_until, job.done, job.stage = now, _lease(), 0, ""
+        job.save(update_fields=["status", "attempts", "worker", "started_at", "lease_until", "done", "stage"])
+    return Outcome(job)
+
+
+def _fail(job: Job, reason: Reason) -> None:
+    job.status, job.failure, job.finished_at, job.lease_until = JobStatus.FAILED, reason.to_json(), timezone.now(), None
+    job.save(update_fields=["status", "failure", "finished_at", "lease_until"])
+
+
+def job_fail(job_id: int, reason: Reason) -> None:
+    """End a running job as failed (a chunk of its work failed for good, or it ran out of time)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is not None and not job.finished:
+            _fail(job, reason)
+
+
+def job_succeed(job_id: int, result: dict) -> Job | None:
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.finished:
             return job
-        job.status, job.started_at = JobStatus.RUNNING, timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.status, job.result, job.done = JobStatus.SUCCEEDED, result, job.total
+        job.finished_at, job.lease_until, job.stage = timezone.now(), None, ""
+        job.save(update_fields=["status", "result", "done", "finished_at", "lease_until", "stage"])
+    return job
+
+
+def job_execute(job_id: int, worker: str = "") -> Outcome:
+    """Run a queued job to its end.
+
+    A job already finished is left alone (a message delivered twice); one running under another
+    worker's live lease is not touched (``wait`` says when to look again).
+    """
+    outcome = _claim(job_id, worker or "local")
+    job = outcome.job
+    if job is None:
+        return outcome
     try:
-        result = registry.function_for(job.kind)(job, _progress(job)) or {}
+        # The worker's own language: stages and refusals are recorded as message ids and codes.
+        with translation.override(settings.LANGUAGE_CODE):
+            result = registry.function_for(job.kind)(job, _progress(job)) or {}
+    except Detached:
+        return Outcome(job)
     except ValidationError as error:
-        job.status, job.error = JobStatus.FAILED, " ".join(error.messages)
+        job_fail(job.pk, Reason("job_refused", {"messages": list(error.messages)}))
+    except TRANSIENT:
+        # Let the task retry; the lease is given up so that the retry takes the job over at once
+        # (if the database is down this fails too, and the lease runs out by itself).
+        try:
+            Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(lease_until=timezone.now(),
+                                                                            attempts=job.attempts - 1)
+        except TRANSIENT:
+            pass
+        raise
+    except _time_limit() as error:
+        log.warning("job %s (%s) ran out of time: %s", job.pk, job.kind, error)
+        job_fail(job.pk, Reason("job_time_limit", {"seconds": settings.JOB_SOFT_TIME_LIMIT}))
     except Exception:  # the worker must record the failure, whatever it is
         log.exception("job %s (%s) failed", job.pk, job.kind)
-        job.status, job.error = JobStatus.FAILED, _("Lỗi hệ thống; lỗi đã được ghi lại để bộ phận kỹ thuật xử lý.")
+        job_fail(job.pk, Reason("job_system_error"))
     else:
-        job.status, job.result = JobStatus.DONE, result
-        job.done = job.total
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "result", "done", "finished_at"])
-    return job
+        job_succeed(job.pk, result)
+    job.refresh_from_db()
+    return Outcome(job)
+
+
+def _time_limit() -> type[BaseException]:
+    from celery.exceptions import SoftTimeLimitExceeded  # noqa: PLC0415
+
+    return SoftTimeLimitExceeded
+
+
+def jobs_reap(now: dt.datetime | None = None) -> dict[str, int]:
+    """Find running jobs whose lease ran out (their worker died and no message brings them back).
+
+    Each is queued again for another worker to take over, or failed once it has had its attempts.
+    """
+    now = now or timezone.now()
+    grace = dt.timedelta(seconds=settings.JOB_LEASE_SECONDS)
+    counts = {"requeued": 0, "failed": 0}
+    with transaction.atomic():
+        for job in (Job.objects.select_for_update(skip_locked=True)
+                    .filter(status=JobStatus.RUNNING, lease_until__lt=now - grace).order_by("pk")):
+            if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+                _fail(job, Reason("job_worker_lost", {"attempts": job.attempts}))
+                counts["failed"] += 1
+            else:
+                _queue(job.pk)  # the lease has run out: the next worker to see it takes it over
+                counts["requeued"] += 1
+    return counts

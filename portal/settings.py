@@ -193,6 +193,15 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_IMPORTS = ["portal.tasks", "organizations.tasks", "jobs.tasks", "assessments.tasks"]
+# Long tasks acknowledged at their end: one message at a time per worker process.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child past this resident memory (KiB) is replaced after its task (WeasyPrint holds on to memory).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000)
+# Jobs (``jobs.services``): the lease a worker renews with each step, the runs a job gets when its
+# worker dies, and the time a job's task may run before it is stopped (then killed a minute later).
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
+JOB_SOFT_TIME_LIMIT = env.int("JOB_SOFT_TIME_LIMIT", default=1800)
 # The schedule below is kept in the database (django-celery-beat), where the admin can see it.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Celery beat (``celery -A portal beat``): the daily chores. Without a broker, run the commands from cron.
@@ -200,6 +209,7 @@ CELERY_BEAT_SCHEDULE = {
     "assessment-reminders": {"task": "assessments.remind", "schedule": crontab(hour=7, minute=0)},  # 07:00 daily
     "purge-member-imports": {"task": "organizations.purge_imports",
                              "schedule": crontab(hour=2, minute=30)},  # 02:30 Asia/Ho_Chi_Minh
+    "reap-jobs": {"task": "jobs.reap", "schedule": crontab(minute="*/5")},  # jobs whose worker died
 }
 
 # Security headers. With DEBUG off they default to the strict values that

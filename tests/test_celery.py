@@ -72,13 +72,13 @@ def test_a_period_opens_through_a_real_worker(django_db_blocker):
             job = svc.period_open(period=period, actor=actor)  # outside a transaction: queued at once
             for _ in range(120):
                 job.refresh_from_db()
-                if job.status in (JobStatus.DONE, JobStatus.FAILED):
+                if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
                     break
                 time.sleep(0.5)
         finally:
             app.conf.task_always_eager = not broker
         period.refresh_from_db()
-        assert job.status == JobStatus.DONE, job.error
+        assert job.status == JobStatus.SUCCEEDED, job.error
         assert period.status == PeriodStatus.OPEN and job.done == job.total == 5  # 2 collectives, 3 members
         assert Assessment.objects.filter(period=period).count() == 5
         assert Job.objects.get(pk=job.pk).result["url"] == period.get_absolute_url()

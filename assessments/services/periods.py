@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
 from jobs.models import Job
@@ -216,7 +217,7 @@ def _open(period: Period, job: Job, progress) -> dict:
     orgs = {o.pk: o for o in Organization.objects.filter(path__startswith=root.path)
             .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=on))}
     orgs_by_path = {o.path: o for o in orgs.values()}
-    progress(0, 1, _("Đang lập danh sách đối tượng"))
+    progress(0, 1, gettext_noop("Đang lập danh sách đối tượng"))
     subjects = _subjects(period, orgs)
     total = len(subjects)
     deciders = [_decider(s, orgs_by_path, root) for s in subjects]
@@ -239,7 +240,7 @@ def _open(period: Period, job: Job, progress) -> dict:
                            role_organization=s.role_organization, decider=d, peer_group_id=groups[(d.pk, s.kind)])
                 for s, d in chunk], batch_size=BATCH)
         done += len(chunk)
-        progress(done, total, _("Đã lập %(n)s/%(t)s đối tượng") % {"n": done, "t": total})
+        progress(done, total, gettext_noop("Đang ghi các đối tượng của kỳ"))
     # Rollups: every assessment counts in its organization and in each ancestor inside the period's subtree.
     counts: Counter = Counter()
     direct = Counter((s.organization.path, s.kind) for s in subjects)

@@ -43,9 +43,9 @@ def test_the_board_creates_and_opens_a_period_and_follows_the_job(client, world,
         response = client.post(f"/assessments/periods/{period.pk}/open/")
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
-    assert job.status == JobStatus.DONE and job.done == job.total == period.assessments.count() > 0
+    assert job.status == JobStatus.SUCCEEDED and job.done == job.total == period.assessments.count() > 0
     progress = client.get(f"/jobs/{job.pk}/progress/").content.decode()
-    assert 'data-status="done"' in progress and "hx-trigger" not in progress  # stops polling when done
+    assert 'data-status="succeeded"' in progress and "hx-trigger" not in progress  # stops polling when done
     period.refresh_from_db()
     assert period.status == PeriodStatus.OPEN
 

@@ -541,6 +541,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         and a.needs_appraisal and a.may_appraise(user) else None,
         "annul_form": AnnulForm() if a.frozen and a.may_annul(user) else None,
         "ack_form": AcknowledgeForm() if a.state == Step.NOTIFIED and a.may_acknowledge(user) else None,
+        "can_print": access.VIEW in a.organization.perms,
     })
 
 

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("regulations.urls")),
     path("", include("assessments.urls")),
     path("", include("jobs.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

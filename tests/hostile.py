@@ -130,7 +130,8 @@ class World:
             return {p: self.ids.get(f"admin:{model}", "1") for p in route.params}
         by_prefix = [("org/", "organization"), ("assessments/periods/", "period"),
                      ("assessments/targets/", "target"), ("assessments/", "assessment"),
-                     ("jobs/", "job"), ("imports/", "import"), ("people/", "person"),
+                     ("jobs/", "job"), ("reports/assessment/", "assessment"), ("reports/", "report"),
+                     ("imports/", "import"), ("people/", "person"),
                      ("working-regulations/", "regulation"), ("meetings/", "meeting"),
                      ("decisions/", "decision"), ("regulations/imports/", "text_import"),
                      ("regulations/", "document"), ("tenures/", "tenure"),
@@ -198,9 +199,14 @@ def build_world(province, staff_a, an) -> World:
     assess.targets_assign(period=period, assessments=[assessment], titles=["Chỉ tiêu phát triển đảng viên"],
                           due=D(2026, 12, 1), actor=superuser)
     draft_period = assess.period_create(organization=province.root, year=2025, actor=superuser)
+    from reports.services import report_request  # noqa: PLC0415
+
+    report = report_request(kind="form", organization=assessment.organization, title="Bản kiểm điểm",
+                            params={"assessments": [assessment.pk]}, actor=superuser)
+    job_execute(report.job_id)  # rendered, as a worker renders it
     world = World(province=province, superuser=superuser, staff=staff_a)
     world.ids = {
-        "organization": str(org.pk), "import": str(batch.pk), "person": str(people[0].pk),
+        "organization": str(org.pk), "import": str(batch.pk), "report": str(report.pk), "person": str(people[0].pk),
         "regulation": str(draft.pk), "meeting": str(meeting.pk), "decision": str(decision.pk),
         "slug": provision.version.document.slug, "anchor": provision.anchor,
         "document": str(provision.version.document.pk), "tenure": str(tenures[1].pk),

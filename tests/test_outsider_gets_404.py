@@ -197,7 +197,7 @@ def test_every_record_of_an_organization_declares_it():
                     return True
         return False
 
-    models = [m for app in ("organizations", "governance", "assessments", "jobs")
+    models = [m for app in ("organizations", "governance", "assessments", "jobs", "reports")
               for m in apps.get_app_config(app).get_models()]
     undeclared = [m._meta.label for m in models
                   if m is not Person and reaches_organization(m) and not hasattr(m, "owning_organization")]

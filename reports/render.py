@@ -1,0 +1,101 @@
+"""HTML to PDF: the one wrapper around WeasyPrint.
+
+Rendering is locked down. The fetcher serves only the portal's own static
+files, read from disk through the static files finders, under the
+unresolvable origin ``https://portal.invalid/static/``; it follows no
+redirect and refuses every other address (``file://`` anywhere, http(s),
+``data:``), each refusal recorded. Attachments are never embedded: the
+options name none, and ``<link rel=attachment>`` or ``<a rel=attachment>``
+could only reach a static file, which the wrapper refuses as an attachment.
+User text reaches the templates through Django's autoescaping only.
+
+The same HTML gives the same bytes: the document's dates come from its
+``data as of`` (the ``dcterms.created`` and ``dcterms.modified`` meta tags
+of ``templates/reports/base.html``), and the PDF identifier is derived from
+the HTML itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+ORIGIN = "https://portal.invalid"
+BASE_URL = f"{ORIGIN}/"
+# Bumped whenever a report's layout changes: a stored report names the version that drew it.
+TEMPLATE_VERSION = "2026.11-1"
+
+
+class Refused(ValueError):
+    """An address the renderer does not fetch."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Fetches the portal's static files from disk, and nothing else."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, allowed_protocols=("https",), allow_redirects=False, fail_on_errors=False)
+        self.served: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        path = self._static_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise Refused(f"not fetched: {url[:200]}")
+        self.served.append(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    @staticmethod
+    def _static_path(url: str) -> Path | None:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != ORIGIN or parts.query or not parts.path.startswith(
+                settings.STATIC_URL):
+            return None
+        name = unquote(parts.path[len(settings.STATIC_URL):])
+        if not name or "\\" in name or "\x00" in name or posixpath.normpath(name) != name or name.startswith(
+                ("/", "..")):
+            return None
+        found = finders.find(name)
+        return Path(found) if found and Path(found).is_file() else None
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    served: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def html_to_pdf(html: str) -> Rendered:
+    """Render one HTML document (one report, or a batch of forms) to PDF bytes."""
+    fetcher = StaticOnlyFetcher()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    if document.metadata.attachments:  # <link rel=attachment>: never embedded
+        fetcher.refused.extend(f"attachment:{a.description or a.name or ''}" for a in document.metadata.attachments)
+        document.metadata.attachments = []
+    _drop_attachment_links(document)
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    pdf = document.write_pdf(pdf_identifier=identifier, attachments=None)
+    return Rendered(pdf, len(document.pages), fetcher.served, fetcher.refused)
+
+
+def _drop_attachment_links(document) -> None:
+    """An ``<a rel=attachment>`` would embed its target in the PDF: keep it a plain link, or nothing."""
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]

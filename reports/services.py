@@ -1,0 +1,125 @@
+"""Requesting, rendering and verifying printed reports.
+
+``report_request`` records the report and its job in one transaction; the
+job (``reports.render``, run by a Celery worker through ``jobs``) reads the
+data, renders the HTML to PDF through ``reports.render`` and stores the file
+with its page count and sha256. ``report_verify`` renders a stored report
+again from its parameters and its "data as of" and compares the bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from audit.services import audit_record
+from jobs import registry
+from jobs.services import job_start
+from organizations.models import Organization
+
+from .documents.forms import forms_context
+from .models import Report, ReportFormat, ReportKind
+from .render import TEMPLATE_VERSION, Rendered, html_to_pdf
+
+JOB_KIND = "reports.render"
+HASH_PLACEHOLDER = "@@REPORT-HASH@@"
+
+
+@dataclass(frozen=True)
+class Document:
+    template: str
+    context: dict[str, Any]
+
+
+def report_request(*, kind: str, organization: Organization, params: dict[str, Any], title: str, actor,
+                   fmt: str = ReportFormat.PDF) -> Report:
+    """Record a report and queue its rendering (once the transaction commits)."""
+    if kind not in ReportKind.values:
+        raise ValidationError(_("Loại báo cáo không hợp lệ."))
+    with transaction.atomic():
+        job = job_start(kind=JOB_KIND, label=title, params={"kind": kind}, actor=actor)
+        report = Report.objects.create(job=job, kind=kind, organization=organization, params=params,
+                                       title=title[:300], fmt=fmt,
+                                       requested_by=actor if getattr(actor, "is_authenticated", False) else None)
+        audit_record(actor=actor, action="reports.request", obj=report, summary=report.title,
+                     data={"kind": kind, "params": params, "job": job.pk})
+    return report
+
+
+def document_for(report: Report) -> Document:
+    """What the report shows: its template and the context read from the database now."""
+    params = report.params
+    if report.kind in (ReportKind.FORM, ReportKind.COLLECTIVE):
+        return Document("reports/forms.html", {"forms": forms_context(params["assessments"])})
+    raise ValidationError(_("Loại báo cáo này chưa in được."))
+
+
+def render_html(report: Report, document: Document, as_of) -> str:
+    """The report's HTML, with its short hash (of the HTML itself) in the footer of every page."""
+    context = {**document.context, "title": report.title, "as_of": timezone.localtime(as_of),
+               "template_version": TEMPLATE_VERSION, "short_hash": HASH_PLACEHOLDER}
+    with translation.override("vi"):  # the official forms are in Vietnamese, whoever asks
+        html = render_to_string(document.template, context)
+    short = hashlib.sha256(html.encode()).hexdigest()[:12]
+    return html.replace(HASH_PLACEHOLDER, short)
+
+
+def _render(report: Report, as_of) -> Rendered:
+    return html_to_pdf(render_html(report, document_for(report), as_of))
+
+
+def _run(job, progress) -> dict[str, Any]:
+    report = Report.objects.select_related("organization").get(job=job)
+    progress(0, 1, gettext_noop("Đang đọc số liệu"))
+    as_of = timezone.now()
+    document = document_for(report)
+    progress(0, 1, gettext_noop("Đang dàn trang"))
+    rendered = html_to_pdf(render_html(report, document, as_of))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.file:
+            report.file.delete(save=False)  # a run taken over from a worker that died
+        report.file.save(report.filename, ContentFile(rendered.pdf), save=False)
+        report.pages, report.size, report.sha256 = rendered.pages, len(rendered.pdf), rendered.sha256
+        report.data_as_of, report.template_version = as_of, TEMPLATE_VERSION
+        report.save(update_fields=["file", "pages", "size", "sha256", "data_as_of", "template_version"])
+    progress(1, 1)
+    return {"url": report.get_absolute_url(), "label": gettext_noop("Tải báo cáo"), "pages": rendered.pages}
+
+
+registry.register(JOB_KIND, _run)
+
+
+@dataclass(frozen=True)
+class Verification:
+    stored: str  # the sha256 recorded when it was made
+    file: str  # the sha256 of the file as it is now
+    fresh: str  # the sha256 of a fresh rendering from the same parameters and data as of
+    same_template: bool
+
+    @property
+    def file_intact(self) -> bool:
+        return self.stored == self.file
+
+    @property
+    def data_unchanged(self) -> bool:
+        return self.stored == self.fresh
+
+
+def report_verify(report: Report) -> Verification:
+    """Render the report again as of its data and compare: the file kept, and the data since."""
+    if not report.sha256 or not report.data_as_of:
+        raise ValidationError(_("Báo cáo chưa được tạo xong."))
+    with report.file.open("rb") as handle:
+        on_disk = hashlib.sha256(handle.read()).hexdigest()
+    fresh = _render(report, report.data_as_of)
+    return Verification(report.sha256, on_disk, fresh.sha256, report.template_version == TEMPLATE_VERSION)

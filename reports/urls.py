@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("reports/", views.my_reports, name="mine"),
+    path("reports/<int:pk>/", views.report, name="report"),
+    path("reports/<int:pk>/progress/", views.report_progress, name="progress"),
+    path("reports/<int:pk>/download/", views.report_download, name="download"),
+    path("reports/assessment/<int:pk>/print/", views.assessment_print, name="assessment_print"),
+]

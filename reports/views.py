@@ -1,0 +1,71 @@
+"""Report pages: request a report from the page it reports on, follow it, download it, list mine."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.access import get_assessment_for
+from assessments.choices import SubjectKind
+from common.tables import list_response
+from jobs.models import JobStatus
+from organizations import access
+
+from . import services
+from .access import get_report_for
+from .models import Report, ReportKind
+from .tables import ReportFilter, ReportTable
+
+
+@require_POST
+def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """Print one subject's form (an individual's self-assessment, or the collective's report)."""
+    a = get_assessment_for(request, pk)
+    if access.VIEW not in a.organization.perms:  # the subject alone may read their result, not print it
+        raise PermissionDenied
+    collective = a.kind == SubjectKind.COLLECTIVE
+    title = (_("Báo cáo kiểm điểm tập thể %(org)s — %(period)s") if collective
+             else _("Bản kiểm điểm %(person)s — %(period)s")) % {
+        "org": a.organization.name, "person": a.subject, "period": a.period.title}
+    report = services.report_request(kind=ReportKind.COLLECTIVE if collective else ReportKind.FORM,
+                                     organization=a.organization, params={"assessments": [a.pk]},
+                                     title=title, actor=request.user)
+    return redirect(report)
+
+
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    r = get_report_for(request, pk)
+    return render(request, "reports/report.html", {"r": r, "job": r.job})
+
+
+@require_GET
+def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    r = get_report_for(request, pk)
+    return render(request, "reports/_status.html", {"r": r, "job": r.job})
+
+
+@require_GET
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    r = get_report_for(request, pk)
+    if r.job.status != JobStatus.SUCCEEDED or not r.file:
+        raise Http404
+    try:
+        handle = r.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    content_type = "application/pdf" if r.fmt == "pdf" else "application/zip"
+    return FileResponse(handle, as_attachment=True, filename=r.filename, content_type=content_type)
+
+
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    mine = Report.objects.filter(requested_by=request.user).select_related("organization", "job")
+    filters = ReportFilter(request.GET, queryset=mine)
+    return list_response(request, ReportTable(filters.qs), "reports/mine.html", {"filter": filters},
+                         filename="bao-cao-cua-toi")
+
+

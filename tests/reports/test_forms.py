@@ -1,0 +1,174 @@
+"""Printing a review form: requested from the subject's page, rendered by the job, downloaded, verified."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from assessments.models import Target
+from jobs.models import JobStatus
+from organizations.models import RoleKind
+from organizations.services import role_grant
+from reports import services
+from reports.models import Report, ReportKind
+from reports.render import BASE_URL, StaticOnlyFetcher, html_to_pdf
+from tests.assessments.conftest import of
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _print(client, assessment, capture) -> Report:
+    with capture(execute=True):
+        response = client.post(f"/reports/assessment/{assessment.pk}/print/")
+    assert response.status_code == 302
+    report = Report.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    assert response["Location"] == report.get_absolute_url()
+    return report
+
+
+def test_a_clerk_prints_a_members_form_and_downloads_it(client, world, period_2026,
+                                                        django_capture_on_commit_callbacks):
+    member = of(period_2026, world.members[1])
+    Target.objects.create(assessment=member, title="Vận động 20 hộ tham gia làm đường giao thông nông thôn")
+    client.force_login(world.cell_staff)
+    page = client.get(member.get_absolute_url()).content.decode()
+    assert 'data-testid="print-form"' in page and "In Mẫu 2A" in page
+    report = _print(client, member, django_capture_on_commit_callbacks)
+    report.refresh_from_db()
+    assert report.job.status == JobStatus.SUCCEEDED, report.job.error
+    assert (report.kind, report.organization, report.requested_by) == (ReportKind.FORM, world.province.cell_1,
+                                                                       world.cell_staff)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert 'data-testid="download"' in page and report.sha256 in page
+    response = client.get(f"/reports/{report.pk}/download/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = b"".join(response.streaming_content)
+    assert hashlib.sha256(pdf).hexdigest() == report.sha256 and report.size == len(pdf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == report.pages >= 1
+    text = _text(pdf)
+    for expected in ["Mẫu 2A", "BẢN TỰ KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG", "Phạm Văn Thôn Một 0",
+                     world.province.cell_1.name, "Vận động 20 hộ tham gia làm đường giao thông nông thôn",
+                     "NGƯỜI TỰ KIỂM ĐIỂM", f"Trang 1/{report.pages}", "Số liệu đến",
+                     "ĐẢNG CỘNG SẢN VIỆT NAM", period_2026.title]:
+        assert expected in text, expected
+    # The footer's short hash is the HTML's, and the same on every page.
+    short = text.split("Mã ")[1][:12]
+    assert len(short) == 12 and all(c in "0123456789abcdef" for c in short)
+    # Listed in "my reports", with its own Excel export.
+    mine = client.get("/reports/").content.decode()
+    assert report.title in mine
+    assert client.get("/reports/?export=xlsx")["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_same_data_give_the_same_bytes_and_a_stored_report_verifies(client, world, period_2026,
+                                                                        django_capture_on_commit_callbacks):
+    client.force_login(world.cell_staff)
+    report = _print(client, of(period_2026, world.province.cell_1), django_capture_on_commit_callbacks)
+    report.refresh_from_db()
+    assert report.kind == ReportKind.COLLECTIVE and "Mẫu 01" in _text(report.file.read())
+    check = services.report_verify(report)
+    assert check.file_intact and check.data_unchanged and check.same_template
+    # The data change: a fresh rendering no longer matches; the file itself is still the one stored.
+    member = of(period_2026, world.province.cell_1)
+    member.self_text = "Chi bộ đã bổ sung nghị quyết chuyên đề."
+    member.save(update_fields=["self_text"])
+    check = services.report_verify(report)
+    assert check.file_intact and not check.data_unchanged
+    # The file altered on disk: caught.
+    with open(report.file.path, "ab") as handle:
+        handle.write(b"%tampered")
+    assert not services.report_verify(report).file_intact
+
+
+def test_who_may_print_and_download(client, world, period_2026, django_capture_on_commit_callbacks, an):
+    member = of(period_2026, world.members[1])
+    client.force_login(world.cell_staff)
+    report = _print(client, member, django_capture_on_commit_callbacks)
+    urls = [f"/reports/{report.pk}/", f"/reports/{report.pk}/download/", f"/reports/{report.pk}/progress/"]
+    # The committee above sees the cell: it may read and download what the cell printed.
+    client.force_login(world.grassroots_staff)
+    assert [client.get(u).status_code for u in urls] == [200, 200, 200]
+    assert report.title not in client.get("/reports/").content.decode()  # not among *its* reports
+    # Another committee's office sees none of it, and cannot print the cell's forms.
+    outsider = UserFactory(username="sub_b_staff")
+    role_grant(user=outsider, kind=RoleKind.COMMITTEE_STAFF, organization=world.province.sub_b, actor=None)
+    client.force_login(outsider)
+    assert [client.get(u).status_code for u in urls] == [404, 404, 404]
+    assert client.post(f"/reports/assessment/{member.pk}/print/").status_code == 404
+    assert client.post("/reports/assessment/99999999999999999999/print/").status_code == 404
+    assert Report.objects.count() == 1
+    # Printing is a POST.
+    client.force_login(world.cell_staff)
+    assert client.get(f"/reports/assessment/{member.pk}/print/").status_code == 405
+
+
+HOSTILE = [
+    '<img src="file:///etc/passwd">',
+    '<a href="http://127.0.0.1:9/leak">liên kết</a>',
+    '<link rel="attachment" href="/static/reports/print.css"><a rel="attachment" href="/etc/hosts">tệp</a>',
+    'Tên"); background: url(http://127.0.0.1:9/css) ;/*',
+    "Đ" * 400,  # a very long unbroken word
+    "מפלגה الحزب Nguyễn",  # right to left, then Vietnamese
+    "Ngu\u0303yê\u0301n combining a\u0300\u0301\u0302\u0303\u0309",
+]
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []) or []:
+        yield from _boxes(child)
+
+
+def test_hostile_text_fetches_nothing_and_stays_on_the_page(world, period_2026, capsys):
+    """Every user text field that reaches a form: the person's and organization's names, the self-assessment,
+    the targets' titles and notes, the override reason."""
+    member = of(period_2026, world.members[1])
+    person, cell = member.person, member.organization
+    person.full_name = HOSTILE[3][:120]
+    person.save(update_fields=["full_name"])
+    cell.name = HOSTILE[3] + HOSTILE[5]
+    cell.save(update_fields=["name"])
+    member.self_text = "\n".join(HOSTILE)
+    member.save(update_fields=["self_text"])
+    for i, text in enumerate(HOSTILE):
+        Target.objects.create(assessment=member, title=text[:300], note=HOSTILE[-1 - i][:300], order=i)
+    report = Report(kind=ReportKind.FORM, organization=cell, params={"assessments": [member.pk]}, title="x")
+    html = services.render_html(report, services.document_for(report), period_2026.opened_at)
+    assert "<img src=" not in html and "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
+    rendered = html_to_pdf(html)
+    assert rendered.refused == []  # nothing was even asked for
+    assert rendered.served == [f"{BASE_URL}static/reports/print.css"]
+    text = _text(rendered.pdf)
+    assert '<img src="file:///etc/passwd">' in text and "127.0.0.1:9/leak" in text
+    assert "ال" in text or "الحزب" in text
+    # The layout holds: no box runs past the page's right edge, the long word included.
+    fetcher = StaticOnlyFetcher()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    for page in document.pages:
+        right = page.width - page._page_box.margin_right + 0.5  # the content area's right edge
+        for box in _boxes(page._page_box):
+            if box.width is not None and getattr(box, "position_x", None) is not None:
+                assert box.position_x + box.width <= right, (type(box).__name__, box.position_x, box.width)
+    assert fetcher.refused == []
+
+
+def test_the_renderer_refuses_every_address_but_its_own_static_files():
+    html = ('<link rel="stylesheet" href="/static/reports/print.css">'
+            '<link rel="attachment" href="/static/portal/portal.js">'
+            '<img src="file:///etc/passwd"><img src="http://127.0.0.1:9/a.png"><img src="https://example.org/b.png">'
+            '<img src="/static/../../../etc/passwd"><img src="/static/%2e%2e/secret_key">'
+            '<img src="data:image/png;base64,iVBORw0KGgo="><a rel="attachment" href="/static/reports/print.css">x</a>')
+    rendered = html_to_pdf(html)
+    assert rendered.served == [f"{BASE_URL}static/reports/print.css"]
+    assert set(rendered.refused) >= {"file:///etc/passwd", "http://127.0.0.1:9/a.png", "https://example.org/b.png"}
+    assert any(r.startswith("attachment") for r in rendered.refused)  # the attachment, never embedded
+    assert b"/EmbeddedFile" not in rendered.pdf and b"passwd" not in rendered.pdf

@@ -172,3 +172,22 @@ def test_the_renderer_refuses_every_address_but_its_own_static_files():
     assert set(rendered.refused) >= {"file:///etc/passwd", "http://127.0.0.1:9/a.png", "https://example.org/b.png"}
     assert any(r.startswith("attachment") for r in rendered.refused)  # the attachment, never embedded
     assert b"/EmbeddedFile" not in rendered.pdf and b"passwd" not in rendered.pdf
+
+
+def test_the_verify_command_says_which_reports_differ(client, world, period_2026,
+                                                      django_capture_on_commit_callbacks):
+    from django.core.management import CommandError, call_command
+
+    client.force_login(world.cell_staff)
+    report = _print(client, of(period_2026, world.members[1]), django_capture_on_commit_callbacks)
+    out = io.StringIO()
+    call_command("report_verify", str(report.pk), stdout=out)
+    assert "file intact; same as a fresh rendering" in out.getvalue()
+    with open(Report.objects.get(pk=report.pk).file.path, "r+b") as handle:
+        handle.seek(100)
+        handle.write(b"X")
+    with pytest.raises(CommandError, match="1 of 1 reports differ"):
+        call_command("report_verify", str(report.pk), stdout=out)
+    assert "FILE ALTERED" in out.getvalue()
+    with pytest.raises(CommandError, match="no such report"):
+        call_command("report_verify", "999999")

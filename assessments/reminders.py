@@ -70,7 +70,7 @@ def _email(reminders: list[Reminder]) -> int:
     parents = {}
     for r in reminders:
         if r.late and r.organization.depth > 1:
-            parents[r.pk] = r.organization.path[:-r.organization.steplen]
+            parents[r.pk] = r.organization.parent_path
     parent_ids = dict(Organization.objects.filter(path__in=set(parents.values())).values_list("path", "pk"))
     addresses = _emails_at(orgs | set(parent_ids.values()))
     messages = []

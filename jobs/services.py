@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
@@ -30,10 +32,6 @@ log = logging.getLogger(__name__)
 
 # Faults that may pass by themselves: the task is retried rather than the job failed.
 TRANSIENT: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
-
-
-class Detached(Exception):  # noqa: N818 (not an error: a signal to job_execute)
-    """Raised by a job function that handed its work to other tasks (a chord), which finish the job."""
 
 
 @dataclass(frozen=True)
@@ -61,31 +59,16 @@ def _queue(job_id: int) -> None:
     transaction.on_commit(lambda: job_run.delay(job_id))
 
 
-def job_progress(job_id: int, done: int, total: int, stage: str = "", *, add: bool = False) -> None:
+def job_progress(job_id: int, done: int, total: int, stage: str = "") -> None:
     """Record progress and renew the lease, outside any transaction of the job's work.
 
     ``stage`` is a message id in the source language (``gettext_noop``), translated when shown.
-    With ``add``, ``done`` is added to what other tasks of the same job have done (chunks in parallel).
     """
-    from django.db.models import F, Value  # noqa: PLC0415
-    from django.db.models.functions import Least  # noqa: PLC0415
-
     total = max(0, total)
-    fields: dict[str, Any] = {"total": total, "lease_until": _lease()}
-    if add:
-        fields["done"] = Least(F("done") + max(0, done), Value(total))
-    else:
-        fields["done"] = min(max(0, done), total) if total else 0
+    fields: dict[str, Any] = {"total": total, "done": min(max(0, done), total), "lease_until": _lease()}
     if stage:
         fields["stage"] = stage[:200]
     Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
-
-
-def _progress(job: Job):
-    def progress(done: int, total: int, stage: str = "") -> None:
-        job_progress(job.pk, done, total, stage)
-        job.done, job.total = (min(max(0, done), total) if total else 0), total
-    return progress
 
 
 def _claim(job_id: int, worker: str) -> Outcome:
@@ -145,9 +128,7 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
     try:
         # The worker's own language: stages and refusals are recorded as message ids and codes.
         with translation.override(settings.LANGUAGE_CODE):
-            result = registry.function_for(job.kind)(job, _progress(job)) or {}
-    except Detached:
-        return Outcome(job)
+            result = registry.function_for(job.kind)(job, partial(job_progress, job.pk)) or {}
     except ValidationError as error:
         job_fail(job.pk, Reason("job_refused", {"messages": list(error.messages)}))
     except TRANSIENT:
@@ -159,7 +140,7 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
         except TRANSIENT:
             pass
         raise
-    except _time_limit() as error:
+    except SoftTimeLimitExceeded as error:
         log.warning("job %s (%s) ran out of time: %s", job.pk, job.kind, error)
         job_fail(job.pk, Reason("job_time_limit", {"seconds": settings.JOB_SOFT_TIME_LIMIT}))
     except Exception:  # the worker must record the failure, whatever it is
@@ -169,12 +150,6 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
         job_succeed(job.pk, result)
     job.refresh_from_db()
     return Outcome(job)
-
-
-def _time_limit() -> type[BaseException]:
-    from celery.exceptions import SoftTimeLimitExceeded  # noqa: PLC0415
-
-    return SoftTimeLimitExceeded
 
 
 def jobs_reap(now: dt.datetime | None = None) -> dict[str, int]:

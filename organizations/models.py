@@ -127,6 +127,11 @@ class Organization(MP_Node):
     def owning_organization(self) -> Organization:
         return self
 
+    @property
+    def parent_path(self) -> str:
+        """The path of the organization above ("" for the root; no query)."""
+        return self.path[: -self.steplen]
+
     def ancestor_paths(self) -> list[str]:
         """Paths of the node and every ancestor, root first (no query)."""
         return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]

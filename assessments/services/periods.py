@@ -183,7 +183,7 @@ def _subjects(period: Period, orgs: dict[int, Organization]) -> list[_Subject]:
 def _decider(subject: _Subject, orgs_by_path: dict[str, Organization], root: Organization) -> Organization:
     """The competent level: the superior of the organization reviewed, of the cell, or of the unit led."""
     base = subject.role_organization or subject.organization
-    parent_path = base.path[: -base.steplen]
+    parent_path = base.parent_path
     parent = orgs_by_path.get(parent_path)
     if parent is None:
         return base if base.path == root.path else (orgs_by_path.get(root.path) or base)

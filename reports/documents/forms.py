@@ -38,8 +38,7 @@ def assessments_for_print(ids: Iterable[int]):
 
 def _superiors(assessments: list[Assessment]) -> dict[str, Organization]:
     """The superior of each organization shown (the first line of the heading), in one query."""
-    paths = {a.organization.path[:-Organization.steplen] for a in assessments
-             if len(a.organization.path) > Organization.steplen}
+    paths = {a.organization.parent_path for a in assessments}
     return {o.path: o for o in Organization.objects.filter(path__in=paths)}
 
 
@@ -62,7 +61,7 @@ def form_context(a: Assessment, superiors: dict[str, Organization]) -> dict[str,
             self_total = sum((Decimal(str(v)) for v in values if v not in (None, "")), Decimal(0))
     return {"a": a, "form": form, "heading": heading, "note": note, "graded": scheme.graded,
             "criteria": criteria, "self_total": self_total, "targets": list(a.targets.all()),
-            "superior": superiors.get(a.organization.path[:-Organization.steplen])}
+            "superior": superiors.get(a.organization.parent_path)}
 
 
 def forms_context(ids: Iterable[int]) -> list[dict[str, Any]]:

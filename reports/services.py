@@ -120,6 +120,6 @@ def report_verify(report: Report) -> Verification:
     if not report.sha256 or not report.data_as_of:
         raise ValidationError(_("Báo cáo chưa được tạo xong."))
     with report.file.open("rb") as handle:
-        on_disk = hashlib.sha256(handle.read()).hexdigest()
+        on_disk = hashlib.file_digest(handle, "sha256").hexdigest()  # read in blocks: a batch may be large
     fresh = _render(report, report.data_as_of)
     return Verification(report.sha256, on_disk, fresh.sha256, report.template_version == TEMPLATE_VERSION)

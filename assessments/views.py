@@ -201,6 +201,7 @@ def dashboard(request: HttpRequest, pk: int, org: int) -> HttpResponse:
         "children_key": children_key, "children_page": children_page, "period": period, "org": org, "own": own,
         "previous": previous, "before": before, "charts": charts,
         "late": own.late_steps(period, on), "ancestors": _ancestors(period, org), "perms": org.perms,
+        "can_print_forms": access.VIEW in org.perms,
     }, filename="tong-hop-xep-loai")
 
 

@@ -21,6 +21,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone, translation
 
 from common.reasons import Reason
@@ -32,6 +34,13 @@ log = logging.getLogger(__name__)
 
 # Faults that may pass by themselves: the task is retried rather than the job failed.
 TRANSIENT: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+
+
+class JobContinues(Exception):  # noqa: N818  (a signal, not an error)
+    """Raised by a job function that has handed the rest of its work to other tasks (the chunks of a batch).
+
+    The job stays running; the task that does the last of the work ends it (``job_succeed`` or ``job_fail``).
+    """
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,12 @@ def job_progress(job_id: int, done: int, total: int, stage: str = "") -> None:
     if stage:
         fields["stage"] = stage[:200]
     Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
+
+
+def job_add_progress(job_id: int, done: int) -> None:
+    """Add to the progress (chunks of one job finishing in any order, on any worker) and renew the lease."""
+    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(done=Least(F("done") + max(0, done), F("total")),
+                                                                   lease_until=_lease())
 
 
 def _claim(job_id: int, worker: str) -> Outcome:
@@ -129,6 +144,8 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
         # The worker's own language: stages and refusals are recorded as message ids and codes.
         with translation.override(settings.LANGUAGE_CODE):
             result = registry.function_for(job.kind)(job, partial(job_progress, job.pk)) or {}
+    except JobContinues:
+        pass  # the tasks it sent end the job
     except ValidationError as error:
         job_fail(job.pk, Reason("job_refused", {"messages": list(error.messages)}))
     except TRANSIENT:

@@ -192,7 +192,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_IMPORTS = ["portal.tasks", "organizations.tasks", "jobs.tasks", "assessments.tasks"]
+CELERY_IMPORTS = ["portal.tasks", "organizations.tasks", "jobs.tasks", "assessments.tasks", "reports.tasks"]
 # Long tasks acknowledged at their end: one message at a time per worker process.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker child past this resident memory (KiB) is replaced after its task (WeasyPrint holds on to memory).
@@ -202,6 +202,10 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
 JOB_SOFT_TIME_LIMIT = env.int("JOB_SOFT_TIME_LIMIT", default=1800)
+# Batch printing: forms per chunk (one task, one written PDF part), and the most forms one PDF may hold
+# (above that, a ZIP with one PDF per organization).
+REPORT_BATCH_CHUNK = env.int("REPORT_BATCH_CHUNK", default=50)
+REPORT_BATCH_PDF_MAX_FORMS = env.int("REPORT_BATCH_PDF_MAX_FORMS", default=3000)
 # The schedule below is kept in the database (django-celery-beat), where the admin can see it.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Celery beat (``celery -A portal beat``): the daily chores. Without a broker, run the commands from cron.

@@ -18,21 +18,25 @@ the HTML itself.
 from __future__ import annotations
 
 import hashlib
+import io
 import mimetypes
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ORIGIN = "https://portal.invalid"
 BASE_URL = f"{ORIGIN}/"
 # Bumped whenever a report's layout changes: a stored report names the version that drew it.
-TEMPLATE_VERSION = "2026.11-1"
+TEMPLATE_VERSION = "2026.11-2"
 
 
 class Refused(ValueError):
@@ -83,16 +87,48 @@ class Rendered:
 
 
 def html_to_pdf(html: str) -> Rendered:
-    """Render one HTML document (one report, or a batch of forms) to PDF bytes."""
-    fetcher = StaticOnlyFetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-    if document.metadata.attachments:  # <link rel=attachment>: never embedded
-        fetcher.refused.extend(f"attachment:{a.description or a.name or ''}" for a in document.metadata.attachments)
-        document.metadata.attachments = []
-    _drop_attachment_links(document)
-    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    pdf = document.write_pdf(pdf_identifier=identifier, attachments=None)
-    return Rendered(pdf, len(document.pages), fetcher.served, fetcher.refused)
+    """Render one HTML document (one report, or one form) to PDF bytes."""
+    return html_to_pdf_many([html])
+
+
+def html_to_pdf_many(htmls: Sequence[str]) -> Rendered:
+    """Render several documents (the forms of a batch) into one PDF, written once.
+
+    Each document is laid out on its own, so that its footer numbers its own pages ("Trang 1/2" of
+    each form, as the signed paper needs), with the fonts and the fetcher shared; the pages are then
+    written together, the fonts embedded once.
+    """
+    if not htmls:
+        raise ValueError("nothing to render")
+    fetcher, fonts = StaticOnlyFetcher(), FontConfiguration()
+    documents = [HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(font_config=fonts)
+                 for html in htmls]
+    for document in documents:
+        if document.metadata.attachments:  # <link rel=attachment>: never embedded
+            fetcher.refused.extend(f"attachment:{a.description or a.name or ''}"
+                                   for a in document.metadata.attachments)
+            document.metadata.attachments = []
+        _drop_attachment_links(document)
+    whole = documents[0] if len(documents) == 1 else documents[0].copy(
+        [page for document in documents for page in document.pages])
+    digest = hashlib.sha256()
+    for html in htmls:
+        digest.update(hashlib.sha256(html.encode()).digest())
+    identifier = (hashlib.sha256(htmls[0].encode()) if len(htmls) == 1 else digest).hexdigest()[:32].encode()
+    pdf = whole.write_pdf(pdf_identifier=identifier, attachments=None)
+    return Rendered(pdf, len(whole.pages), fetcher.served, fetcher.refused)
+
+
+def merge_pdfs(parts: Sequence[bytes], title: str = "") -> Rendered:
+    """Join rendered parts (the chunks of a batch) into one PDF, the same bytes for the same parts."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    if title:
+        writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return Rendered(out.getvalue(), len(writer.pages))
 
 
 def _drop_attachment_links(document) -> None:

@@ -13,11 +13,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -26,18 +25,21 @@ from jobs import registry
 from jobs.services import job_start
 from organizations.models import Organization
 
+from .batch import (
+    batch_chunks,
+    batch_items,
+    batch_join_rendered,
+    batch_plan_and_dispatch,
+    render_parts,
+    report_result,
+    report_store,
+)
+from .documents import Document, render_html
 from .documents.forms import forms_context
 from .models import Report, ReportFormat, ReportKind
-from .render import TEMPLATE_VERSION, Rendered, html_to_pdf
+from .render import TEMPLATE_VERSION, html_to_pdf
 
 JOB_KIND = "reports.render"
-HASH_PLACEHOLDER = "@@REPORT-HASH@@"
-
-
-@dataclass(frozen=True)
-class Document:
-    template: str
-    context: dict[str, Any]
 
 
 def report_request(*, kind: str, organization: Organization, params: dict[str, Any], title: str, actor,
@@ -51,49 +53,40 @@ def report_request(*, kind: str, organization: Organization, params: dict[str, A
                                        title=title[:300], fmt=fmt,
                                        requested_by=actor if getattr(actor, "is_authenticated", False) else None)
         audit_record(actor=actor, action="reports.request", obj=report, summary=report.title,
-                     data={"kind": kind, "params": params, "job": job.pk})
+                     data={"kind": kind, "fmt": fmt, "params": params, "job": job.pk})
     return report
 
 
 def document_for(report: Report) -> Document:
-    """What the report shows: its template and the context read from the database now."""
+    """What a one-document report shows: its template and the context read from the database now."""
     params = report.params
     if report.kind in (ReportKind.FORM, ReportKind.COLLECTIVE):
         return Document("reports/forms.html", {"forms": forms_context(params["assessments"])})
     raise ValidationError(_("Loại báo cáo này chưa in được."))
 
 
-def render_html(report: Report, document: Document, as_of) -> str:
-    """The report's HTML, with its short hash (of the HTML itself) in the footer of every page."""
-    context = {**document.context, "title": report.title, "as_of": timezone.localtime(as_of),
-               "template_version": TEMPLATE_VERSION, "short_hash": HASH_PLACEHOLDER}
-    with translation.override("vi"):  # the official forms are in Vietnamese, whoever asks
-        html = render_to_string(document.template, context)
-    short = hashlib.sha256(html.encode()).hexdigest()[:12]
-    return html.replace(HASH_PLACEHOLDER, short)
-
-
-def _render(report: Report, as_of) -> Rendered:
-    return html_to_pdf(render_html(report, document_for(report), as_of))
+def _render(report: Report, as_of) -> tuple[bytes, int]:
+    """The report's file as of a moment: one document, or a batch's forms chunk by chunk, joined."""
+    if report.kind == ReportKind.FORMS:
+        chunks = batch_chunks(batch_items(report), settings.REPORT_BATCH_CHUNK)
+        parts = [render_parts(report, [pk for _org, pk in chunk], as_of) for chunk in chunks]
+        return batch_join_rendered(report, parts)
+    rendered = html_to_pdf(render_html(report.title, document_for(report), as_of))
+    return rendered.pdf, rendered.pages
 
 
 def _run(job, progress) -> dict[str, Any]:
     report = Report.objects.select_related("organization").get(job=job)
+    if report.kind == ReportKind.FORMS:
+        batch_plan_and_dispatch(report, job, progress)  # the chunks' chord ends the job
     progress(0, 1, gettext_noop("Đang đọc số liệu"))
     as_of = timezone.now()
     document = document_for(report)
     progress(0, 1, gettext_noop("Đang dàn trang"))
-    rendered = html_to_pdf(render_html(report, document, as_of))
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.file:
-            report.file.delete(save=False)  # a run taken over from a worker that died
-        report.file.save(report.filename, ContentFile(rendered.pdf), save=False)
-        report.pages, report.size, report.sha256 = rendered.pages, len(rendered.pdf), rendered.sha256
-        report.data_as_of, report.template_version = as_of, TEMPLATE_VERSION
-        report.save(update_fields=["file", "pages", "size", "sha256", "data_as_of", "template_version"])
+    rendered = html_to_pdf(render_html(report.title, document, as_of))
+    report_store(report, rendered.pdf, rendered.pages, as_of)
     progress(1, 1)
-    return {"url": report.get_absolute_url(), "label": gettext_noop("Tải báo cáo"), "pages": rendered.pages}
+    return report_result(report)
 
 
 registry.register(JOB_KIND, _run)
@@ -121,5 +114,6 @@ def report_verify(report: Report) -> Verification:
         raise ValidationError(_("Báo cáo chưa được tạo xong."))
     with report.file.open("rb") as handle:
         on_disk = hashlib.file_digest(handle, "sha256").hexdigest()  # read in blocks: a batch may be large
-    fresh = _render(report, report.data_as_of)
-    return Verification(report.sha256, on_disk, fresh.sha256, report.template_version == TEMPLATE_VERSION)
+    fresh, _pages = _render(report, report.data_as_of)
+    return Verification(report.sha256, on_disk, hashlib.sha256(fresh).hexdigest(),
+                        report.template_version == TEMPLATE_VERSION)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("reports/<int:pk>/progress/", views.report_progress, name="progress"),
     path("reports/<int:pk>/download/", views.report_download, name="download"),
     path("reports/assessment/<int:pk>/print/", views.assessment_print, name="assessment_print"),
+    path("reports/period/<int:pk>/org/<int:org>/forms/", views.period_forms_print, name="period_forms_print"),
 ]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.access import get_assessment_for
+from assessments.access import get_assessment_for, get_period_org_for
 from assessments.choices import SubjectKind
 from common.tables import list_response
 from jobs.models import JobStatus
@@ -16,6 +18,7 @@ from organizations import access
 
 from . import services
 from .access import get_report_for
+from .forms import BatchForm
 from .models import Report, ReportKind
 from .tables import ReportFilter, ReportTable
 
@@ -33,6 +36,20 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     report = services.report_request(kind=ReportKind.COLLECTIVE if collective else ReportKind.FORM,
                                      organization=a.organization, params={"assessments": [a.pk]},
                                      title=title, actor=request.user)
+    return redirect(report)
+
+
+@require_POST
+def period_forms_print(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """Print every individual form of an organization's subtree in a period: one job, one file."""
+    period, org = get_period_org_for(request, pk, org, access.VIEW)
+    form = BatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Định dạng tệp không hợp lệ: chọn một tệp PDF hoặc tệp ZIP."))
+        return redirect(reverse("assessments:dashboard", args=[period.pk, org.pk]))
+    title = _("Bản kiểm điểm của đảng viên %(org)s — %(period)s") % {"org": org.name, "period": period.title}
+    report = services.report_request(kind=ReportKind.FORMS, organization=org, params={"period": period.pk},
+                                     title=title, actor=request.user, fmt=form.cleaned_data["fmt"])
     return redirect(report)
 
 

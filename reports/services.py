@@ -36,6 +36,8 @@ from .batch import (
 )
 from .documents import Document, render_html
 from .documents.forms import forms_context
+from .documents.governance import minutes_context, register_context
+from .documents.summary import summary_context
 from .models import Report, ReportFormat, ReportKind
 from .render import TEMPLATE_VERSION, html_to_pdf
 
@@ -62,6 +64,12 @@ def document_for(report: Report) -> Document:
     params = report.params
     if report.kind in (ReportKind.FORM, ReportKind.COLLECTIVE):
         return Document("reports/forms.html", {"forms": forms_context(params["assessments"])})
+    if report.kind == ReportKind.MINUTES:
+        return Document("reports/minutes.html", minutes_context(params))
+    if report.kind == ReportKind.REGISTER:
+        return Document("reports/register.html", register_context(report.organization, params))
+    if report.kind == ReportKind.SUMMARY:
+        return Document("reports/summary.html", summary_context(report.organization, params))
     raise ValidationError(_("Loại báo cáo này chưa in được."))
 
 

@@ -59,7 +59,7 @@ def report_request(*, kind: str, organization: Organization, params: dict[str, A
     return report
 
 
-def document_for(report: Report) -> Document:
+def document_for(report: Report, as_of) -> Document:
     """What a one-document report shows: its template and the context read from the database now."""
     params = report.params
     if report.kind in (ReportKind.FORM, ReportKind.COLLECTIVE):
@@ -69,7 +69,7 @@ def document_for(report: Report) -> Document:
     if report.kind == ReportKind.REGISTER:
         return Document("reports/register.html", register_context(report.organization, params))
     if report.kind == ReportKind.SUMMARY:
-        return Document("reports/summary.html", summary_context(report.organization, params))
+        return Document("reports/summary.html", summary_context(report.organization, params, as_of))
     raise ValidationError(_("Loại báo cáo này chưa in được."))
 
 
@@ -79,7 +79,7 @@ def _render(report: Report, as_of) -> tuple[bytes, int]:
         chunks = batch_chunks(batch_items(report), settings.REPORT_BATCH_CHUNK)
         parts = [render_parts(report, [pk for _org, pk in chunk], as_of) for chunk in chunks]
         return batch_join_rendered(report, parts)
-    rendered = html_to_pdf(render_html(report.title, document_for(report), as_of))
+    rendered = html_to_pdf(render_html(report.title, document_for(report, as_of), as_of))
     return rendered.pdf, rendered.pages
 
 
@@ -89,7 +89,7 @@ def _run(job, progress) -> dict[str, Any]:
         batch_plan_and_dispatch(report, job, progress)  # the chunks' chord ends the job
     progress(0, 1, gettext_noop("Đang đọc số liệu"))
     as_of = timezone.now()
-    document = document_for(report)
+    document = document_for(report, as_of)
     progress(0, 1, gettext_noop("Đang dàn trang"))
     rendered = html_to_pdf(render_html(report.title, document, as_of))
     report_store(report, rendered.pdf, rendered.pages, as_of)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("reports/<int:pk>/download/", views.report_download, name="download"),
     path("reports/assessment/<int:pk>/print/", views.assessment_print, name="assessment_print"),
     path("reports/period/<int:pk>/org/<int:org>/forms/", views.period_forms_print, name="period_forms_print"),
+    path("reports/period/<int:pk>/org/<int:org>/summary/", views.period_summary_print, name="period_summary_print"),
 ]

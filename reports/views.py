@@ -53,6 +53,16 @@ def period_forms_print(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     return redirect(report)
 
 
+@require_POST
+def period_summary_print(request: HttpRequest, pk: int, org: int) -> HttpResponse:
+    """Print the summary of a period for an organization's subtree (the provincial summary at the root)."""
+    period, org = get_period_org_for(request, pk, org, access.VIEW_DASHBOARD)
+    title = _("Báo cáo tổng hợp xếp loại %(org)s — %(period)s") % {"org": org.name, "period": period.title}
+    report = services.report_request(kind=ReportKind.SUMMARY, organization=org, params={"period": period.pk},
+                                     title=title, actor=request.user)
+    return redirect(report)
+
+
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     r = get_report_for(request, pk)

@@ -143,7 +143,7 @@ def test_hostile_text_fetches_nothing_and_stays_on_the_page(world, period_2026, 
     for i, text in enumerate(HOSTILE):
         Target.objects.create(assessment=member, title=text[:300], note=HOSTILE[-1 - i][:300], order=i)
     report = Report(kind=ReportKind.FORM, organization=cell, params={"assessments": [member.pk]}, title="x")
-    html = render_html(report.title, services.document_for(report), period_2026.opened_at)
+    html = render_html(report.title, services.document_for(report, period_2026.opened_at), period_2026.opened_at)
     assert "<img src=" not in html and "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
     rendered = html_to_pdf(html)
     assert rendered.refused == []  # nothing was even asked for

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation gettext
 
-.PHONY: run test setup system-deps python-deps node-deps messages migrate lint lock clean bench bench-search bench-assessments
+.PHONY: run test setup system-deps python-deps node-deps messages migrate lint lock clean bench bench-search bench-assessments bench-reports
 
 run: setup migrate
 	DEBUG=1 $(PY) manage.py seed_demo --scale small --if-empty
@@ -85,3 +85,8 @@ bench-assessments: setup
 # Provision search over 20,000 provisions on the local PostgreSQL (drops and recreates portal_bench_search).
 bench-search: setup
 	$(PY) bench/regulations_search.py
+
+# Printed reports at province scale: one form, a batch of about 1,000 forms (batched and not, one and two
+# workers on Redis db 8), the provincial summary (drops and recreates portal_bench_reports).
+bench-reports: setup
+	$(PY) bench/reports.py

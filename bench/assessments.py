@@ -45,7 +45,8 @@ def _open(period, actor) -> tuple[int, float]:
     started = time.perf_counter()
     # Outside a transaction on_commit fires at once, and without a broker the job runs in this process.
     job = svc.period_open(period=period, actor=actor)
-    job = job_execute(job.pk)  # a no-op if it ran already
+    job_execute(job.pk)  # a no-op if it ran already
+    job.refresh_from_db()
     seconds = time.perf_counter() - started
     assert job.status == "succeeded", job.error
     return job.result["subjects"], seconds

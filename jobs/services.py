@@ -80,10 +80,13 @@ def job_progress(job_id: int, done: int, total: int, stage: str = "") -> None:
     Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
 
 
-def job_add_progress(job_id: int, done: int) -> None:
-    """Add to the progress (chunks of one job finishing in any order, on any worker) and renew the lease."""
-    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(done=Least(F("done") + max(0, done), F("total")),
-                                                                   lease_until=_lease())
+def job_add_progress(job_id: int, done: int, attempt: int) -> None:
+    """Add to the progress (chunks of one job finishing in any order, on any worker) and renew the lease.
+
+    Only for the attempt running now: a chunk sent by an attempt that was taken over counts for nothing.
+    """
+    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=attempt).update(
+        done=Least(F("done") + max(0, done), F("total")), lease_until=_lease())
 
 
 def _claim(job_id: int, worker: str) -> Outcome:

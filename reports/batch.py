@@ -63,12 +63,14 @@ class Part:
 
 
 def batch_items(report: Report) -> list[Item]:
-    """The individual forms of the report's subtree in the period, in print order."""
+    """The individual forms of the report's subtree in the period (or the chosen ones among them), in print order."""
     params = report.params
-    return [(org, pk) for org, pk in Assessment.objects.filter(
-        period_id=params["period"], organization__path__startswith=report.organization.path,
-    ).exclude(kind=SubjectKind.COLLECTIVE).order_by("organization__path", "person__sort_name", "pk")
-        .values_list("organization_id", "pk")]
+    forms = Assessment.objects.filter(period_id=params["period"],
+                                      organization__path__startswith=report.organization.path)
+    if "assessments" in params:  # a chosen selection of the subtree's forms, rather than all of them
+        forms = forms.filter(pk__in=params["assessments"])
+    return list(forms.exclude(kind=SubjectKind.COLLECTIVE).order_by("organization__path", "person__sort_name", "pk")
+                .values_list("organization_id", "pk"))
 
 
 def batch_chunks(items: list[Item], size: int) -> list[list[Item]]:
@@ -160,7 +162,7 @@ def batch_chunk(report_id: int, attempt: int, index: int, ids: list[int]) -> lis
         if default_storage.exists(name):  # the chunk ran before, on a worker that died
             default_storage.delete(name)
         parts.append(Part(org, default_storage.save(name, ContentFile(part.pdf)), part.pages).to_json())
-    job_add_progress(report.job_id, len(ids))
+    job_add_progress(report.job_id, len(ids), attempt)
     return parts
 
 

@@ -137,3 +137,15 @@ def test_the_stage_is_shown_in_the_readers_language(client, django_user_model):
     client.cookies["django_language"] = "en"
     page = client.get(f"/jobs/{job.pk}/progress/").content.decode()
     assert "Drawing up the list of subjects" in page and "Đang lập" not in page
+
+
+def test_chunks_add_to_the_progress_of_the_attempt_running_now():
+    job = Job.objects.create(kind="jobs.test.count", label="x", params={}, status=JobStatus.RUNNING, attempts=2,
+                             total=10, done=0)
+    jobs.job_add_progress(job.pk, 4, attempt=2)
+    jobs.job_add_progress(job.pk, 5, attempt=1)  # a chunk of the attempt that was taken over
+    job.refresh_from_db()
+    assert job.done == 4 and job.lease_until > timezone.now()
+    jobs.job_add_progress(job.pk, 50, attempt=2)  # never past the total
+    job.refresh_from_db()
+    assert job.done == 10

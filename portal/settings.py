@@ -206,6 +206,8 @@ JOB_SOFT_TIME_LIMIT = env.int("JOB_SOFT_TIME_LIMIT", default=1800)
 # (above that, a ZIP with one PDF per organization).
 REPORT_BATCH_CHUNK = env.int("REPORT_BATCH_CHUNK", default=50)
 REPORT_BATCH_PDF_MAX_FORMS = env.int("REPORT_BATCH_PDF_MAX_FORMS", default=3000)
+# The register of decisions: the longest date range one printed register may cover (days, both ends included).
+REPORT_REGISTER_MAX_DAYS = env.int("REPORT_REGISTER_MAX_DAYS", default=3660)
 # The schedule below is kept in the database (django-celery-beat), where the admin can see it.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Celery beat (``celery -A portal beat``): the daily chores. Without a broker, run the commands from cron.

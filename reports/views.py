@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments.access import get_assessment_for, get_period_org_for
 from assessments.choices import SubjectKind
 from common.tables import list_response
+from governance.access import get_meeting_for
 from jobs.models import JobStatus
 from organizations import access
 
 from . import services
 from .access import get_report_for
-from .forms import BatchForm
+from .forms import BatchForm, RegisterForm
 from .models import Report, ReportKind
 from .tables import ReportFilter, ReportTable
 
@@ -59,6 +60,36 @@ def period_summary_print(request: HttpRequest, pk: int, org: int) -> HttpRespons
     period, org = get_period_org_for(request, pk, org, access.VIEW_DASHBOARD)
     title = _("Báo cáo tổng hợp xếp loại %(org)s — %(period)s") % {"org": org.name, "period": period.title}
     report = services.report_request(kind=ReportKind.SUMMARY, organization=org, params={"period": period.pk},
+                                     title=title, actor=request.user)
+    return redirect(report)
+
+
+@require_POST
+def meeting_minutes_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """Print a meeting's minutes, as recorded so far (approved or not: the document says which)."""
+    meeting = get_meeting_for(request, pk, access.VIEW)
+    title = _("Biên bản hội nghị %(meeting)s") % {"meeting": meeting}
+    report = services.report_request(kind=ReportKind.MINUTES, organization=meeting.org,
+                                     params={"meeting": meeting.pk}, title=title, actor=request.user)
+    return redirect(report)
+
+
+@require_POST
+def decisions_register_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """Print the register of decisions of an organization's subtree over a date range."""
+    org = access.get_organization_for(request, pk, access.VIEW)
+    form = RegisterForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(reverse("governance:decisions", args=[org.pk]))
+    start, end = form.cleaned_data["from"], form.cleaned_data["to"]
+    title = _("Sổ theo dõi quyết định %(org)s từ %(from)s đến %(to)s") % {
+        "org": org.name, "from": start.strftime("%d/%m/%Y"), "to": end.strftime("%d/%m/%Y")}
+    report = services.report_request(kind=ReportKind.REGISTER, organization=org,
+                                     params={"from": start.isoformat(), "to": end.isoformat()},
                                      title=title, actor=request.user)
     return redirect(report)
 

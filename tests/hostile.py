@@ -130,7 +130,8 @@ class World:
             return {p: self.ids.get(f"admin:{model}", "1") for p in route.params}
         by_prefix = [("org/", "organization"), ("assessments/periods/", "period"),
                      ("assessments/targets/", "target"), ("assessments/", "assessment"),
-                     ("jobs/", "job"), ("reports/assessment/", "assessment"), ("reports/", "report"),
+                     ("jobs/", "job"), ("reports/assessment/", "assessment"), ("reports/meeting/", "meeting"),
+                     ("reports/org/", "organization"), ("reports/", "report"),
                      ("imports/", "import"), ("people/", "person"),
                      ("working-regulations/", "regulation"), ("meetings/", "meeting"),
                      ("decisions/", "decision"), ("regulations/imports/", "text_import"),

@@ -20,6 +20,7 @@ from governance import services as svc
 from governance.models import Assignment, Decision, Field, Matter, Meeting, WorkingRegulation
 from organizations.models import ImportStatus, MemberImport, Membership, Person, Tenure
 from organizations.services import member_import_preview
+from reports.models import Report
 from tests.governance.test_views_working import _committee
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,7 @@ def _snapshot(w) -> dict:
         "people": Person.objects.count(),
         "memberships": Membership.objects.count(),
         "tenures": sorted(Tenure.objects.values_list("pk", "end")),
+        "reports": Report.objects.count(),
     }
 
 
@@ -116,6 +118,8 @@ def _requests(province, w) -> list[tuple[str, str, dict]]:
         ("post", f"/org/{gr}/posts/new/", {"card_number": "0400000002", "position": w["tenure"].position_id,
                                            "start": "01/02/2026"}),
         ("post", f"/tenures/{w['tenure'].pk}/end/", {"end": "01/02/2026"}),
+        ("post", f"/reports/meeting/{meeting.pk}/minutes/", {}),
+        ("post", f"/reports/org/{gr}/register/", {"from": "01/01/2026", "to": "31/12/2026"}),
     ]
 
 

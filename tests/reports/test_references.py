@@ -24,6 +24,7 @@ from reports import services
 from reports.models import Report, ReportFormat, ReportKind
 from tests.assessments.conftest import of
 from tests.assessments.test_concurrency import CELL_366, EXCELLENT_366
+from tests.reports.test_governance_reports import meeting, register  # noqa: F401  (their fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,19 @@ def _report_of(kind, world, period, board_officer, capture) -> Report:
 def test_the_first_page_looks_like_its_reference(kind, world, reviewed, board_officer,
                                                  django_capture_on_commit_callbacks):
     report = _report_of(kind, world, reviewed, board_officer, django_capture_on_commit_callbacks)
+    share, diff = _compare(kind, _first_page(report))
+    assert share <= SHARE, f"{share:.2%} of the first page differs from the reference (see {diff})"
+
+
+@pytest.mark.parametrize("kind", ["minutes", "register"])
+def test_the_first_page_of_the_governance_reports_looks_like_its_reference(kind, province, register, board_officer,
+                                                                           django_capture_on_commit_callbacks):
+    if kind == "minutes":
+        report = _request(ReportKind.MINUTES, register.body.organization, {"meeting": register.pk}, board_officer,
+                          django_capture_on_commit_callbacks)
+    else:
+        report = _request(ReportKind.REGISTER, province.grassroots, {"from": "2026-01-01", "to": "2026-12-31"},
+                          board_officer, django_capture_on_commit_callbacks)
     share, diff = _compare(kind, _first_page(report))
     assert share <= SHARE, f"{share:.2%} of the first page differs from the reference (see {diff})"
 

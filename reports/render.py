@@ -36,7 +36,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 ORIGIN = "https://portal.invalid"
 BASE_URL = f"{ORIGIN}/"
 # Bumped whenever a report's layout changes: a stored report names the version that drew it.
-TEMPLATE_VERSION = "2026.11-2"
+TEMPLATE_VERSION = "2026.11-3"
 
 
 class Refused(ValueError):

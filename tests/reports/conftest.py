@@ -1,6 +1,7 @@
 import pytest
 
 from tests.assessments.conftest import period_2026, world  # noqa: F401  (the review's small world)
+from tests.reports.test_governance_reports import meeting, register  # noqa: F401  (a meeting, decisions)
 
 
 @pytest.fixture(autouse=True)

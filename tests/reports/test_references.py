@@ -24,7 +24,6 @@ from reports import services
 from reports.models import Report, ReportFormat, ReportKind
 from tests.assessments.conftest import of
 from tests.assessments.test_concurrency import CELL_366, EXCELLENT_366
-from tests.reports.test_governance_reports import meeting, register  # noqa: F401  (their fixtures)
 
 pytestmark = pytest.mark.django_db
 

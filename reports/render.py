@@ -11,8 +11,7 @@ User text reaches the templates through Django's autoescaping only.
 
 The same HTML gives the same bytes: the document's dates come from its
 ``data as of`` (the ``dcterms.created`` and ``dcterms.modified`` meta tags
-of ``templates/reports/base.html``), and the PDF identifier is derived from
-the HTML itself.
+of ``templates/reports/base.html``), and no file identifier is written.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 ORIGIN = "https://portal.invalid"
 BASE_URL = f"{ORIGIN}/"
 # Bumped whenever a report's layout changes: a stored report names the version that drew it.
-TEMPLATE_VERSION = "2026.11-3"
+TEMPLATE_VERSION = "2026.11-4"
 
 
 class Refused(ValueError):
@@ -111,11 +110,9 @@ def html_to_pdf_many(htmls: Sequence[str]) -> Rendered:
         _drop_attachment_links(document)
     whole = documents[0] if len(documents) == 1 else documents[0].copy(
         [page for document in documents for page in document.pages])
-    digest = hashlib.sha256()
-    for html in htmls:
-        digest.update(hashlib.sha256(html.encode()).digest())
-    identifier = (hashlib.sha256(htmls[0].encode()) if len(htmls) == 1 else digest).hexdigest()[:32].encode()
-    pdf = whole.write_pdf(pdf_identifier=identifier, attachments=None)
+    # No file identifier: pydyf would serialize every object a second time to hash it (about a tenth of
+    # the time of a two-page form), and without one the bytes are already the same for the same HTML.
+    pdf = whole.write_pdf(attachments=None)
     return Rendered(pdf, len(whole.pages), fetcher.served, fetcher.refused)
 
 

@@ -80,13 +80,25 @@ def job_progress(job_id: int, done: int, total: int, stage: str = "") -> None:
     Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
 
 
+def _chunk_lease() -> dt.datetime:
+    """While a job waits on its chunks: as long as a chunk may take (its hard time limit), so that chunks
+    queued behind other work are not mistaken for a dead worker; a chunk whose worker dies comes back by
+    itself (``reject_on_worker_lost``)."""
+    return timezone.now() + dt.timedelta(seconds=max(settings.JOB_LEASE_SECONDS, settings.JOB_SOFT_TIME_LIMIT + 60))
+
+
+def job_hold(job_id: int, attempt: int) -> None:
+    """Renew the lease of a job whose work is in its chunks (sent, running, or being joined)."""
+    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=attempt).update(lease_until=_chunk_lease())
+
+
 def job_add_progress(job_id: int, done: int, attempt: int) -> None:
     """Add to the progress (chunks of one job finishing in any order, on any worker) and renew the lease.
 
     Only for the attempt running now: a chunk sent by an attempt that was taken over counts for nothing.
     """
     Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=attempt).update(
-        done=Least(F("done") + max(0, done), F("total")), lease_until=_lease())
+        done=Least(F("done") + max(0, done), F("total")), lease_until=_chunk_lease())
 
 
 def _claim(job_id: int, worker: str) -> Outcome:
@@ -114,18 +126,21 @@ def _fail(job: Job, reason: Reason) -> None:
     job.save(update_fields=["status", "failure", "finished_at", "lease_until"])
 
 
-def job_fail(job_id: int, reason: Reason) -> None:
-    """End a running job as failed (a chunk of its work failed for good, or it ran out of time)."""
+def job_fail(job_id: int, reason: Reason, attempt: int | None = None) -> None:
+    """End a running job as failed (a chunk of its work failed for good, or it ran out of time).
+
+    With ``attempt``, only if that attempt is still the one running (not one taken over since).
+    """
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is not None and not job.finished:
+        if job is not None and not job.finished and attempt in (None, job.attempts):
             _fail(job, reason)
 
 
-def job_succeed(job_id: int, result: dict) -> Job | None:
+def job_succeed(job_id: int, result: dict, attempt: int | None = None) -> Job | None:
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.finished:
+        if job is None or job.finished or attempt not in (None, job.attempts):
             return job
         job.status, job.result, job.done = JobStatus.SUCCEEDED, result, job.total
         job.finished_at, job.lease_until, job.stage = timezone.now(), None, ""
@@ -155,8 +170,8 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
         # Let the task retry; the lease is given up so that the retry takes the job over at once
         # (if the database is down this fails too, and the lease runs out by itself).
         try:
-            Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(lease_until=timezone.now(),
-                                                                            attempts=job.attempts - 1)
+            Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts).update(
+                lease_until=timezone.now(), attempts=job.attempts - 1)
         except TRANSIENT:
             pass
         raise

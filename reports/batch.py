@@ -40,7 +40,7 @@ from assessments.choices import SubjectKind
 from assessments.models import Assessment
 from common.reasons import Reason
 from jobs.models import Job
-from jobs.services import TRANSIENT, JobContinues, job_add_progress, job_fail, job_succeed
+from jobs.services import TRANSIENT, JobContinues, job_add_progress, job_fail, job_hold, job_succeed
 from organizations.models import Organization
 
 from .documents import forms_html
@@ -110,13 +110,19 @@ def batch_plan_and_dispatch(report: Report, job: Job, progress) -> None:
         raise ValidationError(_("Có %(n)s bản kiểm điểm, quá %(max)s bản cho một tệp PDF: hãy chọn tệp ZIP, "
                                 "mỗi tổ chức một PDF.") % {"n": f"{len(items):,}".replace(",", "."),
                                                            "max": settings.REPORT_BATCH_PDF_MAX_FORMS})
-    Report.objects.filter(pk=report.pk).update(data_as_of=timezone.now())
-    chunks = batch_chunks(items, settings.REPORT_BATCH_CHUNK)
+    # The moment the data are read, and the chunk size (the bytes depend on where chunks break): a stored
+    # batch is checked again with both.
+    params = {**report.params, "chunk": settings.REPORT_BATCH_CHUNK}
+    Report.objects.filter(pk=report.pk).update(data_as_of=timezone.now(), params=params)
+    for earlier in range(1, job.attempts):  # what an attempt taken over left behind
+        _clear(report, earlier)
+    chunks = batch_chunks(items, params["chunk"])
     progress(0, len(items), gettext_noop("Đang dàn trang"))
     from celery import chord  # noqa: PLC0415
 
     chord(batch_chunk_task.s(report.pk, job.attempts, index, [pk for _org, pk in chunk])
           for index, chunk in enumerate(chunks))(batch_finish_task.s(report.pk, job.attempts))
+    job_hold(job.pk, job.attempts)
     raise JobContinues
 
 
@@ -142,26 +148,26 @@ def batch_chunk(report_id: int, attempt: int, index: int, ids: list[int]) -> lis
     report = _current(report_id, attempt)
     if report is None:
         return None
+    job_hold(report.job_id, attempt)
     try:
-        rendered = render_parts(report, ids, report.data_as_of)
+        parts = []
+        for number, (org, part) in enumerate(render_parts(report, ids, report.data_as_of)):
+            name = posixpath.join(_part_folder(report, attempt), f"{index:06d}-{number:03d}.pdf")
+            if default_storage.exists(name):  # the chunk ran before, on a worker that died
+                default_storage.delete(name)
+            parts.append(Part(org, default_storage.save(name, ContentFile(part.pdf)), part.pages).to_json())
     except TRANSIENT:
         raise  # the task retries
     except ValidationError as error:
-        job_fail(report.job_id, Reason("job_refused", {"messages": list(error.messages)}))
+        job_fail(report.job_id, Reason("job_refused", {"messages": list(error.messages)}), attempt)
         return None
     except SoftTimeLimitExceeded:
-        job_fail(report.job_id, Reason("job_time_limit", {"seconds": settings.JOB_SOFT_TIME_LIMIT}))
+        job_fail(report.job_id, Reason("job_time_limit", {"seconds": settings.JOB_SOFT_TIME_LIMIT}), attempt)
         return None
     except Exception:  # the job must end with a reason, whatever went wrong
         log.exception("report %s: chunk %s failed", report_id, index)
-        job_fail(report.job_id, Reason("job_system_error"))
+        job_fail(report.job_id, Reason("job_system_error"), attempt)
         return None
-    parts = []
-    for number, (org, part) in enumerate(rendered):
-        name = posixpath.join(_part_folder(report, attempt), f"{index:06d}-{number:03d}.pdf")
-        if default_storage.exists(name):  # the chunk ran before, on a worker that died
-            default_storage.delete(name)
-        parts.append(Part(org, default_storage.save(name, ContentFile(part.pdf)), part.pages).to_json())
     job_add_progress(report.job_id, len(ids), attempt)
     return parts
 
@@ -230,18 +236,22 @@ def batch_finish(results: list[list[list] | None], report_id: int, attempt: int)
     if report.job.finished or report.job.attempts != attempt or any(r is None for r in results):
         _clear(report, attempt)  # failed (a chunk said why), or taken over by a later attempt
         return
+    job_hold(report.job_id, attempt)
     try:
         data, pages = batch_join_stored(report, results)
     except TRANSIENT:
         raise
     except Exception:
         log.exception("report %s: joining the parts failed", report_id)
-        job_fail(report.job_id, Reason("job_system_error"))
+        job_fail(report.job_id, Reason("job_system_error"), attempt)
         _clear(report, attempt)
         return
-    report_store(report, data, pages)
+    with transaction.atomic():  # the job locked: an attempt taken over meanwhile stores nothing
+        job = Job.objects.select_for_update().get(pk=report.job_id)
+        if not job.finished and job.attempts == attempt:
+            report_store(report, data, pages, as_of=report.data_as_of)
+            job_succeed(report.job_id, report_result(report), attempt)
     _clear(report, attempt)
-    job_succeed(report.job_id, report_result(report))
 
 
 def report_store(report: Report, data: bytes, pages: int, as_of=None) -> None:

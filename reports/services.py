@@ -76,7 +76,7 @@ def document_for(report: Report, as_of) -> Document:
 def _render(report: Report, as_of) -> tuple[bytes, int]:
     """The report's file as of a moment: one document, or a batch's forms chunk by chunk, joined."""
     if report.kind == ReportKind.FORMS:
-        chunks = batch_chunks(batch_items(report), settings.REPORT_BATCH_CHUNK)
+        chunks = batch_chunks(batch_items(report), report.params.get("chunk", settings.REPORT_BATCH_CHUNK))
         parts = [render_parts(report, [pk for _org, pk in chunk], as_of) for chunk in chunks]
         return batch_join_rendered(report, parts)
     rendered = html_to_pdf(render_html(report.title, document_for(report, as_of), as_of))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.utils import timezone, translation
 
+from common.reasons import Reason
 from jobs import registry
 from jobs import services as jobs
 from jobs.models import Job, JobStatus
@@ -149,3 +150,19 @@ def test_chunks_add_to_the_progress_of_the_attempt_running_now():
     jobs.job_add_progress(job.pk, 50, attempt=2)  # never past the total
     job.refresh_from_db()
     assert job.done == 10
+
+
+def test_an_attempt_taken_over_neither_ends_the_job_nor_lets_it_lapse(settings):
+    job = Job.objects.create(kind="jobs.test.count", label="x", params={}, status=JobStatus.RUNNING, attempts=2,
+                             total=10, done=0, lease_until=timezone.now())
+    jobs.job_succeed(job.pk, {"url": "/"}, attempt=1)
+    jobs.job_fail(job.pk, Reason("job_system_error"), attempt=1)
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and job.failure in (None, {})
+    # While its chunks wait in the queue, the job's lease covers a chunk's hard time limit.
+    jobs.job_hold(job.pk, attempt=2)
+    job.refresh_from_db()
+    assert job.lease_until >= timezone.now() + dt.timedelta(seconds=settings.JOB_SOFT_TIME_LIMIT)
+    jobs.job_fail(job.pk, Reason("job_system_error"), attempt=2)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED

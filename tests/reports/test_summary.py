@@ -109,7 +109,12 @@ def test_who_may_print_a_summary(client, world, decided, board_officer, django_c
     assert client.get(url).status_code == 405
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url).status_code == 302
-    assert Report.objects.get().job.status == JobStatus.SUCCEEDED
+    report = Report.objects.get()
+    assert report.job.status == JobStatus.SUCCEEDED
+    # The office that may not see the dashboard may not read the summary made of it either.
+    client.force_login(world.grassroots_staff)
+    for suffix in ("", "progress/", "download/"):
+        assert client.get(f"/reports/{report.pk}/{suffix}").status_code == 403
 
 
 def test_hostile_names_in_the_summary_fetch_nothing_and_stay_on_the_page(world, decided):

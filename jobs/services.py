@@ -148,6 +148,18 @@ def job_succeed(job_id: int, result: dict, attempt: int | None = None) -> Job | 
     return job
 
 
+def failure_of(error: Exception, what: str) -> Reason:
+    """The reason a piece of a job's work failed for good, logged as it deserves: a refusal (the message
+    shown to the person who asked), the time limit, or anything else (a system error, with its traceback)."""
+    if isinstance(error, ValidationError):
+        return Reason("job_refused", {"messages": list(error.messages)})
+    if isinstance(error, SoftTimeLimitExceeded):
+        log.warning("%s ran out of time: %s", what, error)
+        return Reason("job_time_limit", {"seconds": settings.JOB_SOFT_TIME_LIMIT})
+    log.error("%s failed", what, exc_info=error)
+    return Reason("job_system_error")
+
+
 def job_execute(job_id: int, worker: str = "") -> Outcome:
     """Run a queued job to its end.
 
@@ -164,8 +176,6 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
             result = registry.function_for(job.kind)(job, partial(job_progress, job.pk)) or {}
     except JobContinues:
         pass  # the tasks it sent end the job
-    except ValidationError as error:
-        job_fail(job.pk, Reason("job_refused", {"messages": list(error.messages)}))
     except TRANSIENT:
         # Let the task retry; the lease is given up so that the retry takes the job over at once
         # (if the database is down this fails too, and the lease runs out by itself).
@@ -175,12 +185,8 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
         except TRANSIENT:
             pass
         raise
-    except SoftTimeLimitExceeded as error:
-        log.warning("job %s (%s) ran out of time: %s", job.pk, job.kind, error)
-        job_fail(job.pk, Reason("job_time_limit", {"seconds": settings.JOB_SOFT_TIME_LIMIT}))
-    except Exception:  # the worker must record the failure, whatever it is
-        log.exception("job %s (%s) failed", job.pk, job.kind)
-        job_fail(job.pk, Reason("job_system_error"))
+    except Exception as error:  # the worker must record the failure, whatever it is
+        job_fail(job.pk, failure_of(error, f"job {job.pk} ({job.kind})"))
     else:
         job_succeed(job.pk, result)
     job.refresh_from_db()

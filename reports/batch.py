@@ -17,15 +17,13 @@ callback then only clears the parts away.
 from __future__ import annotations
 
 import hashlib
-import logging
 import posixpath
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import Any, NoReturn
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -38,16 +36,13 @@ from django.utils.translation import gettext_noop
 
 from assessments.choices import SubjectKind
 from assessments.models import Assessment
-from common.reasons import Reason
 from jobs.models import Job
-from jobs.services import TRANSIENT, JobContinues, job_add_progress, job_fail, job_hold, job_succeed
+from jobs.services import TRANSIENT, JobContinues, failure_of, job_add_progress, job_fail, job_hold, job_succeed
 from organizations.models import Organization
 
 from .documents import forms_html
 from .models import Report, ReportFormat
 from .render import TEMPLATE_VERSION, Rendered, html_to_pdf_many, merge_pdfs
-
-log = logging.getLogger(__name__)
 
 Item = tuple[int, int]  # (organization id, assessment id)
 
@@ -98,7 +93,7 @@ def _part_folder(report: Report, attempt: int) -> str:
     return f"reports/parts/{report.pk}/{attempt}"
 
 
-def batch_plan_and_dispatch(report: Report, job: Job, progress) -> None:
+def batch_plan_and_dispatch(report: Report, job: Job, progress) -> NoReturn:
     """The job's own step: list the forms, record the data's moment, send the chunks."""
     from .tasks import batch_chunk_task, batch_finish_task  # noqa: PLC0415  (tasks import this module)
 
@@ -158,15 +153,8 @@ def batch_chunk(report_id: int, attempt: int, index: int, ids: list[int]) -> lis
             parts.append(Part(org, default_storage.save(name, ContentFile(part.pdf)), part.pages).to_json())
     except TRANSIENT:
         raise  # the task retries
-    except ValidationError as error:
-        job_fail(report.job_id, Reason("job_refused", {"messages": list(error.messages)}), attempt)
-        return None
-    except SoftTimeLimitExceeded:
-        job_fail(report.job_id, Reason("job_time_limit", {"seconds": settings.JOB_SOFT_TIME_LIMIT}), attempt)
-        return None
-    except Exception:  # the job must end with a reason, whatever went wrong
-        log.exception("report %s: chunk %s failed", report_id, index)
-        job_fail(report.job_id, Reason("job_system_error"), attempt)
+    except Exception as error:  # the job must end with a reason, whatever went wrong
+        job_fail(report.job_id, failure_of(error, f"report {report_id}: chunk {index}"), attempt)
         return None
     job_add_progress(report.job_id, len(ids), attempt)
     return parts
@@ -241,9 +229,8 @@ def batch_finish(results: list[list[list] | None], report_id: int, attempt: int)
         data, pages = batch_join_stored(report, results)
     except TRANSIENT:
         raise
-    except Exception:
-        log.exception("report %s: joining the parts failed", report_id)
-        job_fail(report.job_id, Reason("job_system_error"), attempt)
+    except Exception as error:
+        job_fail(report.job_id, failure_of(error, f"report {report_id}: joining the parts"), attempt)
         _clear(report, attempt)
         return
     with transaction.atomic():  # the job locked: an attempt taken over meanwhile stores nothing

@@ -50,9 +50,9 @@ def summary_context(organization: Organization, params: dict, as_of=None) -> dic
     rows = [_row(org, sums.get(org["pk"]) or Summary(), period, on) for org in below]
     top = organization.depth
     children = [row for row in rows if row["depth"] == top + 1]
+    late_steps = {step for step, _n in own.late_steps(period, on)}
     steps = [{"label": step.label, "count": own.by_state[step], "deadline": period.deadline_of(step),
-              "late": bool(own.by_state[step] and period.deadline_of(step) and period.deadline_of(step) < on)}
-             for step in STEP_ORDER]
+              "late": step in late_steps} for step in STEP_ORDER]
     groups = PeerGroup.objects.filter(period=period, organization__path__startswith=organization.path).aggregate(
         groups=Count("pk"), excellent=Sum("excellent"), good=Sum("good"),
         collective=Count("pk", filter=Q(kind=SubjectKind.COLLECTIVE)))

@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
-from weasyprint import HTML
 
 from governance import services as svc
 from governance.models import AgendaItem, Attendance, Decision, DecisionStatus, Field, Meeting, Mode, WorkingRegulation
@@ -20,9 +19,10 @@ from reports import services
 from reports.documents import Document, render_html
 from reports.documents.governance import minutes_context, register_context
 from reports.models import Report, ReportKind
-from reports.render import BASE_URL, StaticOnlyFetcher, html_to_pdf
+from reports.render import html_to_pdf
 from tests.factories import BodyFactory, MembershipFactory, TenureFactory, make_org, position
 from tests.governance.test_views_working import _committee
+from tests.reports.hostile_text import HOSTILE, assert_safe
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -317,36 +317,8 @@ def test_the_longest_range_allowed_is_accepted(client, province, staff_a, settin
 
 # --- hostile text ------------------------------------------------------------------------------------
 
-HOSTILE = [
-    '<img src="file:///etc/passwd">',
-    '<a href="http://127.0.0.1:9/leak">liên kết</a>',
-    '<link rel="attachment" href="/static/reports/print.css"><a rel="attachment" href="/etc/hosts">tệp</a>',
-    'Tên"); background: url(http://127.0.0.1:9/css) ;/*',
-    "Đ" * 400,  # a very long unbroken word
-    "מפלגה الحزب Nguyễn",  # right to left, then Vietnamese
-]
-
-
-def _boxes(box):
-    yield box
-    for child in getattr(box, "children", []) or []:
-        yield from _boxes(child)
-
-
 def _assert_safe(html: str) -> str:
-    assert "<img src=" not in html and "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
-    rendered = html_to_pdf(html)
-    assert rendered.refused == []  # nothing was even asked for
-    assert rendered.served == [f"{BASE_URL}static/reports/print.css"]
-    fetcher = StaticOnlyFetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-    for page in document.pages:  # no box runs past the page's right edge, the long word included
-        right = page.width - page._page_box.margin_right + 0.5
-        for box in _boxes(page._page_box):
-            if box.width is not None and getattr(box, "position_x", None) is not None:
-                assert box.position_x + box.width <= right, (type(box).__name__, box.position_x, box.width)
-    assert fetcher.refused == []
-    return _text(rendered.pdf)
+    return _text(assert_safe(html).pdf)
 
 
 def test_hostile_text_fetches_nothing_and_stays_on_the_page(province, register):

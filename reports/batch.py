@@ -255,7 +255,8 @@ def report_store(report: Report, data: bytes, pages: int, as_of=None) -> None:
             locked.data_as_of = as_of
             fields.append("data_as_of")
         locked.save(update_fields=fields)
-    report.refresh_from_db()
+    for name in fields:  # the caller's instance as stored, without reading it again
+        setattr(report, name, getattr(locked, name))
 
 
 def report_result(report: Report) -> dict[str, Any]:

@@ -12,6 +12,16 @@ User text reaches the templates through Django's autoescaping only.
 The same HTML gives the same bytes: the document's dates come from its
 ``data as of`` (the ``dcterms.created`` and ``dcterms.modified`` meta tags
 of ``templates/reports/base.html``), and no file identifier is written.
+
+What does not change from one document to the next is kept, per thread (a
+worker process renders one document at a time; ``make run`` renders in its
+request threads, and Pango's font maps are not shared between threads):
+the font configuration, whose font map would otherwise warm up again for
+every document (about a quarter of a two-page form's time), and the parsed
+print stylesheet (``static/reports/print.css``, parsed again only when the
+file changes). The stylesheet is given to WeasyPrint as the user style
+sheet: a document's own ``<style>`` (the register's landscape pages) still
+wins over it.
 """
 
 from __future__ import annotations
@@ -19,7 +29,9 @@ from __future__ import annotations
 import hashlib
 import io
 import mimetypes
+import os
 import posixpath
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,14 +40,15 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from pypdf import PdfReader, PdfWriter
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ORIGIN = "https://portal.invalid"
 BASE_URL = f"{ORIGIN}/"
 # Bumped whenever a report's layout changes: a stored report names the version that drew it.
-TEMPLATE_VERSION = "2026.11-4"
+TEMPLATE_VERSION = "2026.11-5"
+PRINT_STYLESHEET = "reports/print.css"
 
 
 class Refused(ValueError):
@@ -73,6 +86,32 @@ class StaticOnlyFetcher(URLFetcher):
         return Path(found) if found and Path(found).is_file() else None
 
 
+_kept = threading.local()
+
+
+def _fonts() -> FontConfiguration:
+    """This thread's font configuration, made once."""
+    fonts = getattr(_kept, "fonts", None)
+    if fonts is None:
+        fonts = _kept.fonts = FontConfiguration()
+    return fonts
+
+
+def print_stylesheet() -> CSS:
+    """The print stylesheet, parsed once per thread and again only when the file has changed."""
+    found = finders.find(PRINT_STYLESHEET)
+    if not found:
+        raise FileNotFoundError(PRINT_STYLESHEET)
+    stat = os.stat(found)
+    key = (found, stat.st_mtime_ns, stat.st_size)
+    kept = getattr(_kept, "stylesheet", None)
+    if kept is None or kept[0] != key:
+        css = CSS(url=f"{ORIGIN}{settings.STATIC_URL}{PRINT_STYLESHEET}", url_fetcher=StaticOnlyFetcher(),
+                  font_config=_fonts())
+        kept = _kept.stylesheet = (key, css)
+    return kept[1]
+
+
 @dataclass
 class Rendered:
     pdf: bytes
@@ -94,13 +133,14 @@ def html_to_pdf_many(htmls: Sequence[str]) -> Rendered:
     """Render several documents (the forms of a batch) into one PDF, written once.
 
     Each document is laid out on its own, so that its footer numbers its own pages ("Trang 1/2" of
-    each form, as the signed paper needs), with the fonts and the fetcher shared; the pages are then
-    written together, the fonts embedded once.
+    each form, as the signed paper needs), with the print stylesheet, the fonts and the fetcher
+    shared; the pages are then written together, the fonts embedded once.
     """
     if not htmls:
         raise ValueError("nothing to render")
-    fetcher, fonts = StaticOnlyFetcher(), FontConfiguration()
-    documents = [HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(font_config=fonts)
+    fetcher, fonts, stylesheets = StaticOnlyFetcher(), _fonts(), [print_stylesheet()]
+    documents = [HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(stylesheets=stylesheets,
+                                                                                   font_config=fonts)
                  for html in htmls]
     for document in documents:
         if document.metadata.attachments:  # <link rel=attachment>: never embedded

@@ -93,8 +93,7 @@ def _run(job, progress) -> dict[str, Any]:
     progress(0, 1, gettext_noop("Đang dàn trang"))
     rendered = html_to_pdf(render_html(report.title, document, as_of))
     report_store(report, rendered.pdf, rendered.pages, as_of)
-    progress(1, 1)
-    return report_result(report)
+    return report_result(report)  # the job's success counts it done
 
 
 registry.register(JOB_KIND, _run)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import threading
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -15,7 +18,7 @@ from organizations.services import role_grant
 from reports import services
 from reports.documents import render_html
 from reports.models import Report, ReportKind
-from reports.render import BASE_URL, html_to_pdf
+from reports.render import BASE_URL, html_to_pdf, print_stylesheet
 from tests.assessments.conftest import of
 from tests.factories import UserFactory
 from tests.reports.hostile_text import HOSTILE, assert_safe
@@ -143,6 +146,36 @@ def test_the_renderer_refuses_every_address_but_its_own_static_files():
     assert set(rendered.refused) >= {"file:///etc/passwd", "http://127.0.0.1:9/a.png", "https://example.org/b.png"}
     assert any(r.startswith("attachment") for r in rendered.refused)  # the attachment, never embedded
     assert b"/EmbeddedFile" not in rendered.pdf and b"passwd" not in rendered.pdf
+
+
+def test_the_kept_fonts_and_stylesheet_change_nothing_in_the_bytes(world, period_2026, settings, tmp_path):
+    """A thread renders with the font configuration and parsed stylesheet it keeps; a new thread, which makes
+    its own, draws the same bytes. The stylesheet is parsed once, and again when the file changes."""
+    member = of(period_2026, world.members[1])
+    report = Report(kind=ReportKind.FORM, organization=world.province.cell_1, params={"assessments": [member.pk]},
+                    title="x")
+    html = render_html(report.title, services.document_for(report, period_2026.opened_at), period_2026.opened_at)
+    warm = html_to_pdf(html).pdf
+    assert html_to_pdf(html).pdf == warm
+    fresh: list[bytes] = []
+    thread = threading.Thread(target=lambda: fresh.append(html_to_pdf(html).pdf))
+    thread.start()
+    thread.join()
+    assert fresh == [warm]
+
+    css = (Path(settings.BASE_DIR) / "static/reports/print.css").read_text()
+    own = tmp_path / "static" / "reports" / "print.css"
+    own.parent.mkdir(parents=True)
+    own.write_text(css)
+    settings.STATICFILES_DIRS = [tmp_path / "static", *settings.STATICFILES_DIRS]
+    first = print_stylesheet()
+    assert print_stylesheet() is first
+    assert html_to_pdf(html).pdf == warm  # the same rules from another file: the same bytes
+    own.write_text(css.replace("size: A4;", "size: A5;"))
+    os.utime(own, ns=(own.stat().st_atime_ns, own.stat().st_mtime_ns + 10**9))
+    assert print_stylesheet() is not first
+    changed = PdfReader(io.BytesIO(html_to_pdf(html).pdf)).pages[0].mediabox
+    assert round(float(changed.width)) == 420  # A5, in points: the new rules were read
 
 
 def test_the_verify_command_says_which_reports_differ(client, world, period_2026,

@@ -18,7 +18,7 @@ from reports import services
 from reports.documents import render_html
 from reports.documents.summary import summary_context
 from reports.models import Report, ReportKind
-from reports.render import BASE_URL, html_to_pdf
+from reports.render import html_to_pdf
 from tests.assessments.conftest import of
 from tests.assessments.test_concurrency import CELL_366, EXCELLENT_366
 from tests.factories import UserFactory
@@ -86,14 +86,14 @@ def test_the_summary_reads_a_fixed_number_of_queries(world, decided, django_asse
 
 
 def test_the_summary_is_drawn_without_fetching_anything(world, decided):
-    """The charts are inline SVG: nothing but the stylesheet is asked for."""
+    """The charts are inline SVG: nothing is asked for (the print stylesheet comes parsed from the renderer)."""
     report = Report(kind=ReportKind.SUMMARY, organization=world.province.root, params={"period": decided.pk},
                     title="x")
     as_of = dt.datetime(2026, 11, 24, 2, tzinfo=dt.UTC)
     html = render_html(report.title, services.document_for(report, as_of), as_of)
     assert "<svg" in html and "<script" not in html
     rendered = html_to_pdf(html)
-    assert rendered.refused == [] and rendered.served == [f"{BASE_URL}static/reports/print.css"]
+    assert rendered.refused == [] and rendered.served == []
 
 
 def test_who_may_print_a_summary(client, world, decided, board_officer, django_capture_on_commit_callbacks):

@@ -11,12 +11,17 @@ PDF, or into a ZIP with one PDF per organization.
 Each chunk and the callback carry the job's attempt: after a worker died
 and the job was taken over, what the earlier attempt still sends is
 dropped. A chunk that fails for good fails the job with its reason; the
-callback then only clears the parts away.
+callback then only clears the parts away. A chunk or a join that fails
+outside its own handling (out of retries for a database fault, or stopped
+at the hard time limit) never reaches the callback: the chord's errback
+(``batch_failed``) then fails the job at once, rather than when its lease
+runs out.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import posixpath
 import zipfile
 from collections.abc import Callable, Iterable
@@ -36,6 +41,7 @@ from django.utils.translation import gettext_noop
 
 from assessments.choices import SubjectKind
 from assessments.models import Assessment
+from common.reasons import Reason
 from jobs.models import Job
 from jobs.services import TRANSIENT, JobContinues, failure_of, job_add_progress, job_fail, job_hold, job_succeed
 from organizations.models import Organization
@@ -45,6 +51,8 @@ from .models import Report, ReportFormat
 from .render import TEMPLATE_VERSION, Rendered, html_to_pdf_many, merge_pdfs
 
 Item = tuple[int, int]  # (organization id, assessment id)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ def _part_folder(report: Report, attempt: int) -> str:
 
 def batch_plan_and_dispatch(report: Report, job: Job, progress) -> NoReturn:
     """The job's own step: list the forms, record the data's moment, send the chunks."""
-    from .tasks import batch_chunk_task, batch_finish_task  # noqa: PLC0415  (tasks import this module)
+    from .tasks import batch_chunk_task  # noqa: PLC0415  (tasks import this module)
 
     progress(0, 1, gettext_noop("Đang đọc số liệu"))
     items = batch_items(report)
@@ -116,9 +124,17 @@ def batch_plan_and_dispatch(report: Report, job: Job, progress) -> NoReturn:
     from celery import chord  # noqa: PLC0415
 
     chord(batch_chunk_task.s(report.pk, job.attempts, index, [pk for _org, pk in chunk])
-          for index, chunk in enumerate(chunks))(batch_finish_task.s(report.pk, job.attempts))
+          for index, chunk in enumerate(chunks))(batch_callback(report.pk, job.attempts))
     job_hold(job.pk, job.attempts)
     raise JobContinues
+
+
+def batch_callback(report_id: int, attempt: int):
+    """The chord's callback (join the parts), with its errback (fail the job if a chunk or the join fails for
+    good outside its own handling)."""
+    from .tasks import batch_failed_task, batch_finish_task  # noqa: PLC0415
+
+    return batch_finish_task.s(report_id, attempt).on_error(batch_failed_task.s(report_id, attempt))
 
 
 def _current(report_id: int, attempt: int) -> Report | None:
@@ -216,6 +232,17 @@ def _safe(name: str) -> str:
     """A file name inside the ZIP: the organization's name without separators, at most 80 characters."""
     cleaned = "".join("-" if c in '/\\:*?"<>|\x00' or ord(c) < 32 else c for c in name).strip(" .")
     return cleaned[:80] or "to-chuc"
+
+
+def batch_failed(report_id: int, attempt: int, task_id: str = "") -> None:
+    """The chord's errback: a chunk or the join failed for good outside its own handling. The job fails
+    now (if this attempt is still the one running) and the parts are cleared."""
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        return
+    log.error("report %s (attempt %s): a part of the batch failed for good (task %s)", report_id, attempt, task_id)
+    job_fail(report.job_id, Reason("job_system_error"), attempt)
+    _clear(report, attempt)
 
 
 def batch_finish(results: list[list[list] | None], report_id: int, attempt: int) -> None:

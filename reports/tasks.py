@@ -1,4 +1,5 @@
-"""The Celery tasks of batch printing: render one chunk, join the chunks (the chord's callback).
+"""The Celery tasks of batch printing: render one chunk, join the chunks (the chord's callback), fail the
+job when a chunk or the join failed for good (the chord's errback).
 
 Like ``jobs.run``: acknowledged late and given back when their worker dies
 (a chunk is rendered again, over what it wrote before), bounded by the soft
@@ -12,7 +13,7 @@ from django.conf import settings
 
 from jobs.services import TRANSIENT
 
-from .batch import batch_chunk, batch_finish
+from .batch import batch_chunk, batch_failed, batch_finish
 
 LIMITS = {"acks_late": True, "reject_on_worker_lost": True, "soft_time_limit": settings.JOB_SOFT_TIME_LIMIT,
           "time_limit": settings.JOB_SOFT_TIME_LIMIT + 60, "autoretry_for": TRANSIENT, "retry_backoff": 5,
@@ -27,3 +28,10 @@ def batch_chunk_task(report_id: int, attempt: int, index: int, ids: list[int]) -
 @shared_task(name="reports.batch_finish", **LIMITS)
 def batch_finish_task(results: list, report_id: int, attempt: int) -> None:
     batch_finish(results, report_id, attempt)
+
+
+@shared_task(name="reports.batch_failed", acks_late=True, autoretry_for=TRANSIENT, retry_backoff=5,
+             retry_backoff_max=120, max_retries=10)
+def batch_failed_task(task_id: str, report_id: int, attempt: int) -> None:
+    """Called with the id of the task that failed (Celery's errback), then its own arguments."""
+    batch_failed(report_id, attempt, task_id)

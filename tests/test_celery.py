@@ -12,6 +12,7 @@ print is many tasks.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -24,8 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from celery import chord
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.utils import timezone
 from pypdf import PdfReader
 from redis import Redis
 
@@ -37,8 +41,10 @@ from jobs.services import jobs_reap
 from organizations.models import Organization, OrgKind
 from portal.celery import app
 from portal.tasks import healthcheck
+from reports.batch import batch_callback
 from reports.models import Report, ReportKind
 from reports.services import report_request
+from reports.tasks import batch_chunk_task
 from tests.conftest import need
 from tests.factories import MembershipFactory, PersonFactory, UserFactory
 
@@ -282,3 +288,29 @@ def test_a_batch_print_whose_planner_is_killed_is_taken_over(shared_db, record_p
     assert job.attempts == 2 and not job.worker.endswith(f":{planner}")  # taken over, by another process
     assert job.done == job.total == 20
     _check_pdf(report, period)
+
+
+@pytest.mark.celery_worker
+def test_a_chunk_that_fails_for_good_fails_the_job_at_once(shared_db):
+    """A chunk task that fails where the chunk's own code cannot answer for it (as one stopped at its hard time
+    limit, or out of retries for a database fault; here a message it cannot read): the chord's
+    callback never runs, its errback fails the job with a reason within seconds (not when the lease, as long as
+    a chunk's hard time limit, runs out) and clears the parts the other chunks wrote."""
+    root, period, actor = _world(cells=1, members=4)
+    ids = list(Assessment.objects.filter(period=period).exclude(kind=SubjectKind.COLLECTIVE).order_by("pk")
+               .values_list("pk", flat=True))
+    now = timezone.now()
+    job = Job.objects.create(kind="reports.render", label="errback", params={"kind": ReportKind.FORMS},
+                             status=JobStatus.RUNNING, attempts=1, total=len(ids), started_at=now,
+                             lease_until=now + dt.timedelta(hours=1), requested_by=actor)
+    report = Report.objects.create(job=job, kind=ReportKind.FORMS, organization=root, title="errback", fmt="pdf",
+                                   params={"period": period.pk, "chunk": 2}, data_as_of=now, requested_by=actor)
+    chord([batch_chunk_task.s(report.pk, 1, 0, ids[:2]),  # the second chunk's message names no report it can read
+           batch_chunk_task.s("no-such-report", 1, 1, ids[2:])])(batch_callback(report.pk, 1))
+    job = _until(lambda: (j := _job(job.pk)).finished and j, 60, "the job fails through the errback", every=0.2)
+    assert job.status == JobStatus.FAILED and job.failure["code"] == "job_system_error"
+    assert timezone.now() < now + dt.timedelta(minutes=1)  # long before the lease
+    report.refresh_from_db()
+    assert not report.file and not report.sha256
+    folder = f"reports/parts/{report.pk}/1"
+    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []  # the first chunk's part

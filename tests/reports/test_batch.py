@@ -7,6 +7,7 @@ import re
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from hypothesis import given
 from hypothesis import strategies as st
@@ -140,6 +141,28 @@ def test_a_failing_chunk_fails_the_job_with_a_reason_and_leaves_no_parts(client,
     assert default_storage.listdir(f"reports/parts/{report.pk}/{job.attempts}")[1] == []
     page = client.get(report.get_absolute_url()).content.decode()
     assert 'data-testid="job-error"' in page and 'data-testid="download"' not in page
+
+
+def test_the_errback_fails_the_running_attempt_and_clears_its_parts(client, world, period_2026, board_officer,
+                                                                    django_capture_on_commit_callbacks):
+    """What the chord's errback does when a chunk or the join failed for good (a real worker runs it in CI:
+    tests/test_celery.py): the attempt still running fails with a reason and its parts go; an errback of
+    another attempt, or of a report that is gone, changes nothing."""
+    client.force_login(board_officer)
+    report = _request(client, period_2026, world.province.cell_1, django_capture_on_commit_callbacks)
+    job = report.job
+    job.status, job.lease_until = JobStatus.RUNNING, job.finished_at  # as if its chunks were still out
+    job.save(update_fields=["status", "lease_until"])
+    part = default_storage.save(f"reports/parts/{report.pk}/{job.attempts}/000000-000.pdf", ContentFile(b"%PDF"))
+    batch.batch_failed(report.pk, job.attempts + 1, "task-of-a-later-attempt")
+    batch.batch_failed(10**9, job.attempts, "task-of-no-report")
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and default_storage.exists(part)
+    batch.batch_failed(report.pk, job.attempts, "task")
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.failure["code"] == "job_system_error" and job.lease_until is None
+    assert not default_storage.exists(part)
+    assert batch.batch_callback(report.pk, 3).options["link_error"][0]["args"] == (report.pk, 3)
 
 
 def test_a_chunk_of_an_earlier_attempt_is_dropped(client, world, period_2026, board_officer,

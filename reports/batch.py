@@ -14,8 +14,9 @@ dropped. A chunk that fails for good fails the job with its reason; the
 callback then only clears the parts away. A chunk or a join that fails
 outside its own handling (out of retries for a database fault, or stopped
 at the hard time limit) never reaches the callback: the chord's errback
-(``batch_failed``) then fails the job at once, rather than when its lease
-runs out.
+(``batch_failed``) then fails the job as soon as the chord's other chunks
+have returned (the result backend counts them all first), rather than when
+its lease runs out.
 """
 
 from __future__ import annotations
@@ -125,7 +126,12 @@ def batch_plan_and_dispatch(report: Report, job: Job, progress) -> NoReturn:
 
     chord(batch_chunk_task.s(report.pk, job.attempts, index, [pk for _org, pk in chunk])
           for index, chunk in enumerate(chunks))(batch_callback(report.pk, job.attempts))
-    job_hold(job.pk, job.attempts)
+    try:
+        job_hold(job.pk, job.attempts)
+    except TRANSIENT:
+        # The chunks are out: each renews the hold as it starts. Raised, the fault would give the attempt back
+        # (job_execute) and the task's retry would send a second chord under the same attempt.
+        log.warning("report %s: the lease was not renewed after the chunks were sent", report.pk, exc_info=True)
     raise JobContinues
 
 
@@ -234,15 +240,22 @@ def _safe(name: str) -> str:
     return cleaned[:80] or "to-chuc"
 
 
-def batch_failed(report_id: int, attempt: int, task_id: str = "") -> None:
-    """The chord's errback: a chunk or the join failed for good outside its own handling. The job fails
-    now (if this attempt is still the one running) and the parts are cleared."""
-    report = Report.objects.filter(pk=report_id).first()
+def batch_failed(report_id: int, attempt: int, callback_id: str = "") -> None:
+    """The chord's errback: a chunk or the join failed for good outside its own handling. The attempt's
+    parts are cleared, then the job fails (if this attempt is still the one running).
+
+    ``callback_id`` is the id of the chord's callback, which Celery hands to the errback whichever task
+    failed; the failed task is in the worker's log.
+    """
+    report = Report.objects.select_related("job").filter(pk=report_id).first()
     if report is None:
         return
-    log.error("report %s (attempt %s): a part of the batch failed for good (task %s)", report_id, attempt, task_id)
-    job_fail(report.job_id, Reason("job_system_error"), attempt)
     _clear(report, attempt)
+    if report.job.finished or report.job.attempts != attempt:
+        return  # an attempt taken over since, or a job already ended
+    log.error("report %s (attempt %s): a chunk or the join failed for good (chord callback %s)", report_id,
+              attempt, callback_id)
+    job_fail(report.job_id, Reason("job_system_error"), attempt)
 
 
 def batch_finish(results: list[list[list] | None], report_id: int, attempt: int) -> None:

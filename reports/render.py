@@ -21,7 +21,10 @@ every document (about a quarter of a two-page form's time), and the parsed
 print stylesheet (``static/reports/print.css``, parsed again only when the
 file changes). The stylesheet is given to WeasyPrint as the user style
 sheet: a document's own ``<style>`` (the register's landscape pages) still
-wins over it.
+wins over it. Two things this relies on: the stylesheet imports nothing
+(only its own file's path, mtime and size say when to parse it again), and
+no report declares ``@font-face`` (a kept font configuration would keep the
+font for every later document of the thread).
 """
 
 from __future__ import annotations
@@ -89,7 +92,7 @@ class StaticOnlyFetcher(URLFetcher):
 _kept = threading.local()
 
 
-def _fonts() -> FontConfiguration:
+def thread_fonts() -> FontConfiguration:
     """This thread's font configuration, made once."""
     fonts = getattr(_kept, "fonts", None)
     if fonts is None:
@@ -107,7 +110,7 @@ def print_stylesheet() -> CSS:
     kept = getattr(_kept, "stylesheet", None)
     if kept is None or kept[0] != key:
         css = CSS(url=f"{ORIGIN}{settings.STATIC_URL}{PRINT_STYLESHEET}", url_fetcher=StaticOnlyFetcher(),
-                  font_config=_fonts())
+                  font_config=thread_fonts())
         kept = _kept.stylesheet = (key, css)
     return kept[1]
 
@@ -138,7 +141,7 @@ def html_to_pdf_many(htmls: Sequence[str]) -> Rendered:
     """
     if not htmls:
         raise ValueError("nothing to render")
-    fetcher, fonts, stylesheets = StaticOnlyFetcher(), _fonts(), [print_stylesheet()]
+    fetcher, fonts, stylesheets = StaticOnlyFetcher(), thread_fonts(), [print_stylesheet()]
     documents = [HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(stylesheets=stylesheets,
                                                                                    font_config=fonts)
                  for html in htmls]

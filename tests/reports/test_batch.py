@@ -7,16 +7,20 @@ import re
 import zipfile
 
 import pytest
+from celery.app.task import Context
+from celery.exceptions import ChordError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import OperationalError
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from assessments.models import Assessment
-from jobs.models import JobStatus
+from jobs.models import Job, JobStatus
 from organizations.models import RoleKind
 from organizations.services import role_grant
+from portal.celery import app
 from reports import batch, services
 from reports.models import Report, ReportFormat, ReportKind
 from tests.factories import UserFactory
@@ -154,15 +158,42 @@ def test_the_errback_fails_the_running_attempt_and_clears_its_parts(client, worl
     job.status, job.lease_until = JobStatus.RUNNING, job.finished_at  # as if its chunks were still out
     job.save(update_fields=["status", "lease_until"])
     part = default_storage.save(f"reports/parts/{report.pk}/{job.attempts}/000000-000.pdf", ContentFile(b"%PDF"))
-    batch.batch_failed(report.pk, job.attempts + 1, "task-of-a-later-attempt")
-    batch.batch_failed(10**9, job.attempts, "task-of-no-report")
+    batch.batch_failed(report.pk, job.attempts + 1, "callback-of-a-later-attempt")
+    batch.batch_failed(10**9, job.attempts, "callback-of-no-report")
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and default_storage.exists(part)
-    batch.batch_failed(report.pk, job.attempts, "task")
+    # The errback as the result backend calls it when a chord's chunk failed (a private method of Celery's,
+    # the one its Redis backend runs): with the callback's id before the signature's own arguments.
+    callback = batch.batch_callback(report.pk, job.attempts)
+    request = Context(id="callback-id", errbacks=callback.options["link_error"], delivery_info={"is_eager": True})
+    app.backend._call_task_errbacks(request, ChordError("Dependency chunk-3 raised OperationalError()"), None)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.failure["code"] == "job_system_error" and job.lease_until is None
     assert not default_storage.exists(part)
-    assert batch.batch_callback(report.pk, 3).options["link_error"][0]["args"] == (report.pk, 3)
+    batch.batch_failed(report.pk, job.attempts, "callback-again")  # a second call changes nothing
+    assert report.job.__class__.objects.get(pk=job.pk).finished_at == job.finished_at
+
+
+def test_a_fault_renewing_the_lease_after_the_chunks_went_keeps_the_attempt(client, world, period_2026,
+                                                                            board_officer, small_chunks, monkeypatch,
+                                                                            django_capture_on_commit_callbacks):
+    """The planner's last step, renewing the lease once the chord is sent, meets a database fault: the job goes on
+    under its attempt (the chunks hold the lease themselves); the fault is not raised, so no retry of the planner
+    sends the chunks a second time under the same attempt."""
+    real, faults = batch.job_hold, []
+
+    def hold(job_id, attempt):
+        # Run eagerly, the chunks and the join are over when the planner renews the lease: that call fails.
+        if Job.objects.get(pk=job_id).finished:
+            faults.append(attempt)
+            raise OperationalError("the database went away")
+        real(job_id, attempt)
+
+    monkeypatch.setattr(batch, "job_hold", hold)
+    client.force_login(board_officer)
+    report = _request(client, period_2026, world.province.grassroots, django_capture_on_commit_callbacks)
+    assert faults == [1]
+    assert report.job.status == JobStatus.SUCCEEDED and report.job.attempts == 1 and report.file
 
 
 def test_a_chunk_of_an_earlier_attempt_is_dropped(client, world, period_2026, board_officer,

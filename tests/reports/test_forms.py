@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -176,6 +177,10 @@ def test_the_kept_fonts_and_stylesheet_change_nothing_in_the_bytes(world, period
     assert print_stylesheet() is not first
     changed = PdfReader(io.BytesIO(html_to_pdf(html).pdf)).pages[0].mediabox
     assert round(float(changed.width)) == 420  # A5, in points: the new rules were read
+    # What keeping them relies on: the stylesheet imports nothing, and no report declares a font of its own.
+    sources = [Path(settings.BASE_DIR) / "static/reports/print.css",
+               *sorted((Path(settings.BASE_DIR) / "templates/reports").glob("*.html"))]
+    assert len(sources) > 5 and not [p.name for p in sources if re.search(r"@import|@font-face", p.read_text())]
 
 
 def test_the_verify_command_says_which_reports_differ(client, world, period_2026,

@@ -73,26 +73,33 @@ def document_for(report: Report, as_of) -> Document:
     raise ValidationError(_("Loại báo cáo này chưa in được."))
 
 
+def _render_one(report: Report, as_of, progress=None) -> tuple[bytes, int]:
+    """A one-document report's file as of a moment (``progress`` told of its two steps, in a job)."""
+    if progress:
+        progress(0, 1, gettext_noop("Đang đọc số liệu"))
+    document = document_for(report, as_of)
+    if progress:
+        progress(0, 1, gettext_noop("Đang dàn trang"))
+    rendered = html_to_pdf(render_html(report.title, document, as_of))
+    return rendered.pdf, rendered.pages
+
+
 def _render(report: Report, as_of) -> tuple[bytes, int]:
     """The report's file as of a moment: one document, or a batch's forms chunk by chunk, joined."""
     if report.kind == ReportKind.FORMS:
         chunks = batch_chunks(batch_items(report), report.params.get("chunk", settings.REPORT_BATCH_CHUNK))
         parts = [render_parts(report, [pk for _org, pk in chunk], as_of) for chunk in chunks]
         return batch_join_rendered(report, parts)
-    rendered = html_to_pdf(render_html(report.title, document_for(report, as_of), as_of))
-    return rendered.pdf, rendered.pages
+    return _render_one(report, as_of)
 
 
 def _run(job, progress) -> dict[str, Any]:
     report = Report.objects.select_related("organization").get(job=job)
     if report.kind == ReportKind.FORMS:
         batch_plan_and_dispatch(report, job, progress)  # the chunks' chord ends the job
-    progress(0, 1, gettext_noop("Đang đọc số liệu"))
     as_of = timezone.now()
-    document = document_for(report, as_of)
-    progress(0, 1, gettext_noop("Đang dàn trang"))
-    rendered = html_to_pdf(render_html(report.title, document, as_of))
-    report_store(report, rendered.pdf, rendered.pages, as_of)
+    pdf, pages = _render_one(report, as_of, progress)
+    report_store(report, pdf, pages, as_of)
     return report_result(report)  # the job's success counts it done
 
 

@@ -126,15 +126,17 @@ def _fail(job: Job, reason: Reason) -> None:
     job.save(update_fields=["status", "failure", "finished_at", "lease_until"])
 
 
-def job_fail(job_id: int, reason: Reason, attempt: int | None = None) -> None:
-    """End a running job as failed (a chunk of its work failed for good, or it ran out of time).
+def job_fail(job_id: int, reason: Reason, attempt: int | None = None) -> bool:
+    """End a running job as failed (a chunk of its work failed for good, or it ran out of time); whether it did.
 
     With ``attempt``, only if that attempt is still the one running (not one taken over since).
     """
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is not None and not job.finished and attempt in (None, job.attempts):
-            _fail(job, reason)
+        if job is None or job.finished or attempt not in (None, job.attempts):
+            return False
+        _fail(job, reason)
+    return True
 
 
 def job_succeed(job_id: int, result: dict, attempt: int | None = None) -> Job | None:

@@ -247,15 +247,14 @@ def batch_failed(report_id: int, attempt: int, callback_id: str = "") -> None:
     ``callback_id`` is the id of the chord's callback, which Celery hands to the errback whichever task
     failed; the failed task is in the worker's log.
     """
-    report = Report.objects.select_related("job").filter(pk=report_id).first()
+    report = Report.objects.filter(pk=report_id).first()
     if report is None:
         return
     _clear(report, attempt)
-    if report.job.finished or report.job.attempts != attempt:
-        return  # an attempt taken over since, or a job already ended
-    log.error("report %s (attempt %s): a chunk or the join failed for good (chord callback %s)", report_id,
-              attempt, callback_id)
-    job_fail(report.job_id, Reason("job_system_error"), attempt)
+    # Checked with the job locked: an attempt taken over since, or a job already ended, is left as it is.
+    if job_fail(report.job_id, Reason("job_system_error"), attempt):
+        log.error("report %s (attempt %s): a chunk or the join failed for good (chord callback %s)", report_id,
+                  attempt, callback_id)
 
 
 def batch_finish(results: list[list[list] | None], report_id: int, attempt: int) -> None:

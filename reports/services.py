@@ -73,13 +73,15 @@ def document_for(report: Report, as_of) -> Document:
     raise ValidationError(_("Loại báo cáo này chưa in được."))
 
 
-def _render_one(report: Report, as_of, progress=None) -> tuple[bytes, int]:
+def _unobserved(done: int, total: int, stage: str = "") -> None:
+    """No job to tell (a report checked again)."""
+
+
+def _render_one(report: Report, as_of, progress=_unobserved) -> tuple[bytes, int]:
     """A one-document report's file as of a moment (``progress`` told of its two steps, in a job)."""
-    if progress:
-        progress(0, 1, gettext_noop("Đang đọc số liệu"))
+    progress(0, 1, gettext_noop("Đang đọc số liệu"))
     document = document_for(report, as_of)
-    if progress:
-        progress(0, 1, gettext_noop("Đang dàn trang"))
+    progress(0, 1, gettext_noop("Đang dàn trang"))
     rendered = html_to_pdf(render_html(report.title, document, as_of))
     return rendered.pdf, rendered.pages
 

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.reasons import Reason, text_of
+
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("Thời điểm"), auto_now_add=True, db_index=True)
@@ -22,7 +24,10 @@ class AuditEntry(models.Model):
     action = models.CharField(_("Thao tác"), max_length=80, db_index=True)
     object_type = models.CharField(_("Loại đối tượng"), max_length=80)
     object_id = models.CharField(_("Mã đối tượng"), max_length=40)
+    # The names the act concerns (people, organizations, files), in no language: "Nguyễn Văn An → Chi bộ 3".
     summary = models.CharField(_("Tóm tắt"), max_length=300, blank=True)
+    # What reads as a sentence, kept as a reason code and parameters (``common.reasons``), rendered when shown.
+    note = models.JSONField(_("Ghi chú"), null=True, blank=True)
     data = models.JSONField(_("Dữ liệu"), default=dict, blank=True)
 
     class Meta:
@@ -42,3 +47,9 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def text(self) -> str:
+        """The summary and the note, the note in the reader's language."""
+        note = text_of(Reason.from_json(self.note)) if self.note else ""
+        return " · ".join(part for part in (self.summary, note) if part)

@@ -13,8 +13,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+
 Message = Callable[[dict[str, Any]], str]
 _messages: dict[str, Message] = {}
+
+
+def _refused(params: dict[str, Any]) -> str:
+    return gettext("Không thực hiện được thao tác này.")
+
+
+def _not_permitted(params: dict[str, Any]) -> str:
+    if params.get("org"):
+        return gettext("Bạn không có quyền thực hiện thao tác này tại %(org)s.") % params
+    return gettext("Bạn không có quyền thực hiện thao tác này.")
+
+
+# The two codes every app may raise; each app registers its own (``register_messages``).
+_messages.update({"refused": _refused, "not_permitted": _not_permitted})
 
 
 def register_messages(messages: dict[str, Message]) -> None:
@@ -61,6 +78,93 @@ class Reason:
 
     def __str__(self) -> str:
         return self.message
+
+
+# --- citations, rendered by the app that holds the catalog -------------------------
+
+CitationText = Callable[[str, str], str]
+_citation_text: list[CitationText] = []
+
+
+def register_citation_text(render: CitationText) -> None:
+    """The regulations app says how ``(code, ref)`` reads ("Khoản 5 Điều 9 Điều lệ Đảng")."""
+    _citation_text[:] = [render]
+
+
+def citation_of(reason: Reason) -> str:
+    """The provision a reason cites, as text ("" when it cites none)."""
+    if not reason.cite_code:
+        return ""
+    if _citation_text:
+        return _citation_text[0](reason.cite_code, reason.cite_ref)
+    return f"{reason.cite_code} {reason.cite_ref}".strip()
+
+
+def text_of(reason: Reason) -> str:
+    """The sentence in the active language, followed by its citation in brackets."""
+    citation = citation_of(reason)
+    return f"{reason.message} ({citation})" if citation else reason.message
+
+
+# --- the one refusal --------------------------------------------------------------
+
+
+class _Shown:
+    """A reason standing in a ``ValidationError``'s message list: rendered each time it is read, so a form
+    error raised in one language reads in the language of whoever is shown it."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: Reason) -> None:
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return text_of(self.reason)
+
+    def __repr__(self) -> str:
+        return f"<{self.reason.code}>"
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __mod__(self, params):  # ValidationError applies its params with %; a reason carries its own
+        return self
+
+
+class Refused(ValidationError):
+    """A service refused the act: one or more reasons, each a code with parameters and a citation.
+
+    Every service refuses with it, never with a sentence. It is a ``ValidationError`` so that a view adds it
+    to its form (``form.add_error(None, exc)``) or to the messages as it would any other; the sentences are
+    rendered only when read, in the reader's language. Where it is kept (a job's failure, an audit entry) it is
+    kept as ``to_json()``, codes and parameters. ``rows`` maps a row's key to its own reasons, for grids and
+    imports that refuse row by row; the first few of them stand as the messages when there is no overall one.
+    """
+
+    def __init__(self, reasons: Reason | Iterable[Reason], rows: dict[Any, list[Reason]] | None = None) -> None:
+        self.reasons: list[Reason] = [reasons] if isinstance(reasons, Reason) else list(reasons)
+        self.rows: dict[Any, list[Reason]] = rows or {}
+        shown = self.reasons or [r for row in self.rows.values() for r in row][:5] or [Reason("refused")]
+        super().__init__([ValidationError(_Shown(r), code=r.code) for r in shown])
+
+    @classmethod
+    def because(cls, code: str, cite: tuple[str, str] | None = None, **params: Any) -> Refused:
+        """``raise Refused.because("tenure_ended", end=tenure.end)``: one reason, without building it."""
+        cite_code, cite_ref = cite or ("", "")
+        return cls(Reason(code, params, cite_code, cite_ref))
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return as_json(self.reasons or [r for row in self.rows.values() for r in row])
+
+    def __str__(self) -> str:
+        return " ".join(text_of(r) for r in (self.reasons or [Reason("refused")]))
 
 
 def as_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone, translation
 
-from common.reasons import Reason
+from common.reasons import Reason, Refused
 
 from . import registry
 from .models import Job, JobStatus
@@ -153,8 +153,11 @@ def job_succeed(job_id: int, result: dict, attempt: int | None = None) -> Job | 
 def failure_of(error: Exception, what: str) -> Reason:
     """The reason a piece of a job's work failed for good, logged as it deserves: a refusal (the message
     shown to the person who asked), the time limit, or anything else (a system error, with its traceback)."""
-    if isinstance(error, ValidationError):
-        return Reason("job_refused", {"messages": list(error.messages)})
+    if isinstance(error, Refused):  # kept as codes: read in the language of whoever opens the job
+        return Reason("job_refused", {"reasons": error.to_json()})
+    if isinstance(error, ValidationError):  # a form's own error, not a service's: no code to keep
+        log.warning("%s refused with a sentence, not a code: %s", what, error.messages)
+        return Reason("job_system_error")
     if isinstance(error, SoftTimeLimitExceeded):
         log.warning("%s ran out of time: %s", what, error)
         return Reason("job_time_limit", {"seconds": settings.JOB_SOFT_TIME_LIMIT})

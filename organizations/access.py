@@ -26,7 +26,9 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
+from common.actors import is_system
 from common.ids import parse_pk
+from common.reasons import Refused
 
 from .models import AccessRole, Membership, Organization, Person
 from .permissions import declared
@@ -65,6 +67,17 @@ def can(user, perm: str, org: Organization) -> bool:
         return True
     return Organization.objects.filter(path__in=org.ancestor_paths()).filter(
         _granted(user, perm)).exists()
+
+
+def authorize(actor, perm: str, org: Organization) -> None:
+    """Inside a service's transaction: refuse the act unless ``actor`` holds ``perm`` on ``org`` (or above).
+
+    The check that counts: a view's check only chooses the page. ``SYSTEM`` (the seed, a beat chore) may
+    do anything; an anonymous or inactive actor, or ``None``, may do nothing."""
+    if is_system(actor):
+        return
+    if actor is None or not can(actor, perm, org):
+        raise Refused.because("not_permitted", perm=_codename(perm), org=org.name)
 
 
 def perms_on(user, org: Organization) -> set[str]:

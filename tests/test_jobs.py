@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.utils import timezone, translation
 
-from common.reasons import Reason
+from common.reasons import Reason, Refused
 from jobs import registry
 from jobs import services as jobs
 from jobs.models import Job, JobStatus
@@ -27,6 +27,10 @@ def _count(job, progress):
 
 
 def _refuse(job, progress):
+    raise Refused.because("not_permitted", perm="print_reports", org="Chi bộ 1")
+
+
+def _sentence(job, progress):
     raise ValidationError("Không có đối tượng nào để in.")
 
 
@@ -42,6 +46,7 @@ def _flaky(job, progress):
 
 
 for kind, function in [("test.count", _count), ("test.refuse", _refuse), ("test.crash", _crash),
+                       ("test.sentence", _sentence),
                        ("test.flaky", _flaky)]:
     registry.register(kind, function)
 
@@ -111,12 +116,24 @@ def test_failures_are_codes_read_in_the_readers_language():
     refused.refresh_from_db()
     crashed.refresh_from_db()
     assert refused.status == crashed.status == JobStatus.FAILED
-    assert refused.failure == {"code": "job_refused", "params": {"messages": ["Không có đối tượng nào để in."]}}
+    # The refusal is kept as its code and parameters, not as the sentence of the worker's language.
+    assert refused.failure == {"code": "job_refused", "params": {"reasons": [
+        {"code": "not_permitted", "params": {"perm": "print_reports", "org": "Chi bộ 1"}}]}}
     assert crashed.failure == {"code": "job_system_error", "params": {}} and "boom" not in str(crashed.failure)
     with translation.override("vi"):
         assert crashed.error.startswith("Lỗi hệ thống")
+        assert refused.error == "Bạn không có quyền thực hiện thao tác này tại Chi bộ 1."
     with translation.override("en"):
         assert crashed.error.startswith("System error") and "Lỗi" not in crashed.error
+        assert refused.error.startswith("You are not allowed") and "Chi bộ 1" in refused.error
+
+
+def test_a_sentence_is_not_kept_as_a_refusal():
+    """A refusal without a code could only be stored in one language: it is a defect, kept as a system error."""
+    job = _job("test.sentence")
+    jobs.job_execute(job.pk)
+    job.refresh_from_db()
+    assert job.failure == {"code": "job_system_error", "params": {}}
 
 
 def test_a_transient_fault_gives_the_job_back_for_the_retry():

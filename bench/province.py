@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.common import fresh_database, time_page, write  # noqa: E402
+from common.actors import SYSTEM  # noqa: E402
 
 
 def _record_decisions() -> int:
@@ -38,19 +39,19 @@ def _record_decisions() -> int:
         org = body.organization
         collective = Matter.objects.get(regulation__organization=org, code="CT-01")
         individual = Matter.objects.get(regulation__organization=org, code="TC-01")
-        meeting = svc.meeting_open(body=body, date=dt.date(2026, 3, 2), title="Hội nghị quý I", actor=None)
+        meeting = svc.meeting_open(body=body, date=dt.date(2026, 3, 2), title="Hội nghị quý I", actor=SYSTEM)
         members = list(meeting.attendance.values_list("person_id", flat=True))
         if i % 10 == 0:  # every tenth: half the committee absent, no quorum, recorded as irregular
-            svc.attendance_save(meeting=meeting, actor=None, rows=[
+            svc.attendance_save(meeting=meeting, actor=SYSTEM, rows=[
                 svc.AttendanceRow(pk, False, "Đi công tác") for pk in members[: (len(members) + 1) // 2]])
         present = meeting.attendance.filter(present=True).count()
         # every seventh: voted down (not passed), a valid outcome
         svc.decision_record_collective(meeting=meeting, matter=collective, title="Nghị quyết quý I",
                                        votes_for=0 if i % 7 == 3 else present, record_as_irregular=True,
-                                       actor=None)
+                                       actor=SYSTEM)
         head = org.head_on(dt.date(2026, 3, 3))
         svc.decision_record_individual(organization=org, matter=individual, date=dt.date(2026, 3, 3),
-                                       title="Chi hội nghị", signatory=head, actor=None)
+                                       title="Chi hội nghị", signatory=head, actor=SYSTEM)
     return Decision.objects.count()
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.common import fresh_database, time_page, write  # noqa: E402
+from common.actors import SYSTEM  # noqa: E402
 
 WORDS = ("tổ chức đảng cơ sở chi bộ đảng viên cán bộ lãnh đạo quản lý kiểm điểm đánh giá xếp loại chất lượng "
          "hằng năm nhiệm vụ chỉ tiêu kết quả thực hiện tập thể cá nhân người đứng đầu cấp ủy ban thường vụ "
@@ -89,7 +90,7 @@ def main() -> None:
                                            title=f"Quy định thử nghiệm số {i + 1}",
                                            issue_date="2026-01-01", effective_from="2026-01-01")
         document_import_lines(document=document, lines=_document_lines(rng, args.per_document),
-                              source_name="bench", actor=None)
+                              source_name="bench", actor=SYSTEM)
     import_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from common.actors import SYSTEM
 from organizations.demo import TERM_START
 from organizations.models import Organization, OrgKind
 from regulations.models import Citation
@@ -86,40 +87,40 @@ def meetings_and_decisions(organizations: list[Organization]) -> str:
             if day >= now:
                 continue
             meeting = svc.meeting_open(body=body, date=day, title=f"Hội nghị Ban Chấp hành tháng {day:%m/%Y}",
-                                       actor=None, matters=[collective])
+                                       actor=SYSTEM, matters=[collective])
             counts["meetings"] += 1
             members = list(meeting.attendance.values_list("person_id", flat=True))
             irregular = (n + back) % 11 == 0
             away = members[: (len(members) + 1) // 2] if irregular else rng.sample(members, min(2, len(members)))
-            svc.attendance_save(meeting=meeting, actor=None, rows=[
+            svc.attendance_save(meeting=meeting, actor=SYSTEM, rows=[
                 svc.AttendanceRow(pk, False, rng.choice(["Đi công tác", "Ốm", "Việc gia đình", "Đi học"]))
                 for pk in away])
             present = meeting.attendance.filter(present=True).count()
             voted_down = (n + back) % 9 == 0
             svc.decision_record_collective(
                 meeting=meeting, matter=collective, title=f"{collective.title} (tháng {day:%m})",
-                votes_for=max(0, present // 3) if voted_down else present, record_as_irregular=True, actor=None)
+                votes_for=max(0, present // 3) if voted_down else present, record_as_irregular=True, actor=SYSTEM)
             counts["decisions"] += 1
             for decision in pending:  # the head reports last month's own decisions to this meeting
                 if rng.random() < 0.75:
-                    svc.decision_report_back(decision=decision, meeting=meeting, actor=None)
+                    svc.decision_report_back(decision=decision, meeting=meeting, actor=SYSTEM)
             pending = []
             held.append(meeting)
             head = org.head_on(day + dt.timedelta(days=2))
             if individual is not None and head is not None:
                 pending.append(svc.decision_record_individual(
                     organization=org, matter=individual, date=day + dt.timedelta(days=2), signatory=head,
-                    title=f"{individual.title} (tháng {day:%m})", record_as_irregular=True, actor=None))
+                    title=f"{individual.title} (tháng {day:%m})", record_as_irregular=True, actor=SYSTEM))
                 counts["decisions"] += 1
         recent = now - dt.timedelta(days=3)  # one decision of the head still within its report deadline
         head = org.head_on(recent)
         if individual is not None and head is not None:
             svc.decision_record_individual(organization=org, matter=individual, date=recent, signatory=head,
-                                           title=f"{individual.title} (mới)", record_as_irregular=True, actor=None)
+                                           title=f"{individual.title} (mới)", record_as_irregular=True, actor=SYSTEM)
             counts["decisions"] += 1
         for meeting in held[:-1]:  # the last meeting's minutes still wait for approval
-            svc.minutes_approve(meeting=meeting, actor=None)
+            svc.minutes_approve(meeting=meeting, actor=SYSTEM)
         ahead = (now.replace(day=1) + dt.timedelta(days=32)).replace(day=min(5 + n % 10, 28))
-        svc.meeting_open(body=body, date=ahead, title=f"Hội nghị Ban Chấp hành tháng {ahead:%m/%Y}", actor=None)
+        svc.meeting_open(body=body, date=ahead, title=f"Hội nghị Ban Chấp hành tháng {ahead:%m/%Y}", actor=SYSTEM)
         counts["meetings"] += 1
     return f"{counts['meetings']} hội nghị, {counts['decisions']} quyết định ({months} tháng)"

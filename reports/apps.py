@@ -7,4 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo")
 
     def ready(self) -> None:
+        from common.reasons import register_messages
+
         from . import services  # noqa: F401  (registers the job kind)
+        from .reasons import MESSAGES
+
+        register_messages(MESSAGES)

@@ -31,18 +31,16 @@ from itertools import groupby
 from typing import Any, NoReturn
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.temp import NamedTemporaryFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from assessments.choices import SubjectKind
 from assessments.models import Assessment
-from common.reasons import Reason
+from common.reasons import Reason, Refused
 from jobs.models import Job
 from jobs.services import TRANSIENT, JobContinues, failure_of, job_add_progress, job_fail, job_hold, job_succeed
 from organizations.models import Organization
@@ -109,11 +107,9 @@ def batch_plan_and_dispatch(report: Report, job: Job, progress) -> NoReturn:
     progress(0, 1, gettext_noop("Đang đọc số liệu"))
     items = batch_items(report)
     if not items:
-        raise ValidationError(_("Không có bản kiểm điểm nào để in trong phạm vi này."))
+        raise Refused.because("report_nothing_to_print")
     if report.fmt == ReportFormat.PDF and len(items) > settings.REPORT_BATCH_PDF_MAX_FORMS:
-        raise ValidationError(_("Có %(n)s bản kiểm điểm, quá %(max)s bản cho một tệp PDF: hãy chọn tệp ZIP, "
-                                "mỗi tổ chức một PDF.") % {"n": f"{len(items):,}".replace(",", "."),
-                                                           "max": settings.REPORT_BATCH_PDF_MAX_FORMS})
+        raise Refused.because("report_pdf_too_many", n=len(items), max=settings.REPORT_BATCH_PDF_MAX_FORMS)
     # The moment the data are read, and the chunk size (the bytes depend on where chunks break): a stored
     # batch is checked again with both.
     params = {**report.params, "chunk": settings.REPORT_BATCH_CHUNK}

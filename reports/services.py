@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
+from common.reasons import Refused
 from jobs import registry
 from jobs.services import job_start
 from organizations.models import Organization
@@ -48,7 +47,7 @@ def report_request(*, kind: str, organization: Organization, params: dict[str, A
                    fmt: str = ReportFormat.PDF) -> Report:
     """Record a report and queue its rendering (once the transaction commits)."""
     if kind not in ReportKind.values:
-        raise ValidationError(_("Loại báo cáo không hợp lệ."))
+        raise Refused.because("report_kind_unknown")
     with transaction.atomic():
         job = job_start(kind=JOB_KIND, label=title, params={"kind": kind}, actor=actor)
         report = Report.objects.create(job=job, kind=kind, organization=organization, params=params,
@@ -70,7 +69,7 @@ def document_for(report: Report, as_of) -> Document:
         return Document("reports/register.html", register_context(report.organization, params))
     if report.kind == ReportKind.SUMMARY:
         return Document("reports/summary.html", summary_context(report.organization, params, as_of))
-    raise ValidationError(_("Loại báo cáo này chưa in được."))
+    raise Refused.because("report_kind_not_printable")
 
 
 def _unobserved(done: int, total: int, stage: str = "") -> None:
@@ -127,7 +126,7 @@ class Verification:
 def report_verify(report: Report) -> Verification:
     """Render the report again as of its data and compare: the file kept, and the data since."""
     if not report.sha256 or not report.data_as_of:
-        raise ValidationError(_("Báo cáo chưa được tạo xong."))
+        raise Refused.because("report_not_finished")
     with report.file.open("rb") as handle:
         on_disk = hashlib.file_digest(handle, "sha256").hexdigest()  # read in blocks: a batch may be large
     fresh, _pages = _render(report, report.data_as_of)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from common.actors import SYSTEM
 from organizations.models import Organization, OrgKind, RoleKind
 from organizations.services import role_grant
 
@@ -89,7 +90,7 @@ def province(db) -> Province:
 def _actor(username: str, kind: str | None, org: Organization | None):
     user = UserFactory(username=username, first_name=username)
     if kind:
-        role_grant(user=user, kind=kind, organization=org, actor=None)
+        role_grant(user=user, kind=kind, organization=org, actor=SYSTEM)
     return user
 
 

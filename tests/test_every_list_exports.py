@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 
+from common.actors import SYSTEM
 from tests.factories import MembershipFactory
 from tests.governance.test_views_working import _committee, irregular_decision
 
@@ -21,7 +22,7 @@ def lists(province, staff_a, inspector_a, settings):
     settings.PAGE_SIZE = 2  # several pages everywhere: the export must not stop at the first
     executive, people, collective, individual = _committee(province.grassroots)
     for day in (2, 3, 4):
-        meeting = svc.meeting_open(body=executive, date=dt.date(2026, 3, day), title=f"HN {day}", actor=None)
+        meeting = svc.meeting_open(body=executive, date=dt.date(2026, 3, day), title=f"HN {day}", actor=SYSTEM)
         irregular_decision(meeting, people, collective, f"Sai {day}")
     for i in range(3):
         MembershipFactory(organization=province.cell_1, person__full_name=f"Đảng Viên Số {i}")

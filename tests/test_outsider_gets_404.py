@@ -16,6 +16,7 @@ import re
 import pytest
 
 from audit.models import AuditEntry
+from common.actors import SYSTEM
 from governance import services as svc
 from governance.models import Assignment, Decision, Field, Matter, Meeting, WorkingRegulation
 from organizations.models import ImportStatus, MemberImport, Membership, Person, Tenure
@@ -31,16 +32,16 @@ CSV = "Họ và tên,Giới tính,Ngày vào Đảng\nLê Thị Mai,Nữ,19/05/2
 @pytest.fixture
 def world(province, staff_a):
     executive, people, collective, individual = _committee(province.grassroots)
-    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN tháng 3", actor=None)
-    report_meeting = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN nghe báo cáo", actor=None)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN tháng 3", actor=SYSTEM)
+    report_meeting = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN nghe báo cáo", actor=SYSTEM)
     collective_decision = svc.decision_record_collective(meeting=meeting, matter=collective, title="Nghị quyết",
-                                                         votes_for=5, actor=None)
+                                                         votes_for=5, actor=SYSTEM)
     individual_decision = svc.decision_record_individual(
         organization=province.grassroots, matter=individual, date=D(2026, 3, 3), title="Chi hội nghị",
-        signatory=people[0], actor=None)
-    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=None)
+        signatory=people[0], actor=SYSTEM)
+    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=SYSTEM)
     assignment = svc.assignment_add(organization=province.grassroots, person=people[1], field=Field.FINANCE,
-                                    description="Phụ trách tài chính", start=D(2026, 1, 1), actor=None)
+                                    description="Phụ trách tài chính", start=D(2026, 1, 1), actor=SYSTEM)
     batch, _rows = member_import_preview(organization=province.cell_1, file_name="a.csv",
                                          content=CSV.encode(), actor=staff_a)
     assert batch.status == ImportStatus.PREVIEWED  # a POST would write a member

@@ -12,12 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 
 from common.ids import parse_pk
-from common.reasons import Reason
+from common.reasons import Reason, Refused
 from governance import rules
 from governance.models import AgendaItem, Attendance, Decision, DecisionKind, DecisionStatus, Meeting
 from governance.selectors import decision_register
@@ -86,7 +84,7 @@ def _approver(meeting: Meeting) -> str:
 def minutes_context(params: dict) -> dict:
     meeting = meeting_for_minutes(params.get("meeting"))
     if meeting is None:
-        raise ValidationError(_("Hội nghị không còn trong hệ thống."))
+        raise Refused.because("report_meeting_gone")
     org = meeting.body.organization
     convened = list(meeting.attendance.all())
     voters = [a for a in convened if a.voting]
@@ -116,7 +114,7 @@ def _day(params: dict, key: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(params.get(key, "")))
     except ValueError as bad:
-        raise ValidationError(_("Khoảng thời gian của sổ không hợp lệ.")) from bad
+        raise Refused.because("report_register_dates") from bad
 
 
 def register_decisions(organization: Organization, start: dt.date, end: dt.date) -> list[Decision]:
@@ -133,7 +131,7 @@ def register_decisions(organization: Organization, start: dt.date, end: dt.date)
 def register_context(organization: Organization, params: dict) -> dict:
     start, end = _day(params, "from"), _day(params, "to")
     if end < start:
-        raise ValidationError(_("Khoảng thời gian của sổ không hợp lệ."))
+        raise Refused.because("report_register_dates")
     decisions = register_decisions(organization, start, end)
     rows = [_row(d) for d in decisions]
     collective = sum(1 for d in decisions if d.kind == DecisionKind.COLLECTIVE)

@@ -10,7 +10,6 @@ and moment give the same document.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from assessments.models import PeerGroup, Period, Rollup
 from assessments.rules import quota_max_excellent
 from assessments.selectors import Summary, breached_groups, summarize
 from common.charts import donut, stacked_bars
+from common.reasons import Refused
 from organizations.models import Organization
 
 CHART_CHILDREN = 40  # bars in the chart of subordinate organizations (the table lists them all)
@@ -28,7 +28,7 @@ CHART_CHILDREN = 40  # bars in the chart of subordinate organizations (the table
 def _period(organization: Organization, params: dict) -> Period:
     period = Period.objects.select_related("organization").filter(pk=params.get("period")).first()
     if period is None or not organization.path.startswith(period.organization.path):
-        raise ValidationError(_("Kỳ đánh giá không còn hoặc không bao gồm tổ chức này."))
+        raise Refused.because("report_period_gone")
     return period
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from assessments import services as svc
 from assessments.models import Assessment, Period
+from common.actors import SYSTEM
 from organizations.models import Organization, Person, RoleKind
 from organizations.services import role_grant
 from tests.factories import MembershipFactory, PersonFactory, TenureFactory, UserFactory, position
@@ -27,7 +28,7 @@ class World:
 
 def _user(name: str, kind: str, org: Organization):
     user = UserFactory(username=name, first_name=name)
-    role_grant(user=user, kind=kind, organization=org, actor=None)
+    role_grant(user=user, kind=kind, organization=org, actor=SYSTEM)
     return user
 
 

@@ -28,6 +28,7 @@ from assessments import services as svc
 from assessments.choices import Level, QuotaRounding, Step, SubjectKind
 from assessments.models import Assessment, AssessmentEvent, PeerGroup, Period, Rollup
 from audit.models import AuditEntry
+from common.actors import SYSTEM
 from organizations.models import OrgKind, RoleKind
 from organizations.services import role_grant
 from tests.conftest import need
@@ -163,7 +164,7 @@ def _finish(*threads: _Act) -> None:
 
 def _officer(name: str, org):
     user = UserFactory(username=name, first_name=name)
-    role_grant(user=user, kind=RoleKind.COMMITTEE_STAFF, organization=org, actor=None)
+    role_grant(user=user, kind=RoleKind.COMMITTEE_STAFF, organization=org, actor=SYSTEM)
     return user
 
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from assessments import services as svc
 from assessments.choices import Level, Step
 from assessments.models import Assessment, Period, PeriodStatus
+from common.actors import SYSTEM
 from jobs.models import Job, JobStatus
 
 from .conftest import of
@@ -325,9 +326,9 @@ def test_the_grid_records_which_meeting_of_the_cell_reviewed_the_rows(client, wo
     period, cell = period_2026, world.province.cell_1
     body = BodyFactory(organization=cell, kind=BodyKind.CELL_MEETING)
     meeting = gov.meeting_open(body=body, date=dt.date(2026, 11, 20), title="Hội nghị kiểm điểm năm 2026",
-                               actor=None)
+                               actor=SYSTEM)
     elsewhere = gov.meeting_open(body=BodyFactory(organization=world.province.cell_2, kind=BodyKind.CELL_MEETING),
-                                 date=dt.date(2026, 11, 20), title="Hội nghị chi bộ thôn 2", actor=None)
+                                 date=dt.date(2026, 11, 20), title="Hội nghị chi bộ thôn 2", actor=SYSTEM)
     data = _collective(period, cell)
     for member in world.members:
         data.update(_row(of(period, member), GOOD_366, Level.GOOD))

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from common.actors import SYSTEM
 from governance import services as svc
 from governance.models import Decision, DecisionStatus, Field, Meeting, Mode, WorkingRegulation
 from organizations.models import BodyKind
@@ -22,10 +23,10 @@ def test_clerk_records_a_meeting_a_refused_vote_then_a_valid_one_and_approves_th
                              body=executive, start=dt.date(2020, 10, 1), person__full_name=f"Ủy viên số {i + 1:02d}"
                              ).person for i in range(11)]
     regulation = WorkingRegulation.objects.create(organization=org, version=1, title="Quy chế làm việc")
-    svc.matter_add(regulation=regulation, actor=None, code="NS-01", title="Giới thiệu nhân sự",
+    svc.matter_add(regulation=regulation, actor=SYSTEM, code="NS-01", title="Giới thiệu nhân sự",
                    field=Field.PERSONNEL, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE, ballot="secret",
                    provisions=[{"code": "ĐLĐ-2011", "ref": "9.5"}])
-    svc.regulation_adopt(regulation=regulation, start=dt.date(2021, 1, 1), actor=None)
+    svc.regulation_adopt(regulation=regulation, start=dt.date(2021, 1, 1), actor=SYSTEM)
 
     login(page, "staff_a")
     page.goto(org.get_absolute_url())

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 
+from common.actors import SYSTEM
 from governance import services as svc
 from governance.models import Decision
 from organizations.models import RoleKind
@@ -23,11 +24,11 @@ def office(catalog, province):
     """The grassroots committee of A with a meeting last month (two decisions) and an irregular one."""
     executive, people, collective, individual = _committee(province.grassroots)
     last_month = dt.date.today() - dt.timedelta(days=30)
-    meeting = svc.meeting_open(body=executive, date=last_month, title="Hội nghị tháng trước", actor=None)
+    meeting = svc.meeting_open(body=executive, date=last_month, title="Hội nghị tháng trước", actor=SYSTEM)
     for title in ("Nghị quyết về công tác cán bộ", "Nghị quyết về tài chính"):
-        svc.decision_record_collective(meeting=meeting, matter=collective, title=title, votes_for=5, actor=None)
+        svc.decision_record_collective(meeting=meeting, matter=collective, title=title, votes_for=5, actor=SYSTEM)
     older = svc.meeting_open(body=executive, date=last_month - dt.timedelta(days=60), title="Hội nghị cũ",
-                             actor=None)
+                             actor=SYSTEM)
     irregular_decision(older, people, collective, "Nghị quyết thiếu người dự")
     return {"people": people, "individual": individual, "last_month": last_month}
 
@@ -62,7 +63,7 @@ def test_a_head_records_and_signs_their_own_decision(page, province, office):
     secretary = office["people"][0]
     secretary.user = head
     secretary.save()
-    role_grant(user=head, kind=RoleKind.HEAD, organization=province.grassroots, actor=None)
+    role_grant(user=head, kind=RoleKind.HEAD, organization=province.grassroots, actor=SYSTEM)
     login(page, "bithu")
     page.get_by_test_id("record-own").click()
     page.get_by_label("Vấn đề").select_option(index=1)

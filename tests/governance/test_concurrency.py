@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from audit.models import AuditEntry
+from common.actors import SYSTEM
 from governance import services as svc
 from governance.models import Decision, Field, Meeting, MeetingStatus, Mode
 from organizations.models import BodyKind
@@ -123,7 +124,7 @@ def _refused(outcome: dict, text: str) -> None:
 @pytest.fixture
 def committee(province):
     executive, people, collective, individual = _committee(province.grassroots)
-    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN tháng 3", actor=None)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN tháng 3", actor=SYSTEM)
     return meeting, people, collective
 
 
@@ -133,9 +134,9 @@ def _audits(action: str) -> int:
 
 def test_attendance_change_waits_for_approval_and_is_refused(transactional_db, committee):
     meeting, people, _collective = committee
-    outcome = _race(lambda: svc.minutes_approve(meeting=meeting, actor=None),
+    outcome = _race(lambda: svc.minutes_approve(meeting=meeting, actor=SYSTEM),
                     lambda: svc.attendance_set(meeting=meeting, person=people[1], present=False,
-                                               reason="Ốm", actor=None))
+                                               reason="Ốm", actor=SYSTEM))
     _refused(outcome, APPROVED)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.APPROVED
@@ -147,8 +148,8 @@ def test_attendance_change_waits_for_approval_and_is_refused(transactional_db, c
 def test_approval_waits_for_attendance_and_keeps_it(transactional_db, committee):
     meeting, people, _collective = committee
     outcome = _race(lambda: svc.attendance_set(meeting=meeting, person=people[1], present=False,
-                                               reason="Ốm", actor=None),
-                    lambda: svc.minutes_approve(meeting=meeting, actor=None))
+                                               reason="Ốm", actor=SYSTEM),
+                    lambda: svc.minutes_approve(meeting=meeting, actor=SYSTEM))
     assert outcome["second_blocked"]
     assert isinstance(outcome["second"], Meeting), outcome["second"]
     meeting.refresh_from_db()
@@ -160,11 +161,11 @@ def test_approval_waits_for_attendance_and_keeps_it(transactional_db, committee)
 
 def test_a_matter_added_while_the_version_is_adopted_is_refused(transactional_db, province):
     _committee(province.grassroots)
-    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=None)
+    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=SYSTEM)
     before = sorted(draft.matters.values_list("code", flat=True))
     added = _audits("matter.add")
-    outcome = _race(lambda: svc.regulation_adopt(regulation=draft, start=D(2026, 1, 1), actor=None),
-                    lambda: svc.matter_add(regulation=draft, actor=None, code="PC-01", title="Phân công",
+    outcome = _race(lambda: svc.regulation_adopt(regulation=draft, start=D(2026, 1, 1), actor=SYSTEM),
+                    lambda: svc.matter_add(regulation=draft, actor=SYSTEM, code="PC-01", title="Phân công",
                                            field=Field.ORGANIZATION, mode=Mode.COLLECTIVE,
                                            body_kind=BodyKind.EXECUTIVE))
     _refused(outcome, ADOPTED)
@@ -176,11 +177,11 @@ def test_a_matter_added_while_the_version_is_adopted_is_refused(transactional_db
 
 def test_adoption_waits_for_a_matter_being_added_and_includes_it(transactional_db, province):
     _committee(province.grassroots)
-    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=None)
-    outcome = _race(lambda: svc.matter_add(regulation=draft, actor=None, code="PC-01", title="Phân công",
+    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=SYSTEM)
+    outcome = _race(lambda: svc.matter_add(regulation=draft, actor=SYSTEM, code="PC-01", title="Phân công",
                                            field=Field.ORGANIZATION, mode=Mode.COLLECTIVE,
                                            body_kind=BodyKind.EXECUTIVE),
-                    lambda: svc.regulation_adopt(regulation=draft, start=D(2026, 1, 1), actor=None))
+                    lambda: svc.regulation_adopt(regulation=draft, start=D(2026, 1, 1), actor=SYSTEM))
     assert outcome["second_blocked"]
     assert not isinstance(outcome["second"], Exception), outcome["second"]
     draft.refresh_from_db()
@@ -190,9 +191,9 @@ def test_adoption_waits_for_a_matter_being_added_and_includes_it(transactional_d
 
 def test_a_decision_recorded_while_the_minutes_are_approved_is_refused(transactional_db, committee):
     meeting, _people, collective = committee
-    outcome = _race(lambda: svc.minutes_approve(meeting=meeting, actor=None),
+    outcome = _race(lambda: svc.minutes_approve(meeting=meeting, actor=SYSTEM),
                     lambda: svc.decision_record_collective(meeting=meeting, matter=collective, title="Nghị quyết",
-                                                           votes_for=5, actor=None))
+                                                           votes_for=5, actor=SYSTEM))
     _refused(outcome, APPROVED)
     assert not Decision.objects.exists()
     assert _audits("decision.record") == 0 and _audits("minutes.approve") == 1

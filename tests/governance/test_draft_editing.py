@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from audit.models import AuditEntry
+from common.actors import SYSTEM
 from governance import services as svc
 from governance.models import Matter, WorkingRegulation
 from tests.governance.test_views_working import _committee
@@ -16,7 +17,7 @@ D = dt.date
 @pytest.fixture
 def draft(province):
     _committee(province.grassroots)  # version 1 in force from 01/01/2021: CT-01 (collective), TC-01 (head)
-    return svc.regulation_draft(organization=province.grassroots, title="Bản sửa đổi", actor=None)
+    return svc.regulation_draft(organization=province.grassroots, title="Bản sửa đổi", actor=SYSTEM)
 
 
 def _codes(regulation) -> list[str]:
@@ -102,9 +103,9 @@ def test_adopting_names_the_version_it_ends(client, province, staff_a, draft):
 
 def test_approving_the_minutes_says_what_it_freezes_first(client, province, staff_a):
     executive, people, collective, individual = _committee(province.grassroots)
-    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=SYSTEM)
     svc.decision_record_collective(meeting=meeting, matter=collective, title="Nghị quyết A", votes_for=5,
-                                   actor=None)
+                                   actor=SYSTEM)
     client.force_login(staff_a)
     page = client.get(f"/meetings/{meeting.pk}/approve/").content.decode()
     assert 'data-testid="approve-confirm"' in page and "Nghị quyết A" in page and "5 có mặt, 0 vắng mặt" in page

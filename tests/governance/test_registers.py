@@ -7,6 +7,7 @@ import re
 import openpyxl
 import pytest
 
+from common.actors import SYSTEM
 from governance import services as svc
 from governance.models import Decision
 from tests.governance.test_views_working import _committee, irregular_decision
@@ -21,15 +22,15 @@ def records(province):
     authorities (one irregular, one corrected by a later one)."""
     executive, people, collective, individual = _committee(province.grassroots)
     meetings = [svc.meeting_open(body=executive, date=D(2026, month, 5), title=f"Hội nghị tháng {month}",
-                                 actor=None) for month in (2, 3, 4, 5)]
+                                 actor=SYSTEM) for month in (2, 3, 4, 5)]
     irregular = irregular_decision(meetings[0], people, collective, "Thiếu phiếu")
     svc.decision_record_collective(meeting=meetings[1], matter=collective, title="Chương trình quý II",
-                                   votes_for=5, actor=None)
+                                   votes_for=5, actor=SYSTEM)
     svc.decision_record_collective(meeting=meetings[2], matter=collective, title="Đính chính chương trình",
-                                   votes_for=5, corrects=irregular, actor=None)
+                                   votes_for=5, corrects=irregular, actor=SYSTEM)
     for day in (6, 7):
         svc.decision_record_individual(organization=province.grassroots, matter=individual, date=D(2026, 3, day),
-                                       title=f"Chi ngày {day}", signatory=people[0], actor=None)
+                                       title=f"Chi ngày {day}", signatory=people[0], actor=SYSTEM)
     return {"meetings": meetings, "irregular": irregular}
 
 
@@ -58,7 +59,7 @@ def test_meeting_filters_and_sorting(client, province, staff_a, records):
     client.force_login(staff_a)
     url = f"/org/{province.sub_a.pk}/meetings/?date_from=01/03/2026&date_to=30/04/2026&sort=date"
     assert _titles(client.get(url)) == ["Hội nghị tháng 3", "Hội nghị tháng 4"]
-    svc.minutes_approve(meeting=records["meetings"][1], actor=None)
+    svc.minutes_approve(meeting=records["meetings"][1], actor=SYSTEM)
     assert _titles(client.get(f"/org/{province.sub_a.pk}/meetings/?status=approved")) == ["Hội nghị tháng 3"]
     assert _titles(client.get(f"/org/{province.sub_a.pk}/meetings/?body=standing")) == []
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from audit.models import AuditEntry
+from common.actors import SYSTEM
 from governance import services as svc
 from governance.models import Decision, Field, Mode, WorkingRegulation
 from organizations.models import BodyKind, PositionRole
@@ -24,21 +25,21 @@ def _committee(org, members=5, start=TERM_START):
     for person in people:  # office holders are party members of the organization
         MembershipFactory(person=person, organization=org)
     regulation = WorkingRegulation.objects.create(organization=org, version=1, title="Quy chế")
-    collective = svc.matter_add(regulation=regulation, actor=None, code="CT-01", title="Chương trình",
+    collective = svc.matter_add(regulation=regulation, actor=SYSTEM, code="CT-01", title="Chương trình",
                                 field=Field.POLICY, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE)
-    individual = svc.matter_add(regulation=regulation, actor=None, code="TC-01", title="Chi",
+    individual = svc.matter_add(regulation=regulation, actor=SYSTEM, code="TC-01", title="Chi",
                                 field=Field.FINANCE, mode=Mode.HEAD_REPORTS, role=PositionRole.HEAD,
                                 report_within_days=10)
-    svc.regulation_adopt(regulation=regulation, start=D(2021, 1, 1), actor=None)
+    svc.regulation_adopt(regulation=regulation, start=D(2021, 1, 1), actor=SYSTEM)
     return executive, people, collective, individual
 
 
 def irregular_decision(meeting, people, matter, title: str):
     """A decision of a meeting without its quorum (3 of 5 present), recorded as irregular."""
     for person in people[-2:]:
-        svc.attendance_set(meeting=meeting, person=person, present=False, reason="Ốm", actor=None)
+        svc.attendance_set(meeting=meeting, person=person, present=False, reason="Ốm", actor=SYSTEM)
     return svc.decision_record_collective(meeting=meeting, matter=matter, title=title, votes_for=3,
-                                          record_as_irregular=True, actor=None)
+                                          record_as_irregular=True, actor=SYSTEM)
 
 
 def test_recording_needs_the_committee_staff_role(client, province, staff_a, board_officer, outsider):
@@ -73,9 +74,9 @@ def test_a_template_draft_is_created_from_the_page(client, province, staff_a):
 
 def test_the_version_page_shows_what_changed(client, province, staff_a):
     _committee(province.grassroots)
-    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=None)
+    draft = svc.regulation_draft(organization=province.grassroots, title="Bản mới", actor=SYSTEM)
     draft.matters.filter(code="TC-01").update(report_within_days=5)
-    svc.matter_add(regulation=draft, actor=None, code="PC-01", title="Phân công", field=Field.ORGANIZATION,
+    svc.matter_add(regulation=draft, actor=SYSTEM, code="PC-01", title="Phân công", field=Field.ORGANIZATION,
                    mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE)
     client.force_login(staff_a)
     changes = client.get(draft.get_absolute_url()).context["changes"]
@@ -85,10 +86,10 @@ def test_the_version_page_shows_what_changed(client, province, staff_a):
 
 def test_dashboard_lists_irregular_overdue_and_stale(client, province, inspector_a):
     executive, people, collective, individual = _committee(province.grassroots)
-    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=SYSTEM)
     irregular_decision(meeting, people, collective, "Thiếu phiếu")
     svc.decision_record_individual(organization=province.grassroots, matter=individual, date=D(2026, 3, 3),
-                                   title="Chi chưa báo cáo", signatory=people[0], actor=None)
+                                   title="Chi chưa báo cáo", signatory=people[0], actor=SYSTEM)
     TenureFactory(position=position("executive-member"), organization=province.grassroots, body=executive,
                   start=D(2026, 2, 1))  # someone took office after the regulation was adopted
     client.force_login(inspector_a)
@@ -106,7 +107,7 @@ def test_dashboard_query_count_does_not_grow_with_the_subtree(client, province, 
     for i in range(size):
         org = make_org(province.sub_a, kind="grassroots_committee", name=f"Đảng bộ {i}")
         executive, people, collective, individual = _committee(org)
-        meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
+        meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=SYSTEM)
         irregular_decision(meeting, people, collective, "X")
     client.force_login(inspector_a)
     url = f"/org/{province.sub_a.pk}/decisions-dashboard/?from=01/01/2026&to=31/12/2026"
@@ -118,7 +119,7 @@ def test_dashboard_query_count_does_not_grow_with_the_subtree(client, province, 
 
 def test_the_inspection_queue_is_for_inspectors(client, province, inspector_a, staff_a):
     executive, people, collective, individual = _committee(province.grassroots)
-    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=None)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN", actor=SYSTEM)
     irregular_decision(meeting, people, collective, "Sai")
     client.force_login(staff_a)
     assert client.get(f"/org/{province.sub_a.pk}/irregular/").status_code == 403
@@ -131,9 +132,9 @@ def test_the_inspection_queue_is_for_inspectors(client, province, inspector_a, s
 def test_responsibility_matrix_on_a_date(client, province, staff_a):
     executive, people, *_ = _committee(province.grassroots)
     svc.assignment_add(organization=province.grassroots, person=people[1], field=Field.FINANCE,
-                       description="Phụ trách tài chính", start=D(2024, 1, 1), end=D(2025, 12, 31), actor=None)
+                       description="Phụ trách tài chính", start=D(2024, 1, 1), end=D(2025, 12, 31), actor=SYSTEM)
     svc.assignment_add(organization=province.grassroots, person=people[2], field=Field.FINANCE,
-                       description="Phụ trách tài chính", start=D(2026, 1, 1), actor=None)
+                       description="Phụ trách tài chính", start=D(2026, 1, 1), actor=SYSTEM)
     client.force_login(staff_a)
     rows = client.get(f"/org/{province.grassroots.pk}/responsibilities/?on=31/12/2025").context["rows"]
     assert [a.person for a in rows] == [people[1]]
@@ -158,7 +159,7 @@ def test_the_heads_decision_is_recorded_from_the_form_and_reported_back(client, 
     response = client.post(url, {**form, "signatory": people[0].pk})
     decision = Decision.objects.get()
     assert response["Location"] == decision.get_absolute_url() and decision.report_due == D(2026, 3, 12)
-    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN tháng 3", actor=None)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN tháng 3", actor=SYSTEM)
     client.post(f"/decisions/{decision.pk}/report-back/", {"meeting": meeting.pk})
     decision.refresh_from_db()
     assert decision.reported_on == D(2026, 3, 9) and decision.report_meeting == meeting
@@ -181,11 +182,11 @@ def test_assignments_are_added_from_the_matrix_page(client, province, staff_a, b
 
 def test_a_correction_is_recorded_from_the_meeting_form(client, province, staff_a):
     executive, people, collective, individual = _committee(province.grassroots)
-    first = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN 1", actor=None)
+    first = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN 1", actor=SYSTEM)
     original = svc.decision_record_collective(meeting=first, matter=collective, title="Nghị quyết", votes_for=5,
-                                              actor=None)
-    svc.minutes_approve(meeting=first, actor=None)
-    second = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN 2", actor=None)
+                                              actor=SYSTEM)
+    svc.minutes_approve(meeting=first, actor=SYSTEM)
+    second = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN 2", actor=SYSTEM)
     client.force_login(staff_a)
     response = client.post(f"/meetings/{second.pk}/decisions/", {
         "matter": collective.pk, "title": "Đính chính nghị quyết", "votes_for": 5,
@@ -207,7 +208,7 @@ def test_a_head_records_and_signs_their_own_decision(client, province, staff_a):
     head = UserFactory(username="bithu")
     people[0].user = head
     people[0].save()
-    role_grant(user=head, kind=RoleKind.HEAD, organization=province.grassroots, actor=None)
+    role_grant(user=head, kind=RoleKind.HEAD, organization=province.grassroots, actor=SYSTEM)
     client.force_login(head)
     url = f"/org/{province.grassroots.pk}/decisions/new/"
     page = client.get(url)
@@ -218,14 +219,14 @@ def test_a_head_records_and_signs_their_own_decision(client, province, staff_a):
     assert response["Location"] == decision.get_absolute_url()
     assert decision.signatory == people[0] and decision.recorded_by == head
     other = UserFactory(username="uy_vien")  # a head's role without a person of their own: no form
-    role_grant(user=other, kind=RoleKind.HEAD, organization=province.grassroots, actor=None)
+    role_grant(user=other, kind=RoleKind.HEAD, organization=province.grassroots, actor=SYSTEM)
     client.force_login(other)
     assert client.get(url).status_code == 403
 
 
 def test_a_meeting_ahead_shows_no_recording_forms_until_its_day(client, province, staff_a):
     executive, people, collective, individual = _committee(province.grassroots)
-    ahead = svc.meeting_open(body=executive, date=D(2026, 12, 20), title="HN cuối năm", actor=None)
+    ahead = svc.meeting_open(body=executive, date=D(2026, 12, 20), title="HN cuối năm", actor=SYSTEM)
     client.force_login(staff_a)
     html = client.get(ahead.get_absolute_url()).content.decode()
     assert 'data-testid="ahead"' in html and "Lưu điểm danh" not in html and "Ghi quyết định</button>" not in html
@@ -234,7 +235,7 @@ def test_a_meeting_ahead_shows_no_recording_forms_until_its_day(client, province
 def test_the_dashboard_shows_the_latest_few_with_the_count_and_a_way_to_all(client, province, inspector_a):
     executive, people, collective, individual = _committee(province.grassroots)
     for day in range(1, 13):
-        meeting = svc.meeting_open(body=executive, date=D(2026, 3, day), title=f"HN {day}", actor=None)
+        meeting = svc.meeting_open(body=executive, date=D(2026, 3, day), title=f"HN {day}", actor=SYSTEM)
         irregular_decision(meeting, people, collective, f"Sai {day:02d}")
     client.force_login(inspector_a)
     html = client.get(f"/org/{province.sub_a.pk}/decisions-dashboard/?from=01/01/2026&to=31/12/2026"

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from guardian.models import GroupObjectPermission
 
+from common.actors import SYSTEM
 from organizations import permissions
 from organizations.models import AccessRole, Organization, RoleKind
 from organizations.services import role_create
@@ -26,7 +27,7 @@ def test_organization_meta_lists_no_permission_of_another_app():
 
 
 def test_a_permission_declared_later_reaches_roles_created_earlier(province):
-    role = role_create(kind=RoleKind.INSPECTION, organization=province.sub_a, actor=None)
+    role = role_create(kind=RoleKind.INSPECTION, organization=province.sub_a, actor=SYSTEM)
     assert _codenames(role) == permissions.codenames_for(RoleKind.INSPECTION)
     permissions.declare("tests", "review_quality", "Đánh giá chất lượng", roles=[RoleKind.INSPECTION])
     try:
@@ -47,7 +48,7 @@ def test_a_role_created_outside_the_services_gets_its_permissions_on_migrate(pro
 
 
 def test_a_stray_grant_is_removed(province):
-    role = role_create(kind=RoleKind.MEMBER, organization=province.cell_1, actor=None)
+    role = role_create(kind=RoleKind.MEMBER, organization=province.cell_1, actor=SYSTEM)
     perm = Permission.objects.get(content_type__model="organization", codename="manage_members")
     GroupObjectPermission.objects.create(group=role.group, permission=perm, content_type=perm.content_type,
                                          object_pk=str(province.cell_1.pk))

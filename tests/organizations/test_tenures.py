@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEntry
+from common.actors import SYSTEM
 from organizations import services
 from organizations.models import Tenure
 from tests.factories import MembershipFactory, PersonFactory, TenureFactory, position
@@ -56,10 +57,10 @@ def test_a_second_substantive_head_is_refused_an_acting_one_is_not(client, provi
 
 def test_the_same_post_twice_is_refused(province, an):
     services.tenure_start(person=an, position=position("deputy-secretary"), organization=province.cell_1,
-                          start=dt.date(2024, 1, 1), actor=None)
+                          start=dt.date(2024, 1, 1), actor=SYSTEM)
     with pytest.raises(ValidationError, match="đã giữ chức vụ"):
         services.tenure_start(person=an, position=position("deputy-secretary"), organization=province.cell_1,
-                              start=dt.date(2025, 1, 1), actor=None)
+                              start=dt.date(2025, 1, 1), actor=SYSTEM)
 
 
 def test_a_body_of_another_organization_is_refused(province, an):
@@ -69,7 +70,7 @@ def test_a_body_of_another_organization_is_refused(province, an):
     body_b = BodyFactory(organization=province.sub_b, kind=BodyKind.EXECUTIVE)
     with pytest.raises(ValidationError, match="phải thuộc chính tổ chức này"):
         services.tenure_start(person=an, position=position("secretary"), organization=province.cell_1,
-                              body=body_b, start=dt.date(2024, 1, 1), actor=None)
+                              body=body_b, start=dt.date(2024, 1, 1), actor=SYSTEM)
     assert not Tenure.objects.exists()
 
 

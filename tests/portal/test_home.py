@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from common.actors import SYSTEM
 from governance import services as svc
 from organizations.models import RoleKind
 from organizations.services import role_grant
@@ -20,22 +21,22 @@ def office(province):
     """Committee A's grassroots committee: two meetings with open minutes, one approved; a head's decision
     overdue for its report-back, one reported; one irregular decision."""
     executive, people, collective, individual = _committee(province.grassroots)
-    svc.meeting_open(body=executive, date=D(2026, 10, 1), title="HN tháng 10", actor=None)
-    open_2 = svc.meeting_open(body=executive, date=D(2026, 11, 2), title="HN tháng 11", actor=None)
-    svc.meeting_open(body=executive, date=D(2026, 12, 15), title="HN tháng 12 (chưa họp)", actor=None)
-    approved = svc.meeting_open(body=executive, date=D(2026, 9, 1), title="HN tháng 9", actor=None)
+    svc.meeting_open(body=executive, date=D(2026, 10, 1), title="HN tháng 10", actor=SYSTEM)
+    open_2 = svc.meeting_open(body=executive, date=D(2026, 11, 2), title="HN tháng 11", actor=SYSTEM)
+    svc.meeting_open(body=executive, date=D(2026, 12, 15), title="HN tháng 12 (chưa họp)", actor=SYSTEM)
+    approved = svc.meeting_open(body=executive, date=D(2026, 9, 1), title="HN tháng 9", actor=SYSTEM)
     irregular_decision(approved, people, collective, "Thiếu phiếu")
-    svc.minutes_approve(meeting=approved, actor=None)
+    svc.minutes_approve(meeting=approved, actor=SYSTEM)
     svc.decision_record_individual(organization=province.grassroots, matter=individual, date=D(2026, 10, 5),
-                                   title="Chi quá hạn", signatory=people[0], actor=None)
+                                   title="Chi quá hạn", signatory=people[0], actor=SYSTEM)
     reported = svc.decision_record_individual(organization=province.grassroots, matter=individual,
                                               date=D(2026, 10, 6), title="Chi đã báo cáo", signatory=people[0],
-                                              actor=None)
-    svc.decision_report_back(decision=reported, meeting=open_2, actor=None)
+                                              actor=SYSTEM)
+    svc.decision_report_back(decision=reported, meeting=open_2, actor=SYSTEM)
     head = UserFactory(username="bithu")
     people[0].user = head
     people[0].save()
-    role_grant(user=head, kind=RoleKind.HEAD, organization=province.grassroots, actor=None)
+    role_grant(user=head, kind=RoleKind.HEAD, organization=province.grassroots, actor=SYSTEM)
     return {"head": head}
 
 

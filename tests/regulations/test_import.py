@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEntry
+from common.actors import SYSTEM
 from regulations.citations import resolve
 from regulations.models import Document, DocumentVersion, Provision, TextImport
 from regulations.services import ImportRejected, document_import
@@ -39,7 +40,7 @@ def document():
 
 
 def _import(document, text, name="qd.txt"):
-    return document_import(document=document, file_name=name, content=text.encode(), actor=None)
+    return document_import(document=document, file_name=name, content=text.encode(), actor=SYSTEM)
 
 
 def test_a_new_text_becomes_current_and_reports_what_changed(document):
@@ -137,7 +138,7 @@ def _preview(document, text: str, actor=None):
 def test_the_preview_lists_the_changes_and_nothing_changes_until_confirmed(admin_client, document):
     from regulations.services import document_import_confirm
 
-    document_import_confirm(batch=_preview(document, V1), actor=None)
+    document_import_confirm(batch=_preview(document, V1), actor=SYSTEM)
     new = V1.replace("Quy định này áp dụng cho chi bộ.", "Nội dung mới.").replace(
         "2. Đạo đức, lối sống.\n", "") + "Điều 4. Thi hành\nMới.\n"
     batch = _preview(document, new)
@@ -156,7 +157,7 @@ def test_a_preview_overtaken_by_another_import_is_refused(admin_client, document
     from regulations.services import document_import_confirm
 
     first, second = _preview(document, V1), _preview(document, V1 + "Điều 9. Khác\nThêm.\n")
-    document_import_confirm(batch=first, actor=None)
+    document_import_confirm(batch=first, actor=SYSTEM)
     response = admin_client.post(second.get_absolute_url(), follow=True)
     assert "đã có bản nhập khác sau khi xem trước" in response.content.decode()
     assert document.versions.count() == 1

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from common.actors import SYSTEM
 from regulations import selectors
 from regulations.models import Document, Provision
 from regulations.services import document_import
@@ -24,7 +25,7 @@ Khen thưởng <b>kịp thời</b> các tập thể tiêu biểu.
 def regulation():
     document = Document.objects.create(code="07-QĐ/TU", kind="regulation", title="Quy định thử",
                                        issue_date=dt.date(2026, 1, 1), effective_from=dt.date(2026, 1, 1))
-    document_import(document=document, file_name="qd.txt", content=TEXT.encode(), actor=None)
+    document_import(document=document, file_name="qd.txt", content=TEXT.encode(), actor=SYSTEM)
     return document
 
 
@@ -65,7 +66,7 @@ def test_filters_by_kind_and_by_date_in_force(regulation):
 
 def test_only_the_current_text_is_searched(regulation):
     document_import(document=regulation, file_name="qd2.txt",
-                    content="Điều 1. Phạm vi\nNội dung mới về thi đua.\n".encode(), actor=None)
+                    content="Điều 1. Phạm vi\nNội dung mới về thi đua.\n".encode(), actor=SYSTEM)
     assert _hits("khen thuong") == []
     assert _hits("thi dua") == ["dieu-1"]
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from common.actors import SYSTEM
 from regulations.models import Document
 from regulations.services import document_import
 from tests.factories import UserFactory
@@ -62,7 +63,7 @@ def test_document_page_has_a_table_of_contents_with_anchors(reader):
 
 def test_an_old_version_stays_readable(reader):
     document = Document.objects.get(code="142-QĐ/TW")
-    document_import(document=document, file_name="142.txt", actor=None,
+    document_import(document=document, file_name="142.txt", actor=SYSTEM,
                     content="Điều 1. Phạm vi\nNội dung.\nĐiều 3. Giới thiệu\nNội dung mới.\n".encode())
     current = reader.get("/regulations/142-qd-tw/dieu-3/")
     assert current.context["provision"].text == "Nội dung mới."
@@ -106,7 +107,7 @@ def test_unknown_documents_and_anchors_are_404(reader):
 def test_pages_cost_a_fixed_number_of_queries(reader, url, django_assert_max_num_queries):
     document = Document.objects.get(code="124-QĐ/TW")
     text = "".join(f"Điều {i}. Tiêu đề {i}\n1. Khoản.\n2. Khoản hai.\n" for i in range(1, 30))
-    document_import(document=document, file_name="124.txt", content=text.encode(), actor=None)
+    document_import(document=document, file_name="124.txt", content=text.encode(), actor=SYSTEM)
     Document.objects.create(code="99-QĐ/TU", kind="regulation", title="Khác", effective_from=dt.date(2026, 1, 1))
     reader.get(url)
     with django_assert_max_num_queries(10):

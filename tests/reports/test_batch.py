@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from assessments.models import Assessment
+from common.actors import SYSTEM
 from jobs.models import Job, JobStatus
 from organizations.models import RoleKind
 from organizations.services import role_grant
@@ -227,7 +228,7 @@ def test_too_many_forms_for_one_pdf_and_an_empty_scope_are_refused(client, world
 def test_who_may_print_a_batch(client, world, period_2026, django_capture_on_commit_callbacks):
     url = f"/reports/period/{period_2026.pk}/org/{world.province.cell_1.pk}/forms/"
     outsider = UserFactory(username="sub_b_staff")
-    role_grant(user=outsider, kind=RoleKind.COMMITTEE_STAFF, organization=world.province.sub_b, actor=None)
+    role_grant(user=outsider, kind=RoleKind.COMMITTEE_STAFF, organization=world.province.sub_b, actor=SYSTEM)
     client.force_login(outsider)
     assert client.post(url, {"fmt": "pdf"}).status_code == 404
     assert client.post(f"/reports/period/{period_2026.pk}/org/99999999999999999999/forms/",

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from assessments.models import Target
+from common.actors import SYSTEM
 from jobs.models import JobStatus
 from organizations.models import RoleKind
 from organizations.services import role_grant
@@ -105,7 +106,7 @@ def test_who_may_print_and_download(client, world, period_2026, django_capture_o
     assert report.title not in client.get("/reports/").content.decode()  # not among *its* reports
     # Another committee's office sees none of it, and cannot print the cell's forms.
     outsider = UserFactory(username="sub_b_staff")
-    role_grant(user=outsider, kind=RoleKind.COMMITTEE_STAFF, organization=world.province.sub_b, actor=None)
+    role_grant(user=outsider, kind=RoleKind.COMMITTEE_STAFF, organization=world.province.sub_b, actor=SYSTEM)
     client.force_login(outsider)
     assert [client.get(u).status_code for u in urls] == [404, 404, 404]
     assert client.post(f"/reports/assessment/{member.pk}/print/").status_code == 404

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from common.actors import SYSTEM
 from governance import services as svc
 from governance.models import AgendaItem, Attendance, Decision, DecisionStatus, Field, Meeting, Mode, WorkingRegulation
 from jobs.models import JobStatus
@@ -56,17 +57,17 @@ def _executive(org: Organization, names: list[str]):
         people.append(person)
     regulation = WorkingRegulation.objects.create(organization=org, version=1, title="Quy chế làm việc khóa 2020")
     matters = {
-        "NS-01": svc.matter_add(regulation=regulation, actor=None, code="NS-01", title="Giới thiệu nhân sự",
+        "NS-01": svc.matter_add(regulation=regulation, actor=SYSTEM, code="NS-01", title="Giới thiệu nhân sự",
                                 field=Field.PERSONNEL, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE,
                                 ballot="secret", provisions=[{"code": "ĐLĐ-2011", "ref": "9.5"}]),
-        "CT-01": svc.matter_add(regulation=regulation, actor=None, code="CT-01", title="Chương trình công tác",
+        "CT-01": svc.matter_add(regulation=regulation, actor=SYSTEM, code="CT-01", title="Chương trình công tác",
                                 field=Field.POLICY, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE,
                                 provisions=[{"code": "80-QĐ/TW", "ref": "21.1"}]),
-        "TC-01": svc.matter_add(regulation=regulation, actor=None, code="TC-01", title="Chi thường xuyên",
+        "TC-01": svc.matter_add(regulation=regulation, actor=SYSTEM, code="TC-01", title="Chi thường xuyên",
                                 field=Field.FINANCE, mode=Mode.HEAD_REPORTS, role=PositionRole.HEAD,
                                 report_within_days=15),
     }
-    svc.regulation_adopt(regulation=regulation, start=D(2021, 1, 1), actor=None)
+    svc.regulation_adopt(regulation=regulation, start=D(2021, 1, 1), actor=SYSTEM)
     return executive, people, matters
 
 
@@ -76,18 +77,18 @@ def meeting(province):
     approved."""
     executive, people, matters = _executive(province.grassroots, NAMES)
     meeting = svc.meeting_open(body=executive, date=D(2026, 3, 10), title="Hội nghị Ban Chấp hành tháng 3 năm 2026",
-                               actor=None, matters=[matters["NS-01"], matters["CT-01"]])
-    svc.attendance_set(meeting=meeting, person=people[4], present=False, reason=AWAY, actor=None)
+                               actor=SYSTEM, matters=[matters["NS-01"], matters["CT-01"]])
+    svc.attendance_set(meeting=meeting, person=people[4], present=False, reason=AWAY, actor=SYSTEM)
     svc.decision_record_collective(meeting=meeting, matter=matters["NS-01"],
                                    title="Giới thiệu đồng chí Trần Văn Đức ứng cử Phó Bí thư", votes_for=3,
-                                   votes_against=1, abstaining=0, ballot="secret", actor=None)
+                                   votes_against=1, abstaining=0, ballot="secret", actor=SYSTEM)
     svc.decision_record_collective(meeting=meeting, matter=matters["CT-01"], title="Chương trình công tác quý II",
-                                   votes_for=4, votes_against=0, abstaining=0, actor=None)
+                                   votes_for=4, votes_against=0, abstaining=0, actor=SYSTEM)
     voted_down = svc.decision_record_collective(meeting=meeting, matter=matters["CT-01"],
                                                 title="Đề án sáp nhập thôn Đông và thôn Đoài", votes_for=2,
-                                                votes_against=1, abstaining=1, actor=None)
+                                                votes_against=1, abstaining=1, actor=SYSTEM)
     assert voted_down.status == DecisionStatus.NOT_PASSED
-    svc.minutes_approve(meeting=meeting, actor=None)
+    svc.minutes_approve(meeting=meeting, actor=SYSTEM)
     return Meeting.objects.get(pk=meeting.pk)
 
 
@@ -134,7 +135,7 @@ def test_a_clerk_prints_the_minutes_from_the_meeting_page(client, province, staf
 
 def test_minutes_not_yet_approved_say_so(province, staff_a):
     executive, people, matters = _executive(province.grassroots, NAMES[:3])
-    meeting = svc.meeting_open(body=executive, date=D(2026, 4, 2), title="Hội nghị tháng 4", actor=None)
+    meeting = svc.meeting_open(body=executive, date=D(2026, 4, 2), title="Hội nghị tháng 4", actor=SYSTEM)
     html = render_html("x", Document("reports/minutes.html", minutes_context({"meeting": meeting.pk})),
                        dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC))
     assert "Biên bản chưa được thông qua" in html and "Không có nội dung ghi trước." in html
@@ -142,14 +143,14 @@ def test_minutes_not_yet_approved_say_so(province, staff_a):
 
 def test_the_minutes_read_a_fixed_number_of_queries(province, meeting):
     executive, people, matters = _executive(province.cell_1, [f"Đảng viên số {i}" for i in range(20)])
-    big = svc.meeting_open(body=executive, date=D(2026, 5, 5), title="Hội nghị lớn", actor=None,
+    big = svc.meeting_open(body=executive, date=D(2026, 5, 5), title="Hội nghị lớn", actor=SYSTEM,
                            matters=list(matters.values())[:2])
     for person in people[15:]:
-        svc.attendance_set(meeting=big, person=person, present=False, reason="Ốm", actor=None)
+        svc.attendance_set(meeting=big, person=person, present=False, reason="Ốm", actor=SYSTEM)
     for i in range(12):
         svc.decision_record_collective(meeting=big, matter=matters["NS-01" if i % 2 else "CT-01"],
                                        title=f"Quyết định {i}", votes_for=14, ballot="secret" if i % 2 else "open",
-                                       concerns=people[i] if i % 2 else None, actor=None)
+                                       concerns=people[i] if i % 2 else None, actor=SYSTEM)
     minutes_context({"meeting": meeting.pk})  # the cited documents are read once per process
     counts = []
     for m in (meeting, big):
@@ -166,20 +167,20 @@ def test_the_minutes_read_a_fixed_number_of_queries(province, meeting):
 def register(province, meeting):
     """Decisions in A's subtree (the grassroots committee and its cell 1), one before the range, and one of B."""
     cell_executive, cell_people, cell_collective, cell_individual = _committee(province.cell_1)
-    cell_meeting = svc.meeting_open(body=cell_executive, date=D(2026, 3, 10), title="Hội nghị chi bộ", actor=None)
+    cell_meeting = svc.meeting_open(body=cell_executive, date=D(2026, 3, 10), title="Hội nghị chi bộ", actor=SYSTEM)
     svc.decision_record_collective(meeting=cell_meeting, matter=cell_collective, title="Nghị quyết chi bộ quý I",
-                                   votes_for=5, actor=None)
+                                   votes_for=5, actor=SYSTEM)
     svc.decision_record_individual(organization=province.cell_1, matter=cell_individual, date=D(2026, 6, 1),
-                                   title="Chi hỗ trợ gia đình chính sách", signatory=cell_people[0], actor=None)
+                                   title="Chi hỗ trợ gia đình chính sách", signatory=cell_people[0], actor=SYSTEM)
     # A head deciding alone what the collective must decide: recorded irregular, flagged as wrong authority.
     svc.decision_record_individual(organization=province.cell_1, matter=cell_collective, date=D(2026, 6, 2),
                                    title="Tự quyết chương trình công tác", signatory=cell_people[0],
-                                   record_as_irregular=True, actor=None)
+                                   record_as_irregular=True, actor=SYSTEM)
     svc.decision_record_individual(organization=province.cell_1, matter=cell_individual, date=D(2025, 12, 31),
-                                   title="Chi trước kỳ sổ", signatory=cell_people[0], actor=None)
+                                   title="Chi trước kỳ sổ", signatory=cell_people[0], actor=SYSTEM)
     _b_executive, b_people, _b_collective, b_individual = _committee(province.cell_b)
     svc.decision_record_individual(organization=province.cell_b, matter=b_individual, date=D(2026, 3, 10),
-                                   title="Chi của đơn vị khác", signatory=b_people[0], actor=None)
+                                   title="Chi của đơn vị khác", signatory=b_people[0], actor=SYSTEM)
     return meeting
 
 
@@ -223,7 +224,7 @@ def test_the_register_lists_exactly_the_decisions_of_the_range_and_subtree(clien
     # A decision recorded later in the range: the stored register no longer matches a fresh one.
     head_matter = register.decisions.first().matter.regulation.matters.get(code="TC-01")
     svc.decision_record_individual(organization=province.grassroots, matter=head_matter, date=D(2026, 6, 3),
-                                   title="Chi mới", signatory=Person.objects.get(full_name=NAMES[0]), actor=None)
+                                   title="Chi mới", signatory=Person.objects.get(full_name=NAMES[0]), actor=SYSTEM)
     check = services.report_verify(report)
     assert check.file_intact and not check.data_unchanged
 

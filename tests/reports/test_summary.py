@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from assessments import services as svc
 from assessments.choices import Level
 from assessments.models import PeerGroup, Period
+from common.actors import SYSTEM
 from jobs.models import JobStatus
 from organizations.models import Organization, RoleKind
 from organizations.services import role_grant
@@ -99,7 +100,7 @@ def test_the_summary_is_drawn_without_fetching_anything(world, decided):
 def test_who_may_print_a_summary(client, world, decided, board_officer, django_capture_on_commit_callbacks):
     url = f"/reports/period/{decided.pk}/org/{world.province.grassroots.pk}/summary/"
     outsider = UserFactory(username="sub_b_staff")
-    role_grant(user=outsider, kind=RoleKind.COMMITTEE_STAFF, organization=world.province.sub_b, actor=None)
+    role_grant(user=outsider, kind=RoleKind.COMMITTEE_STAFF, organization=world.province.sub_b, actor=SYSTEM)
     client.force_login(outsider)
     assert client.post(url).status_code == 404
     # The office sees the organization but not its dashboard: the summary is the dashboard's.

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from common.actors import SYSTEM
 from regulations.models import DocKind, Document
 from regulations.services import ImportRejected, document_import
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             with transaction.atomic():  # a rejected text leaves no trace, not even a new catalog entry
                 document.save()
                 version = document_import(document=document, file_name=path.name,
-                                          content=path.read_bytes(), actor=None)
+                                          content=path.read_bytes(), actor=SYSTEM)
         except ImportRejected as exc:
             lines = [f"  line {e['line']}: {e['message']}" if e["line"] else f"  {e['message']}"
                      for e in exc.errors]

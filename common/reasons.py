@@ -147,8 +147,8 @@ class Refused(ValidationError):
     def __init__(self, reasons: Reason | Iterable[Reason], rows: dict[Any, list[Reason]] | None = None) -> None:
         self.reasons: list[Reason] = [reasons] if isinstance(reasons, Reason) else list(reasons)
         self.rows: dict[Any, list[Reason]] = rows or {}
-        shown = self.reasons or [r for row in self.rows.values() for r in row][:5] or [Reason("refused")]
-        super().__init__([ValidationError(_Shown(r), code=r.code) for r in shown])
+        self._shown = self.reasons or [r for row in self.rows.values() for r in row][:5] or [Reason("refused")]
+        super().__init__([ValidationError(_Shown(r), code=r.code) for r in self._shown])
 
     @classmethod
     def because(cls, code: str, cite: tuple[str, str] | None = None, **params: Any) -> Refused:
@@ -164,7 +164,7 @@ class Refused(ValidationError):
         return as_json(self.reasons or [r for row in self.rows.values() for r in row])
 
     def __str__(self) -> str:
-        return " ".join(text_of(r) for r in (self.reasons or [Reason("refused")]))
+        return " ".join(text_of(r) for r in self._shown)
 
 
 def as_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:

@@ -48,6 +48,7 @@ def test_rows_stand_as_the_messages_when_there_is_no_overall_reason():
     refused = Refused([], rows={3: [Reason("refused")], 5: [Reason("not_permitted")]})
     assert len(refused.messages) == 2 and refused.rows[3][0].code == "refused"
     assert [r["code"] for r in refused.to_json()] == ["refused", "not_permitted"]
+    assert str(refused) == " ".join(refused.messages)
 
 
 def test_the_system_actor_may_act_and_nobody_else_without_the_permission(django_user_model):

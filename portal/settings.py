@@ -244,6 +244,20 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # The full text of a regulation (.txt or .docx); refused while the request is read (common/uploads.py).
 REGULATION_IMPORT_MAX_BYTES = env.int("REGULATION_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+# What any uploaded file may hold, checked while it is read, before a library parses it (common.uploads):
+# the unzipped size and members of an .xlsx/.docx (from the zip's directory), a sheet's highest row (blank
+# rows included) and column, its cells, XML nesting and elements, characters of text, lines of a text and
+# characters of one line (or paragraph).
+UPLOAD_MAX_UNZIPPED_BYTES = env.int("UPLOAD_MAX_UNZIPPED_BYTES", default=50 * 1024 * 1024)
+UPLOAD_MAX_ZIP_PARTS = env.int("UPLOAD_MAX_ZIP_PARTS", default=1000)
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=2 * IMPORT_MAX_ROWS)
+UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=200)
+UPLOAD_MAX_CELLS = env.int("UPLOAD_MAX_CELLS", default=500_000)
+UPLOAD_MAX_XML_DEPTH = env.int("UPLOAD_MAX_XML_DEPTH", default=100)
+UPLOAD_MAX_XML_ELEMENTS = env.int("UPLOAD_MAX_XML_ELEMENTS", default=1_000_000)
+UPLOAD_MAX_TEXT_CHARS = env.int("UPLOAD_MAX_TEXT_CHARS", default=10_000_000)
+UPLOAD_MAX_LINES = env.int("UPLOAD_MAX_LINES", default=100_000)
+UPLOAD_MAX_LINE_CHARS = env.int("UPLOAD_MAX_LINE_CHARS", default=50_000)
 # Rejected and never-confirmed imports are deleted, and the files of written ones emptied,
 # after this many days (``manage.py purge_imports``).
 IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)

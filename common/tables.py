@@ -19,13 +19,14 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import utils as t2utils
-from django_tables2.export import TableExport
 
 from .forms import DateField
+from .spreadsheets import xlsx_bytes
 
 EXPORT_PARAM = "export"
 
@@ -80,7 +81,7 @@ class DateColumn(tables.DateColumn):
         super().__init__(*args, **kwargs)
 
     def value(self, value) -> str:
-        return value.strftime("%d/%m/%Y") if value else ""
+        return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 class ChoicesColumn(tables.Column):
@@ -129,11 +130,20 @@ class PortalDateFilter(django_filters.DateFilter):
     field_class = DateField
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _xlsx(table: PortalTable, name: str) -> HttpResponse:
-    """Every row of ``table`` (filtered and sorted, not paginated) as an .xlsx named after ``name``."""
+    """Every row of ``table`` (filtered and sorted, not paginated) as an .xlsx named after ``name``;
+    a cell that would read as a formula is written as text (``common.spreadsheets``)."""
     table._stt = itertools.count(1)
-    exporter = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": name[:31]})
-    return exporter.response(filename=f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+    values = table.as_values()  # without the columns marked exclude_from_export
+    header = next(values, [])
+    content = xlsx_bytes(name, header, values)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+    return response
 
 
 def list_response(request: HttpRequest, table: PortalTable, template: str, context: dict, *,

@@ -10,6 +10,7 @@ columns marked ``exclude_from_export``.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import itertools
 
@@ -146,10 +147,32 @@ def _xlsx(table: PortalTable, name: str) -> HttpResponse:
     return response
 
 
+def _without_unknown_sort(request: HttpRequest, table: tables.Table) -> HttpRequest:
+    """The request, without its sort keys when none names an orderable column of ``table``.
+
+    django-tables2 drops such keys but still re-sorts the data by what is left, nothing: a queryset
+    loses its own ordering (pages would overlap) and data that is neither a queryset nor a list (search
+    hits) cannot be sorted at all. A sort naming no column is a link someone edited: it is ignored.
+    """
+    field = table.prefixed_order_by_field
+    keys = request.GET.getlist(field)
+    if not keys:
+        return request
+    for key in keys:
+        name = key[1:] if key.startswith("-") else key
+        if name in table.columns and table.columns[name].orderable:
+            return request
+    cleaned = copy.copy(request)
+    cleaned.GET = request.GET.copy()
+    cleaned.GET.pop(field)
+    return cleaned
+
+
 def list_response(request: HttpRequest, table: PortalTable, template: str, context: dict, *,
                   filename: str, per_page: int | None = None) -> HttpResponse:
     """Sort and paginate ``table`` from the request; the page, or its rows as .xlsx when asked."""
-    tables.RequestConfig(request, paginate={"per_page": per_page or settings.PAGE_SIZE}).configure(table)
+    tables.RequestConfig(_without_unknown_sort(request, table),
+                         paginate={"per_page": per_page or settings.PAGE_SIZE}).configure(table)
     if request.GET.get(EXPORT_PARAM) == "xlsx":
         return _xlsx(table, filename)
     return render(request, template, {**context, "table": table})
@@ -163,7 +186,7 @@ def tables_response(request: HttpRequest, named: dict[str, PortalTable], templat
         table.prefix = f"{name}-"
         # A table whose rows are already one page (``paginated_here = False``) is not paginated again.
         paginate = {"per_page": per_page or settings.PAGE_SIZE} if getattr(table, "paginated_here", True) else False
-        tables.RequestConfig(request, paginate=paginate).configure(table)
+        tables.RequestConfig(_without_unknown_sort(request, table), paginate=paginate).configure(table)
     wanted = named.get(request.GET.get("table", ""))
     if request.GET.get(EXPORT_PARAM) == "xlsx" and wanted is not None:
         return _xlsx(wanted, f"{filename}-{request.GET['table']}")

@@ -8,6 +8,8 @@ from django.utils.deprecation import MiddlewareMixin
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from common import csp
+
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
     """Vietnamese unless the user chose another language with the switch.
@@ -96,3 +98,20 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+class CspNonceMiddleware:
+    """While a request is handled, markup the portal writes (a chart) can read its CSP nonce (common.csp).
+
+    After django-csp's middleware, which gives the request its lazy ``csp_nonce``.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = csp.set_nonce(lambda: str(request.csp_nonce) if hasattr(request, "csp_nonce") else "")
+        try:
+            return self.get_response(request)
+        finally:
+            csp.reset_nonce(token)

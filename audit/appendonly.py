@@ -119,7 +119,10 @@ def uninstall_for_flush(using: str = "default") -> None:
     are dropped just before the flush, and the flush's ``post_migrate`` puts them back (``install``).
     """
     connection = connections[using]
+    tables = set(connection.introspection.table_names())
     for model in declared():
+        if model._meta.db_table not in tables:
+            continue
         if connection.vendor == "sqlite":
             _sqlite_uninstall(connection, model)
         elif connection.vendor == "postgresql":

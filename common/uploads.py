@@ -472,15 +472,3 @@ def _within_lines(lines: list[str], limits: Limits) -> list[str]:
         if len(line) > limits.line:
             raise refuse("upload_line_too_long", line=number, n=limits.line)
     return lines
-
-
-def safe_file_name(name: str, limit: int = 255) -> str:
-    """An uploaded file's name as kept: printable characters only, at most ``limit`` of them, the
-    extension kept (a name of 300 characters is cut before its extension, not through it)."""
-    name = "".join(ch for ch in str(name) if ch.isprintable()).strip() or "tep"
-    if len(name) <= limit:
-        return name
-    stem, dot, extension = name.rpartition(".")
-    if dot and 0 < len(extension) <= 10:
-        return stem[: limit - len(extension) - 1] + "." + extension
-    return name[:limit]

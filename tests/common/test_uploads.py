@@ -19,7 +19,6 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from assessments import imports as review_imports
-from common import uploads
 from common.uploads import UploadRefused
 from organizations import imports as member_imports
 from organizations.imports import parse_member_table
@@ -173,12 +172,6 @@ def test_a_member_list_with_a_file_name_of_300_characters_is_kept_with_a_shorter
     assert response.status_code < 500
     batch = MemberImport.objects.get()
     assert len(batch.file_name) <= 255 and batch.file_name.endswith(".csv")
-
-
-def test_a_long_name_is_cut_before_its_extension():
-    assert uploads.safe_file_name("a" * 300 + ".xlsx") == "a" * 250 + ".xlsx"
-    assert uploads.safe_file_name("tệp\x00\u202e.csv") == "tệp.csv"
-    assert uploads.safe_file_name("") == "tep"
 
 
 # --- the review results --------------------------------------------------------------------------

@@ -11,13 +11,13 @@ all or nothing.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common.spreadsheets import xlsx_bytes
 from common.text import fold
 from organizations.imports import TableError, error_message, read_rows
 
@@ -51,26 +51,22 @@ def _level_words() -> dict[str, str]:
 
 
 def template(period, rows: list[Assessment]) -> bytes:
-    """An .xlsx to fill in: one row per subject waiting for the meeting."""
-    from openpyxl import Workbook
-
+    """An .xlsx to fill in: one row per subject waiting for the meeting (written by common.spreadsheets,
+    so a subject's name that reads as a formula stays text)."""
     scheme = period.rules
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Kiểm điểm")[:31]
     kinds = sorted({a.kind for a in rows}) or [scheme.kinds[0]]
     criteria = list(dict.fromkeys(c for kind in kinds for c in scheme.criteria_for(kind)))
-    sheet.append([_("STT"), _(ID), _("Đối tượng"), *[f"{c.label} [{c.code}]" for c in criteria],
-                  *[_(heading) for heading in TASKS.values()], _(LEVEL)])
-    for n, a in enumerate(rows, start=1):
-        grades = a.grades or a.self_grades
-        sheet.append([n, a.pk, a.subject, *[grades.get(c.code, "") for c in criteria], a.tasks_total,
-                      a.tasks_done, a.tasks_on_time, a.tasks_exceeded,
-                      str(SHORT_LEVEL[Level(a.review_level or a.self_level)]) if (a.review_level or a.self_level)
-                      else ""])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    header = [_("STT"), _(ID), _("Đối tượng"), *[f"{c.label} [{c.code}]" for c in criteria],
+              *[_(heading) for heading in TASKS.values()], _(LEVEL)]
+
+    def lines():
+        for n, a in enumerate(rows, start=1):
+            grades = a.grades or a.self_grades
+            level = a.review_level or a.self_level
+            yield [n, a.pk, str(a.subject), *[grades.get(c.code, "") for c in criteria], a.tasks_total,
+                   a.tasks_done, a.tasks_on_time, a.tasks_exceeded, str(SHORT_LEVEL[Level(level)]) if level else ""]
+
+    return xlsx_bytes(_("Kiểm điểm"), header, lines())
 
 
 @dataclass

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from audit.appendonly import append_only
 from governance.models import Meeting
 from organizations import access
 from organizations.models import Organization, Person
@@ -384,8 +384,7 @@ def _can(user, perm: str, org: Organization) -> bool:
     return perm in cache[org.pk]
 
 
-@pgtrigger.register(pgtrigger.Protect(name="assessment_event_append_only", operation=pgtrigger.Update
-                                      | pgtrigger.Delete))
+@append_only
 class AssessmentEvent(models.Model):
     """One step of an assessment: who, when, from which state to which, and why. Append-only."""
 

@@ -3,15 +3,11 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _install_sqlite_triggers(using: str = "default", **kwargs) -> None:
-    """After every migrate (and a test flush): the SQLite triggers are in place."""
-    from django.db import connections
+def _install_append_only(using: str = "default", **kwargs) -> None:
+    """After every migrate (and a test flush): every append-only table refuses changes (``audit.appendonly``)."""
+    from . import appendonly
 
-    from . import sqlite
-
-    connection = connections[using]
-    if "audit_auditentry" in connection.introspection.table_names():
-        sqlite.install(connection)
+    appendonly.install(using)
 
 
 class AuditConfig(AppConfig):
@@ -19,4 +15,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Nhật ký thao tác")
 
     def ready(self) -> None:
-        post_migrate.connect(_install_sqlite_triggers, sender=self, dispatch_uid="audit.sqlite_triggers")
+        post_migrate.connect(_install_append_only, sender=self, dispatch_uid="audit.append_only")

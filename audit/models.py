@@ -2,19 +2,22 @@
 
 It sits below every other app (it imports none of them) so that each
 service, in any app, writes its entry in the same transaction as its change.
-The database refuses UPDATE and DELETE on the table: a django-pgtrigger
-trigger on PostgreSQL, triggers written in migration 0002 on SQLite.
+The database refuses UPDATE, DELETE and TRUNCATE on the table (``audit.appendonly``).
 """
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.reasons import Reason, text_of
 
+from .appendonly import ChainHead, append_only
 
+__all__ = ["AuditEntry", "ChainHead"]
+
+
+@append_only
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("Thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -35,13 +38,11 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("Nhật ký thao tác")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
-        triggers = [
-            pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-        ]
 
     def __str__(self) -> str:
         # Shown in the portal's time zone (Asia/Ho_Chi_Minh), whatever the database stores (UTC).
-        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.action} {self.object_type}#{self.object_id}"
+        at = formats.date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
+        return f"{at} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

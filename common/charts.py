@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import pygal
 from pygal.style import Style
 
+from .csp import NoncedMarkup
+
 # The four levels in the order of the legend, best first: green to red.
 LEVEL_COLOURS = ("#198754", "#0d6efd", "#ffc107", "#dc3545", "#adb5bd")
 STYLE = Style(background="transparent", plot_background="transparent", font_family="DejaVu Sans, sans-serif",
@@ -25,9 +27,12 @@ STYLE = Style(background="transparent", plot_background="transparent", font_fami
 _SCRIPT = re.compile(r"<script.*?</script>|<!--.*?-->", re.S)
 
 
-def _svg(chart) -> str:
-    """The SVG without pygal's inline configuration script and comments: nothing runs, nothing is fetched."""
-    return _SCRIPT.sub("", chart.render(is_unicode=True))
+def _svg(chart) -> NoncedMarkup:
+    """The SVG without pygal's inline configuration script and comments: nothing runs, nothing is fetched.
+
+    Its one ``<style>`` element gets the page's Content-Security-Policy nonce when shown (``common.csp``).
+    """
+    return NoncedMarkup(_SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
 def _config(title: str, **kwargs) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -24,7 +25,8 @@ class DateField(forms.DateField):
         day = super().clean(value)
         if day is not None and not EARLIEST <= day <= LATEST:
             raise forms.ValidationError(_("Ngày phải trong khoảng %(a)s – %(b)s.")
-                                        % {"a": EARLIEST.strftime("%d/%m/%Y"), "b": LATEST.strftime("%d/%m/%Y")})
+                                        % {"a": date_format(EARLIEST, "SHORT_DATE_FORMAT"),
+                                           "b": date_format(LATEST, "SHORT_DATE_FORMAT")})
         return day
 
 

@@ -10,6 +10,7 @@ columns marked ``exclude_from_export``.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import itertools
 
@@ -19,13 +20,14 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import utils as t2utils
-from django_tables2.export import TableExport
 
 from .forms import DateField
+from .spreadsheets import xlsx_bytes
 
 EXPORT_PARAM = "export"
 
@@ -80,7 +82,7 @@ class DateColumn(tables.DateColumn):
         super().__init__(*args, **kwargs)
 
     def value(self, value) -> str:
-        return value.strftime("%d/%m/%Y") if value else ""
+        return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 class ChoicesColumn(tables.Column):
@@ -129,17 +131,48 @@ class PortalDateFilter(django_filters.DateFilter):
     field_class = DateField
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _xlsx(table: PortalTable, name: str) -> HttpResponse:
-    """Every row of ``table`` (filtered and sorted, not paginated) as an .xlsx named after ``name``."""
+    """Every row of ``table`` (filtered and sorted, not paginated) as an .xlsx named after ``name``;
+    a cell that would read as a formula is written as text (``common.spreadsheets``)."""
     table._stt = itertools.count(1)
-    exporter = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": name[:31]})
-    return exporter.response(filename=f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+    values = table.as_values()  # without the columns marked exclude_from_export
+    header = next(values, [])
+    content = xlsx_bytes(name, header, values)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{name}-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+    return response
+
+
+def _without_unknown_sort(request: HttpRequest, table: tables.Table) -> HttpRequest:
+    """The request, without its sort keys when none names an orderable column of ``table``.
+
+    django-tables2 drops such keys but still re-sorts the data by what is left, nothing: a queryset
+    loses its own ordering (pages would overlap) and data that is neither a queryset nor a list (search
+    hits) cannot be sorted at all. A sort naming no column is a link someone edited: it is ignored.
+    """
+    field = table.prefixed_order_by_field
+    keys = request.GET.getlist(field)
+    if not keys:
+        return request
+    for key in keys:
+        name = key[1:] if key.startswith("-") else key
+        if name in table.columns and table.columns[name].orderable:
+            return request
+    cleaned = copy.copy(request)
+    cleaned.GET = request.GET.copy()
+    cleaned.GET.pop(field)
+    return cleaned
 
 
 def list_response(request: HttpRequest, table: PortalTable, template: str, context: dict, *,
                   filename: str, per_page: int | None = None) -> HttpResponse:
     """Sort and paginate ``table`` from the request; the page, or its rows as .xlsx when asked."""
-    tables.RequestConfig(request, paginate={"per_page": per_page or settings.PAGE_SIZE}).configure(table)
+    tables.RequestConfig(_without_unknown_sort(request, table),
+                         paginate={"per_page": per_page or settings.PAGE_SIZE}).configure(table)
     if request.GET.get(EXPORT_PARAM) == "xlsx":
         return _xlsx(table, filename)
     return render(request, template, {**context, "table": table})
@@ -153,7 +186,7 @@ def tables_response(request: HttpRequest, named: dict[str, PortalTable], templat
         table.prefix = f"{name}-"
         # A table whose rows are already one page (``paginated_here = False``) is not paginated again.
         paginate = {"per_page": per_page or settings.PAGE_SIZE} if getattr(table, "paginated_here", True) else False
-        tables.RequestConfig(request, paginate=paginate).configure(table)
+        tables.RequestConfig(_without_unknown_sort(request, table), paginate=paginate).configure(table)
     wanted = named.get(request.GET.get("table", ""))
     if request.GET.get(EXPORT_PARAM) == "xlsx" and wanted is not None:
         return _xlsx(wanted, f"{filename}-{request.GET['table']}")

@@ -11,18 +11,18 @@ written while any row is bad.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common import uploads
+from common.reasons import Reason, text_of
 from common.text import fold
+from common.uploads import UploadRefused
 
 from .models import Gender, OrgKind, today
 
@@ -55,8 +55,6 @@ GENDERS = {"nam": Gender.MALE, "nu": Gender.FEMALE, "male": Gender.MALE, "female
 NAME_MAX = 120
 CARD_MAX = 20
 ECHO_MAX = 40  # a bad value is quoted back, cut to this length
-# An .xlsx is a zip: refuse one that unpacks to more than this many times the upload limit.
-UNZIPPED_RATIO = 20
 
 MESSAGES = {
     # the whole file
@@ -98,9 +96,13 @@ MESSAGES = {
 LEGACY = "legacy_text"
 
 
+# A limit of the upload (common.uploads) passed: params {"reason": ...}, rendered by that reason's message.
+UPLOAD = "upload"
+
+
 def error(code: str, row: int | None = None, **params) -> dict:
     """The one shape of an import error, stored as JSON and rendered when shown."""
-    if code not in MESSAGES:
+    if code not in MESSAGES and code != UPLOAD:
         raise ValueError(f"unknown import error code {code!r}")
     return {"row": row, "code": code, "params": params}
 
@@ -116,6 +118,8 @@ def error_message(e: dict) -> str:
         params["kind"] = OrgKind(params["kind"]).label if params["kind"] in OrgKind.values else params["kind"]
     if e["code"] == LEGACY:
         return params["text"]
+    if e["code"] == UPLOAD:
+        return text_of(Reason.from_json(params["reason"]))
     template = MESSAGES.get(e["code"])
     return str(template) % params if template is not None else e["code"]
 
@@ -156,71 +160,38 @@ class TableError(Exception):
         self.error = error(code, row, **params)
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, tuple]]:
-    from openpyxl import load_workbook
-
-    limit = settings.IMPORT_MAX_BYTES * UNZIPPED_RATIO
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unzipped = sum(item.file_size for item in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise TableError("xlsx_unreadable") from exc
-    if unzipped > limit:
-        raise TableError("unzipped_too_large", mb=limit // 2**20)
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds (KeyError, XML, zip) for a damaged file
-        raise TableError("xlsx_unreadable") from exc
-    try:
-        if not book.worksheets:
-            raise TableError("xlsx_no_sheet")
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        number = 0
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:  # broken sheet XML surfaces only while reading
-                raise TableError("xlsx_broken", number + 1) from exc
-            number += 1
-            yield number, row
-    finally:
-        book.close()
+# What common.uploads says of a damaged file, kept under this importer's own codes (stored on imports).
+_OWN_CODES = {
+    ".xlsx": {"upload_unreadable": "xlsx_unreadable", "upload_no_sheet": "xlsx_no_sheet",
+              "upload_broken": "xlsx_broken"},
+    ".csv": {"upload_encoding": "csv_encoding", "upload_broken": "csv_broken",
+             "upload_cell_too_long": "csv_field_too_long"},
+}
 
 
-def _csv_rows(content: bytes) -> Iterator[tuple[int, list]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TableError("csv_encoding") from exc
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    number = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            if "field larger than field limit" in str(exc):
-                raise TableError("csv_field_too_long", number + 1, n=csv.field_size_limit()) from exc
-            raise TableError("csv_broken", number + 1) from exc
-        number += 1
-        yield number, row
+def _table_error(exc: UploadRefused, extension: str) -> TableError:
+    reason = exc.reasons[0]
+    params = dict(reason.params)
+    own = _OWN_CODES[extension].get(reason.code)
+    if own is None:  # a limit of the upload: kept as the reason itself
+        return TableError(UPLOAD, reason=reason.to_json())
+    row = params.pop("row", None)
+    params.pop("kind", None)
+    return TableError(own, row, **params)
 
 
 def read_rows(file_name: str, content: bytes) -> Iterator[tuple[int, tuple | list]]:
-    """(row number, cells) for every row of the first sheet, one at a time; raises TableError."""
+    """(row number, cells) for every row of the first sheet, one at a time, within the upload limits
+    (``common.uploads``); raises TableError."""
     name = file_name.lower()
-    if name.endswith(".xlsx"):
-        return _xlsx_rows(content)
-    if name.endswith(".csv"):
-        return _csv_rows(content)
-    raise TableError("file_type")
+    extension = ".xlsx" if name.endswith(".xlsx") else ".csv" if name.endswith(".csv") else None
+    if extension is None:
+        raise TableError("file_type")
+    rows = uploads.xlsx_rows(content) if extension == ".xlsx" else uploads.csv_rows(content)
+    try:
+        yield from rows
+    except UploadRefused as exc:
+        raise _table_error(exc, extension) from exc
 
 
 def _parse_date(value: object) -> dt.date:

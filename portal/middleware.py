@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.middleware.locale import LocaleMiddleware
@@ -5,6 +7,8 @@ from django.utils import translation
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from common import csp
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -69,3 +73,45 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
     """
     username = (credentials or {}).get("username") if credentials else request.POST.get("username")
     return None if username is None else str(username)[:255]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, as django-axes records it for a login attempt.
+
+    With no reverse proxy (``TRUSTED_PROXY_COUNT = 0``) it is REMOTE_ADDR, and
+    X-Forwarded-For is ignored: any client can write that header. Behind
+    ``TRUSTED_PROXY_COUNT`` proxies, each appending the address it received the
+    request from, the client is the rightmost address that no trusted proxy
+    wrote: the N-th from the right. What the client itself put further left
+    is never read. A header shorter than that, or not an address, falls back
+    to REMOTE_ADDR (the nearest proxy).
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < count:
+        return remote
+    candidate = hops[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+class CspNonceMiddleware:
+    """While a request is handled, markup the portal writes (a chart) can read its CSP nonce (common.csp).
+
+    After django-csp's middleware, which gives the request its lazy ``csp_nonce``.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = csp.set_nonce(lambda: str(request.csp_nonce) if hasattr(request, "csp_nonce") else "")
+        try:
+            return self.get_response(request)
+        finally:
+            csp.reset_nonce(token)

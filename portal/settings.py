@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "pgtrigger",
+    "csp",
     "django_tables2",
     "django_filters",
     "django_celery_beat",
@@ -66,6 +68,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.CspNonceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
@@ -133,10 +138,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock a username from one address after repeated failures.
+# django-axes: after AXES_FAILURE_LIMIT failures an account is locked, from every address (the failures
+# counted over all addresses: an attacker spreading guesses over many addresses is stopped too), and so
+# is the pair (account, address). A user whose account is locked by someone else's guesses waits for the
+# cool-off or is unlocked by an administrator (``manage.py axes_reset_username``).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the address the
+# outermost one appended to X-Forwarded-For (portal.middleware.client_ip). BEHIND_PROXY=1 (the documented
+# set-up: one reverse proxy in front of gunicorn) makes it 1 unless set.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The username axes records, cut to its column (a longer one was a 500 on PostgreSQL).
@@ -231,9 +245,31 @@ CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
-if env.bool("BEHIND_PROXY", default=False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): scripts, stylesheets, fonts and images only from the portal itself,
+# no inline script, no eval, no <style> element but a chart's, which carries the response's nonce
+# (common.csp; htmx is told not to inject its own <style>: base.html), no plugin,
+# no framing, forms sent only to the portal. A style attribute is allowed (style-src-attr): it cannot run
+# code, and the pages set computed widths with it (a progress bar). Images may be data: URLs (Bootstrap's
+# icons in its stylesheet).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -244,6 +280,20 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # The full text of a regulation (.txt or .docx); refused while the request is read (common/uploads.py).
 REGULATION_IMPORT_MAX_BYTES = env.int("REGULATION_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+# What any uploaded file may hold, checked while it is read, before a library parses it (common.uploads):
+# the unzipped size and members of an .xlsx/.docx (from the zip's directory), a sheet's highest row (blank
+# rows included) and column, its cells, XML nesting and elements, characters of text, lines of a text and
+# characters of one line (or paragraph).
+UPLOAD_MAX_UNZIPPED_BYTES = env.int("UPLOAD_MAX_UNZIPPED_BYTES", default=50 * 1024 * 1024)
+UPLOAD_MAX_ZIP_PARTS = env.int("UPLOAD_MAX_ZIP_PARTS", default=1000)
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=2 * IMPORT_MAX_ROWS)
+UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=200)
+UPLOAD_MAX_CELLS = env.int("UPLOAD_MAX_CELLS", default=500_000)
+UPLOAD_MAX_XML_DEPTH = env.int("UPLOAD_MAX_XML_DEPTH", default=100)
+UPLOAD_MAX_XML_ELEMENTS = env.int("UPLOAD_MAX_XML_ELEMENTS", default=1_000_000)
+UPLOAD_MAX_TEXT_CHARS = env.int("UPLOAD_MAX_TEXT_CHARS", default=10_000_000)
+UPLOAD_MAX_LINES = env.int("UPLOAD_MAX_LINES", default=100_000)
+UPLOAD_MAX_LINE_CHARS = env.int("UPLOAD_MAX_LINE_CHARS", default=50_000)
 # Rejected and never-confirmed imports are deleted, and the files of written ones emptied,
 # after this many days (``manage.py purge_imports``).
 IMPORT_KEEP_DAYS = env.int("IMPORT_KEEP_DAYS", default=30)

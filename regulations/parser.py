@@ -15,12 +15,13 @@ while any remains: the caller saves all or nothing.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+
+from common import uploads
 
 from .models import Level
 
@@ -72,22 +73,15 @@ class ParseResult:
 
 
 def read_lines(file_name: str, content: bytes) -> list[str]:
-    """Plain text (UTF-8) or .docx paragraphs, as lines."""
-    if file_name.lower().endswith(".docx"):
-        from docx import Document as Docx
+    """Plain text (UTF-8) or .docx paragraphs, as lines, read within the upload limits (``common.uploads``).
 
-        try:
-            paragraphs = [p.text for p in Docx(io.BytesIO(content)).paragraphs]
-        except Exception as exc:  # python-docx raises several kinds for a damaged file
-            # The library's own words ("File is not a zip file") are English and say nothing to a clerk.
-            raise ValueError(_("Không đọc được tệp .docx: tệp bị hỏng hoặc không phải tệp Word (.docx). "
-                               "Hãy mở tệp bằng Word, lưu lại dạng .docx rồi tải lên lại.")) from exc
+    Raises ValueError: ``UploadRefused`` (a ValueError too) for a file past a limit or unreadable.
+    """
+    if file_name.lower().endswith(".docx"):
+        paragraphs = uploads.docx_paragraphs(content)
         return [line for p in paragraphs for line in p.split("\n")]
     if file_name.lower().endswith(".txt"):
-        try:
-            return content.decode("utf-8-sig").splitlines()
-        except UnicodeDecodeError as exc:
-            raise ValueError(_("Tệp văn bản phải được lưu với bảng mã UTF-8.")) from exc
+        return uploads.text_lines(content)
     raise ValueError(_("Chỉ nhận tệp .txt hoặc .docx."))
 
 

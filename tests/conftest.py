@@ -44,17 +44,16 @@ def clock(request):
 
 @pytest.fixture
 def transactional_db(transactional_db):
-    """pytest-django's, plus: SQLite empties tables with DELETE, which the audit trail refuses.
+    """pytest-django's, plus: the flush that ends the test empties the append-only tables (DELETE on SQLite,
+    TRUNCATE on PostgreSQL), which their triggers refuse.
 
-    Its triggers are dropped just before the flush that ends the test; the
-    flush's post_migrate signal puts them back (``audit.apps``).
+    Those triggers are dropped just before the flush; the flush's post_migrate
+    signal puts them back (``audit.appendonly.install``).
     """
-    from django.db import connection
-
-    from audit import sqlite
+    from audit import appendonly
 
     yield
-    sqlite.uninstall(connection)
+    appendonly.uninstall_for_flush()
 
 
 @pytest.fixture(autouse=True)

@@ -374,7 +374,22 @@ def hostile_files() -> list[tuple[str, bytes]]:
         ("\x00.csv", HEADER.encode()),
         ("../../x.csv", HEADER.encode()),
         ("x" * 600 + ".csv", HEADER.encode()),
+        # Names of 300 characters, whatever the kind (each file field takes the ones of its kinds).
+        ("danh sách đảng viên " * 15 + ".csv", (HEADER + "A,Nam,01/01/2000,1,\n").encode()),
+        ("danh sách đảng viên " * 15 + ".xlsx", _workbook()),
+        ("quy định " * 33 + ".txt", "Điều 1. Phạm vi\n1. Nội dung.\n".encode()),
+        ("quy định " * 33 + ".docx", _docx("Điều 1. Phạm vi")),
     ]
+
+
+def _docx(text: str) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:

@@ -176,6 +176,44 @@ def test_query_strings_take_hostile_values(driver, area):
             driver.get(f"{url}?{urlencode({k: value for k in keys})}")
 
 
+# Sort keys a tampered link sends: a column that does not exist, reversed or not, empty, odd text.
+HOSTILE_SORTS = ["-nonexistent", "nonexistent", "", "-", "--stt", "stt", "-stt", "²", "x" * 500, "a,b,-c",
+                 "__class__", "pk__gt"]
+
+
+def _tables_of(response) -> list:
+    import django_tables2 as tables
+
+    contexts = response.context if isinstance(response.context, list) else [response.context]
+    found = {}
+    for context in contexts:
+        for value in context.flatten().values():
+            if isinstance(value, tables.Table):
+                found[id(value)] = value
+    return list(found.values())
+
+
+def test_every_list_and_its_export_take_hostile_sorts(driver):
+    """Every page showing a table, asked for that table sorted by hostile keys, as a page and as .xlsx."""
+    lists = 0
+    for route in ROUTES:
+        if area_of(route) == "admin":
+            continue
+        url = url_of(driver, route)
+        response = driver.get(url)
+        if response.status_code != 200 or response.context is None:
+            continue
+        for table in _tables_of(response):
+            lists += 1
+            which = {"table": table.prefix[:-1]} if table.prefix else {}
+            for sort in HOSTILE_SORTS:
+                query = {**which, table.prefixed_order_by_field: sort}
+                driver.get(f"{url}?{urlencode(query)}")
+                exported = driver.get(f"{url}?{urlencode({**query, 'export': 'xlsx'})}")
+                assert exported.status_code < 400, (url, sort)
+    assert lists >= 15, lists
+
+
 # --- forms -----------------------------------------------------------------------
 
 

@@ -1,19 +1,10 @@
-"""SQLite: the audit table refuses UPDATE and DELETE, as the pgtrigger trigger does on PostgreSQL."""
+"""Formerly the SQLite triggers of the audit table; they are now put in place after every migrate by
+``audit.appendonly`` (for every append-only model), and the old ones are dropped by 0004."""
 
 from django.db import migrations
-
-from audit import sqlite
-
-
-def forward(apps, schema_editor):
-    sqlite.install(schema_editor.connection)
-
-
-def backward(apps, schema_editor):
-    sqlite.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -27,3 +27,17 @@ document.querySelectorAll("[data-matter-form]").forEach(function (form) {
     if (event.target.matches("[data-mode-select]")) showFieldsOfMode(form);
   });
 });
+
+// What templates once did in on* attributes, which the Content-Security-Policy (no inline script) forbids:
+// a form marked data-confirm asks before it is sent, a select marked data-autosubmit sends its form when it
+// changes, a button marked data-print prints the page.
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+});
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});

@@ -1,16 +1,27 @@
-"""The database itself refuses to change or remove an audit entry (both databases, raw SQL)."""
+"""The database itself refuses to change or remove a row of an append-only table (both databases, raw SQL).
+
+Every model declared ``@append_only`` (``audit.appendonly``) is tried here with
+raw UPDATE and DELETE, and on PostgreSQL TRUNCATE; the meta-test fails for a
+model declared append-only that has no row fixture below or lacks a trigger.
+"""
 
 import datetime as dt
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from assessments.models import Assessment, AssessmentEvent, Step
+from audit import appendonly
 from audit.models import AuditEntry
 from audit.services import audit_record
 from common.actors import SYSTEM
+from tests.assessments.conftest import period_2026, world  # noqa: F401  (fixtures)
+from tests.chain.models import Link
 
 pytestmark = pytest.mark.django_db
+POSTGRESQL = connection.vendor == "postgresql"
 
 
 @pytest.fixture
@@ -18,15 +29,64 @@ def entry(province):
     return audit_record(actor=SYSTEM, action="test.write", obj=province.root, summary="một thao tác")
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE audit_auditentry SET summary = 'sửa' WHERE id = %s",
-    "DELETE FROM audit_auditentry WHERE id = %s",
-])
-def test_raw_update_and_delete_are_refused_by_the_database(entry, sql):
+@pytest.fixture
+def event(period_2026):  # noqa: F811
+    assessment = Assessment.objects.filter(period=period_2026).first()
+    return AssessmentEvent.objects.create(assessment=assessment, transition="submit_self", source=Step.PENDING,
+                                          target=Step.SELF_ASSESSED, note="một thao tác")
+
+
+@pytest.fixture
+def link(db):
+    return Link.append(text="một thao tác")
+
+
+# Each append-only model, the fixture that writes one of its rows, and a text column to try to change.
+ROWS = {AuditEntry: ("entry", "summary"), AssessmentEvent: ("event", "note"), Link: ("link", "text")}
+STATEMENTS = ["UPDATE {table} SET {column} = 'sửa' WHERE id = %s", "DELETE FROM {table} WHERE id = %s"]
+
+
+def _row(request, model):
+    fixture, column = ROWS[model]
+    return request.getfixturevalue(fixture), column
+
+
+@pytest.mark.parametrize("model", list(ROWS), ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("sql", STATEMENTS, ids=["update", "delete"])
+def test_raw_update_and_delete_are_refused_by_the_database(request, model, sql):
+    row, column = _row(request, model)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [entry.pk])
-    entry.refresh_from_db()
-    assert entry.summary == "một thao tác"
+        cursor.execute(sql.format(table=model._meta.db_table, column=column), [row.pk])
+    row.refresh_from_db()
+    assert getattr(row, column) == "một thao tác"
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="SQLite has no TRUNCATE (it empties a table with DELETE)")
+@pytest.mark.parametrize("model", list(ROWS), ids=lambda m: m._meta.label)
+def test_raw_truncate_is_refused_by_postgresql(request, model):
+    row, _ = _row(request, model)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")
+    assert model.objects.filter(pk=row.pk).exists()
+
+
+def test_every_model_declared_append_only_is_protected_and_tried_here():
+    declared = set(appendonly.declared())
+    assert {AuditEntry, AssessmentEvent} <= declared
+    assert declared == set(ROWS), "every append-only model needs a row fixture in ROWS above"
+    expected = {"UPDATE", "DELETE"} | ({"TRUNCATE"} if POSTGRESQL else set())
+    unprotected = {model._meta.label: expected - appendonly.installed_protection(model) for model in declared}
+    assert not {label: ops for label, ops in unprotected.items() if ops}
+
+
+def test_the_triggers_come_back_after_a_migrate(entry):
+    """What a test flush (or a migration that remakes a table on SQLite) takes away, post_migrate puts back."""
+    appendonly.uninstall_for_flush()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # idempotent
+    assert {"UPDATE", "DELETE"} <= appendonly.installed_protection(AuditEntry)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).delete()
 
 
 def test_the_orm_refuses_too(entry):
@@ -42,9 +102,12 @@ def test_appending_still_works(entry):
     assert AuditEntry.objects.count() == 2
 
 
-def test_times_are_shown_in_ho_chi_minh_city(entry):
+def test_times_are_shown_in_ho_chi_minh_city_through_the_date_formats(entry, settings):
     # 17:30 UTC is 00:30 the next day in Asia/Ho_Chi_Minh (UTC+7)
     shown = AuditEntry(at=dt.datetime(2026, 11, 23, 17, 30, tzinfo=dt.UTC), action="x", object_type="y",
                        object_id="1")
     assert str(shown).startswith("24/11/2026 00:30")
     assert timezone.get_current_timezone_name() == "Asia/Ho_Chi_Minh"
+    settings.SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+    with translation.override(None):  # no language: the settings' formats, so no hard-coded format
+        assert str(shown).startswith("2026-11-24 00:30")

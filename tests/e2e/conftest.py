@@ -46,16 +46,44 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Run in every document before its own scripts (Playwright injects it, outside the page's CSP): a
+# Content-Security-Policy violation is reported on the console, where the fixture below collects it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                + " in " + e.documentURI + (e.sample ? " (" + e.sample + ")" : ""));
+});
+"""
+
+
+def csp_violations(page) -> list[str]:
+    """Collect what the browser refused under the page's Content-Security-Policy (its events and messages)."""
+    found: list[str] = []
+
+    def on_console(message) -> None:
+        text = message.text
+        if message.type == "error" and ("CSP violation" in text or "Content Security Policy" in text):
+            found.append(text)
+
+    page.on("console", on_console)
+    return found
+
+
 @pytest.fixture
 def page(browser, live_server, request):
+    """A browser tab on the live server; the test fails on a page error, a missing static file or any
+    Content-Security-Policy violation on any page it opened."""
     context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     context.set_default_timeout(10_000)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
             if r.status >= 400 and "/static/" in r.url else None)
+    violations = csp_violations(page)
     yield page
+    errors.extend(violations)
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

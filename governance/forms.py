@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Prefetch
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CountField, DateField, ModelMultipleChoiceField
@@ -215,10 +216,14 @@ class DecisionForm(forms.Form):
         return data
 
 
+def _d(on: dt.date) -> str:
+    return date_format(on, "SHORT_DATE_FORMAT")
+
+
 class SignatoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person: Person) -> str:
-        posts = ", ".join(f"{t.position.title} ({t.start:%d/%m/%Y}–{t.end:%d/%m/%Y})" if t.end
-                          else f"{t.position.title} ({_('từ')} {t.start:%d/%m/%Y})" for t in person.posts)
+        posts = ", ".join(f"{t.position.title} ({_d(t.start)}–{_d(t.end)})" if t.end
+                          else f"{t.position.title} ({_('từ')} {_d(t.start)})" for t in person.posts)
         return f"{person.full_name} — {posts}"
 
 

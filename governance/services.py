@@ -16,16 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from common.reasons import Reason, as_json
+from common.reasons import Reason, Refused, as_json
 from organizations.models import Body, BodyKind, Kinship, Organization, Person, PositionRole, Tenure, today
-from regulations.citations import CitationError, reason_text
 from regulations.models import Citation
 from regulations.services import citations_build, citations_set
 
@@ -45,22 +42,12 @@ from .models import (
 )
 
 
-class DecisionRefused(ValidationError):
-    """A rule failed: refused outright (impossible counts), or unless recorded as irregular."""
+class DecisionRefused(Refused):
+    """A rule failed: refused outright (``impossible`` counts), or unless recorded as irregular."""
 
     def __init__(self, reasons: list[Reason], impossible: bool = False):
-        super().__init__([_with_citation(r) for r in reasons])
-        self.reasons = reasons
+        super().__init__(reasons)
         self.impossible = impossible
-
-
-def _with_citation(reason: Reason) -> str:
-    message, citation = reason_text(reason)
-    return f"{message} ({citation})" if citation else message
-
-
-def _day(on: dt.date) -> str:
-    return on.strftime("%d/%m/%Y")
 
 
 def _actor_or_none(actor):
@@ -84,7 +71,7 @@ def _lock_draft(regulation: WorkingRegulation) -> WorkingRegulation:
     """The version, locked; refused if adopted (checked after the lock, so an adoption cannot slip past)."""
     locked = WorkingRegulation.objects.select_for_update().select_related("organization").get(pk=regulation.pk)
     if locked.is_adopted:
-        raise ValidationError(_("Quy chế đã ban hành không sửa được; hãy tạo phiên bản mới."))
+        raise Refused.because("working_regulation_adopted")
     return locked
 
 
@@ -127,10 +114,7 @@ def matter_add(*, regulation: WorkingRegulation, actor, provisions: list[dict] =
         matter = Matter(regulation=regulation, **fields)
         matter.full_clean()
         matter.save()
-        try:
-            _cite_matter(matter, _matter_refs(provisions))
-        except CitationError as exc:
-            raise ValidationError(str(exc)) from exc
+        _cite_matter(matter, _matter_refs(provisions))  # an unknown provision: CitationError, a Refused
         audit_record(actor=actor, action="matter.add", obj=matter, summary=str(matter),
                      data={"provisions": list(provisions)})
     return matter
@@ -160,10 +144,7 @@ def matter_change(*, matter: Matter, actor, provisions: list[dict] | None = None
         matter.full_clean()
         matter.save()
         if provisions is not None:
-            try:
-                _cite_matter(matter, _matter_refs(provisions))
-            except CitationError as exc:
-                raise ValidationError(str(exc)) from exc
+            _cite_matter(matter, _matter_refs(provisions))
         changed = {f: [before[f], getattr(matter, f)] for f in fields if before[f] != getattr(matter, f)}
         audit_record(actor=actor, action="matter.change", obj=matter, summary=str(matter),
                      data={"changed": changed, "provisions": provisions})
@@ -203,15 +184,15 @@ def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,
     with transaction.atomic():
         regulation = _lock_draft(regulation)
         if not regulation.matters.exists():
-            raise ValidationError(_("Quy chế chưa có vấn đề nào trong danh mục."))
+            raise Refused.because("working_regulation_empty")
         current = (WorkingRegulation.objects.select_for_update()
                    .filter(organization=regulation.organization).running_from(start)
                    .exclude(pk=regulation.pk))
         ended = []
         for old in current:
             if old.start >= start:
-                raise ValidationError(_("Ngày hiệu lực phải sau ngày hiệu lực của phiên bản %(v)s (%(d)s).")
-                                      % {"v": old.version, "d": _day(old.start)})
+                raise Refused.because("working_regulation_start_not_after", v=old.version,
+                                      d=old.start.isoformat())
             old.end = start - dt.timedelta(days=1)
             old.save(update_fields=["end"])
             ended.append(old.pk)
@@ -220,7 +201,8 @@ def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,
         regulation.adoption_ref = adoption_ref
         regulation.save(update_fields=["start", "adopted_by", "adoption_ref"])
         audit_record(actor=actor, action="regulation.adopt", obj=regulation,
-                     summary=f"{regulation} từ {_day(start)}", data={"ended": ended})
+                     summary=str(regulation), data={"ended": ended, "start": start.isoformat()},
+                     note=Reason("working_regulation_in_force_from", {"d": start.isoformat()}))
     return regulation
 
 
@@ -233,7 +215,7 @@ def regulation_from_template(*, organization: Organization, template: str, title
     from .regulation_templates import TEMPLATES
 
     if template not in TEMPLATES:
-        raise ValidationError(_("Không có mẫu quy chế “%(t)s”.") % {"t": template})
+        raise Refused.because("working_regulation_no_template", t=template)
     with transaction.atomic():
         draft = regulation_draft(organization=organization, title=title, actor=actor, copy=False)
         for fields in TEMPLATES[template]["matters"]:
@@ -256,8 +238,7 @@ def meeting_open(*, body: Body, date: dt.date, title: str, actor, matters: list[
     """
     members = list(body.members_on(date))
     if not members:
-        raise ValidationError(_("%(body)s không có thành viên đương nhiệm vào ngày %(d)s.")
-                              % {"body": body, "d": _day(date)})
+        raise Refused.because("meeting_no_members", body=str(body), d=date.isoformat())
     cell = body.kind == BodyKind.CELL_MEETING
     with transaction.atomic():
         meeting = Meeting.objects.create(body=body, date=date, title=title, created_by=_actor_or_none(actor))
@@ -275,8 +256,7 @@ def _lock_open_meeting(meeting: Meeting) -> Meeting:
     """The meeting, locked; refused if its minutes are approved (checked after the lock)."""
     locked = Meeting.objects.select_for_update().select_related("body__organization").get(pk=meeting.pk)
     if locked.status == MeetingStatus.APPROVED:
-        raise ValidationError(_("Biên bản hội nghị đã được thông qua; không sửa được. Hãy ghi một quyết định "
-                                "đính chính."))
+        raise Refused.because("meeting_minutes_approved")
     return locked
 
 
@@ -292,24 +272,23 @@ def attendance_save(*, meeting: Meeting, rows: list[AttendanceRow], actor) -> li
     with transaction.atomic():
         meeting = _lock_open_meeting(meeting)
         if meeting.date > today():  # a meeting may be scheduled ahead; who came is known on the day
-            raise ValidationError(_("Hội nghị ngày %(d)s chưa diễn ra: chưa điểm danh được.")
-                                  % {"d": _day(meeting.date)})
+            raise Refused.because("attendance_ahead", d=meeting.date.isoformat())
         current = {a.person_id: a for a in meeting.attendance.select_related("person")}
         errors, changed = [], []
         for row in rows:
             attendance = current.get(row.person_id)
             if attendance is None:
-                errors.append(_("Người có mã %(p)s không thuộc thành phần được triệu tập.") % {"p": row.person_id})
+                errors.append(Reason("attendance_not_convened", {"p": row.person_id}))
                 continue
             reason = "" if row.present else row.reason.strip()
             if not row.present and not reason:
-                errors.append(_("Ghi lý do vắng mặt của %(p)s.") % {"p": attendance.person})
+                errors.append(Reason("attendance_reason_missing", {"p": str(attendance.person)}))
                 continue
             if (attendance.present, attendance.absence_reason) != (row.present, reason):
                 attendance.present, attendance.absence_reason = row.present, reason
                 changed.append(attendance)
         if errors:
-            raise ValidationError(errors)
+            raise Refused(errors)
         Attendance.objects.bulk_update(changed, ["present", "absence_reason"])
         if changed:
             audit_record(actor=actor, action="attendance.save", obj=meeting, summary=str(meeting),
@@ -341,10 +320,10 @@ def _authority_checks(organization: Organization, matter: Matter, on: dt.date
                       ) -> tuple[WorkingRegulation | None, list[Reason]]:
     regulation = regulation_in_force(organization, on)
     if regulation is None:
-        return None, [Reason("no_regulation", {"org": str(organization), "date": _day(on)})]
+        return None, [Reason("no_regulation", {"org": str(organization), "date": on.isoformat()})]
     if matter.regulation_id != regulation.pk:
         return regulation, [Reason("other_version", {"matter": matter.code, "version": matter.regulation.version,
-                                                     "current": regulation.version, "date": _day(on)})]
+                                                     "current": regulation.version, "date": on.isoformat()})]
     return regulation, []
 
 
@@ -401,7 +380,7 @@ def individual_checks(*, organization: Organization, matter: Matter, on: dt.date
                 tenure = deputy  # a recorded delegation to the deputy acting for the head
             else:
                 reasons.append(Reason("signatory_deputy" if deputy else "signatory_post", {
-                    "person": str(signatory), "role": matter.role, "org": str(organization), "date": _day(on)}))
+                    "person": str(signatory), "role": matter.role, "org": str(organization), "date": on.isoformat()}))
     return regulation, reasons, tenure
 
 
@@ -417,7 +396,7 @@ def _status(reasons: list[Reason], record_as_irregular: bool) -> str:
 
 def _check_date(on: dt.date) -> None:
     if on > today():
-        raise ValidationError(_("Không ghi quyết định cho ngày sau hôm nay (%(d)s).") % {"d": _day(on)})
+        raise Refused.because("decision_date_ahead", d=on.isoformat())
 
 
 def decision_record_collective(*, meeting: Meeting, matter: Matter, title: str, votes_for: int,
@@ -474,11 +453,11 @@ def decision_report_back(*, decision: Decision, meeting: Meeting, actor) -> Deci
     with transaction.atomic():
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         if decision.kind != DecisionKind.INDIVIDUAL:
-            raise ValidationError(_("Chỉ quyết định cá nhân mới cần báo cáo lại tập thể."))
+            raise Refused.because("report_back_not_individual")
         if decision.reported_on is not None:
-            raise ValidationError(_("Quyết định này đã được báo cáo ngày %(d)s.") % {"d": _day(decision.reported_on)})
+            raise Refused.because("report_back_done", d=decision.reported_on.isoformat())
         if meeting.date < decision.date or meeting.body.organization_id != decision.organization_id:
-            raise ValidationError(_("Hội nghị nghe báo cáo phải của chính tổ chức và sau ngày quyết định."))
+            raise Refused.because("report_back_wrong_meeting")
         decision.reported_on, decision.report_meeting = meeting.date, meeting
         decision.save(update_fields=["reported_on", "report_meeting"])
         audit_record(actor=actor, action="decision.report_back", obj=decision, summary=str(meeting))

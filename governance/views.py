@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -124,7 +125,8 @@ def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, _("Đã ban hành quy chế từ ngày %(d)s.") % {"d": start.strftime("%d/%m/%Y")})
+        messages.success(request, _("Đã ban hành quy chế từ ngày %(d)s.")
+                         % {"d": date_format(start, "SHORT_DATE_FORMAT")})
     return redirect(regulation)
 
 

@@ -28,6 +28,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from common.reasons import Reason, Refused
+
 from .models import Citation, Document, Level, Provision
 
 LEVEL_WORDS = {Level.CHAPTER: "Chương", Level.SECTION: "Mục", Level.ARTICLE: "Điều",
@@ -36,8 +38,12 @@ _REF = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.([a-zđ]))?$")
 _ANCHOR_PART = re.compile(r"^(chuong|muc|dieu|khoan|diem)-([0-9a-zđ]+)$", re.IGNORECASE)
 
 
-class CitationError(ValueError):
-    """A reference that does not name a provision of the catalog."""
+class CitationError(Refused, ValueError):
+    """A reference that does not name a provision of the catalog: a refusal with its code
+    (``regulations.reasons``), so a service citing a provision lets it through as it is."""
+
+    def __init__(self, reason_code: str, /, **params) -> None:
+        super().__init__(Reason(reason_code, params))
 
 
 def anchor_for(ref: str) -> str:
@@ -49,7 +55,7 @@ def anchor_for(ref: str) -> str:
         return ref
     match = _REF.match(ref)
     if not match:
-        raise CitationError(_("Không hiểu tham chiếu “%(ref)s” (viết như 12, 12.4 hoặc 12.4.a).") % {"ref": ref})
+        raise CitationError("citation_bad_ref", ref=ref)
     article, clause, point = match.groups()
     parts = [f"dieu-{article}"]
     if clause:
@@ -65,7 +71,7 @@ def render_anchor(document: Document, anchor: str) -> str:
     for part in reversed(anchor.split(".") if anchor else []):
         match = _ANCHOR_PART.match(part)
         if match is None:
-            raise CitationError(_("Mã neo không hợp lệ: %(a)s") % {"a": anchor})
+            raise CitationError("citation_bad_anchor", a=anchor)
         level, number = match.groups()
         if level == "chuong":
             number = number.upper()
@@ -83,16 +89,14 @@ def resolve(code: str, ref: str) -> Provision | None:
     anchor = anchor_for(ref)
     document = Document.objects.filter(code=code).first()
     if document is None:
-        raise CitationError(_("Không có văn bản %(code)s trong danh mục.") % {"code": code})
+        raise CitationError("citation_unknown_document", code=code)
     if not anchor:
         return None
     provision = (Provision.objects.filter(version__document=document, version__is_current=True,
                                           anchor=anchor)
                  .select_related("version__document").first())
     if provision is None:
-        raise CitationError(_("Không tìm thấy %(what)s trong %(doc)s.")
-                            % {"what": render_anchor(document, anchor).removesuffix(
-                                " " + document.citation_name), "doc": document.citation_name})
+        raise CitationError("citation_unknown_provision", anchor=anchor, doc=document.citation_name)
     return provision
 
 

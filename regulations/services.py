@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from common.reasons import Reason, Refused
 from common.text import fold
 
 from .models import Citation, Document, DocumentVersion, Provision, TextImport, TextImportStatus
@@ -128,11 +127,10 @@ def document_import_confirm(*, batch: TextImport, actor) -> DocumentVersion:
     with transaction.atomic():
         batch = TextImport.objects.select_for_update().select_related("document").get(pk=batch.pk)
         if batch.status != TextImportStatus.PREVIEWED:
-            raise ValidationError(_("Lượt nhập này đã được xử lý."))
+            raise Refused.because("regulation_import_done")
         base, _old = _current_provisions(batch.document)
         if base != batch.base_number:
-            raise ValidationError(_("Văn bản đã có bản nhập khác sau khi xem trước; hãy tải tệp lên lại để "
-                                    "xem các thay đổi so với bản hiện hành mới."))
+            raise Refused.because("regulation_import_stale")
         version = document_import_lines(document=batch.document, lines=read_lines(batch.file_name,
                                                                                   bytes(batch.content)),
                                         source_name=batch.file_name, actor=actor)
@@ -145,7 +143,7 @@ def document_import_cancel(*, batch: TextImport, actor) -> None:
     with transaction.atomic():
         batch = TextImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status != TextImportStatus.PREVIEWED:
-            raise ValidationError(_("Lượt nhập này đã được xử lý."))
+            raise Refused.because("regulation_import_done")
         batch.status = TextImportStatus.CANCELLED
         batch.content = b""
         batch.save(update_fields=["status", "content"])
@@ -174,8 +172,10 @@ def document_import_lines(*, document: Document, lines: list[str], source_name: 
             changes=changes.as_dict())
         provisions_create(version, parsed.nodes)
         audit_record(actor=actor, action="regulation.import", obj=version,
-                     summary=f"{document.code} lần {number}: +{len(changes.added)} "
-                             f"~{len(changes.changed)} -{len(changes.removed)}")
+                     summary=f"{document.code} #{number}: +{len(changes.added)} "
+                             f"~{len(changes.changed)} -{len(changes.removed)}",
+                     note=Reason("regulation_imported", {"n": number, "a": len(changes.added),
+                                                         "c": len(changes.changed), "r": len(changes.removed)}))
     return version
 
 
@@ -186,7 +186,7 @@ def citations_build(*, obj, refs: list[tuple[str, str]], label: str, url: str = 
                     documents: dict[str, Document] | None = None) -> list[Citation]:
     """Unsaved ``Citation`` rows for ``obj`` (for bulk inserts); every reference must resolve.
 
-    Raises ``CitationError`` (a Vietnamese sentence) for an unknown document or provision.
+    Raises ``CitationError`` (a ``Refused``) for an unknown document or provision.
     """
     from django.contrib.contenttypes.models import ContentType
 

@@ -21,7 +21,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from common.actors import is_system
 from common.reasons import Reason, Refused, as_json
+from organizations.access import authorize, can
 from organizations.models import Body, BodyKind, Kinship, Organization, Person, PositionRole, Tenure, today
 from regulations.models import Citation
 from regulations.services import citations_build, citations_set
@@ -40,6 +42,7 @@ from .models import (
     Mode,
     WorkingRegulation,
 )
+from .permissions import RECORD_DECISIONS, SIGN_DECISIONS
 
 
 class DecisionRefused(Refused):
@@ -67,9 +70,11 @@ def _cite_matter(matter: Matter, refs: list[tuple[str, str]]) -> None:
                   scope=regulation.organization.path)
 
 
-def _lock_draft(regulation: WorkingRegulation) -> WorkingRegulation:
-    """The version, locked; refused if adopted (checked after the lock, so an adoption cannot slip past)."""
+def _lock_draft(regulation: WorkingRegulation, actor) -> WorkingRegulation:
+    """The version, locked, its editor authorized; refused if adopted (checked after the lock, so an adoption
+    cannot slip past)."""
     locked = WorkingRegulation.objects.select_for_update().select_related("organization").get(pk=regulation.pk)
+    authorize(actor, RECORD_DECISIONS, locked.organization)
     if locked.is_adopted:
         raise Refused.because("working_regulation_adopted")
     return locked
@@ -80,6 +85,7 @@ def regulation_draft(*, organization: Organization, title: str, actor,
     """A new version, starting as a copy of ``copy_from`` (default: the latest version), or empty."""
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=organization.pk).first()  # one new version at a time
+        authorize(actor, RECORD_DECISIONS, organization)
         latest = organization.working_regulations.order_by("-version").first()
         source = (copy_from or latest) if copy else None
         draft = WorkingRegulation.objects.create(
@@ -107,7 +113,7 @@ def regulation_draft(*, organization: Organization, title: str, actor,
 def matter_add(*, regulation: WorkingRegulation, actor, provisions: list[dict] = (), **fields) -> Matter:
     """Add an entry to a draft's catalog; ``provisions`` = [{"code": "ĐLĐ-2011", "ref": "9.5"}, ...]."""
     with transaction.atomic():
-        regulation = _lock_draft(regulation)
+        regulation = _lock_draft(regulation, actor)
         if not fields.get("position"):  # at the end of the catalog
             last = regulation.matters.aggregate(last=Max("position"))["last"] or 0
             fields["position"] = last + 1
@@ -125,9 +131,9 @@ MATTER_FIELDS = ("code", "title", "field", "mode", "body_kind", "role", "quorum_
                  "threshold_num", "threshold_den", "ballot", "election", "report_within_days")
 
 
-def _lock_draft_matter(matter: Matter) -> tuple[WorkingRegulation, Matter]:
+def _lock_draft_matter(matter: Matter, actor) -> tuple[WorkingRegulation, Matter]:
     """The draft the entry belongs to, locked and checked, then the entry as it stands."""
-    regulation = _lock_draft(matter.regulation)
+    regulation = _lock_draft(matter.regulation, actor)
     return regulation, Matter.objects.select_for_update().get(pk=matter.pk)
 
 
@@ -137,7 +143,7 @@ def matter_change(*, matter: Matter, actor, provisions: list[dict] | None = None
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
-        regulation, matter = _lock_draft_matter(matter)
+        regulation, matter = _lock_draft_matter(matter, actor)
         before = {f: getattr(matter, f) for f in fields}
         for name, value in fields.items():
             setattr(matter, name, value)
@@ -154,7 +160,7 @@ def matter_change(*, matter: Matter, actor, provisions: list[dict] | None = None
 def matter_remove(*, matter: Matter, actor) -> None:
     """Take an entry out of a draft's catalog (its citations go with it)."""
     with transaction.atomic():
-        regulation, matter = _lock_draft_matter(matter)
+        regulation, matter = _lock_draft_matter(matter, actor)
         summary, pk = str(matter), matter.pk
         matter.citations.all().delete()
         matter.delete()
@@ -164,7 +170,7 @@ def matter_remove(*, matter: Matter, actor) -> None:
 def matter_move(*, matter: Matter, up: bool, actor) -> Matter:
     """Swap an entry with the one before (``up``) or after it in its draft's catalog."""
     with transaction.atomic():
-        regulation, matter = _lock_draft_matter(matter)
+        regulation, matter = _lock_draft_matter(matter, actor)
         entries = list(regulation.matters.select_for_update().order_by("position", "code"))
         i = next(n for n, m in enumerate(entries) if m.pk == matter.pk)
         j = i - 1 if up else i + 1
@@ -182,7 +188,7 @@ def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,
                      adopted_by: Decision | None = None, adoption_ref: str = "") -> WorkingRegulation:
     """Put a draft in force from ``start``; the version in force until then ends the day before."""
     with transaction.atomic():
-        regulation = _lock_draft(regulation)
+        regulation = _lock_draft(regulation, actor)
         if not regulation.matters.exists():
             raise Refused.because("working_regulation_empty")
         current = (WorkingRegulation.objects.select_for_update()
@@ -214,9 +220,10 @@ def regulation_from_template(*, organization: Organization, template: str, title
     """A draft whose catalog is one of ``regulation_templates.TEMPLATES``, to adapt before adoption."""
     from .regulation_templates import TEMPLATES
 
-    if template not in TEMPLATES:
-        raise Refused.because("working_regulation_no_template", t=template)
     with transaction.atomic():
+        authorize(actor, RECORD_DECISIONS, organization)
+        if template not in TEMPLATES:
+            raise Refused.because("working_regulation_no_template", t=template)
         draft = regulation_draft(organization=organization, title=title, actor=actor, copy=False)
         for fields in TEMPLATES[template]["matters"]:
             matter_add(regulation=draft, actor=actor, **fields)
@@ -236,11 +243,12 @@ def meeting_open(*, body: Body, date: dt.date, title: str, actor, matters: list[
 
     A cell meeting convenes the cell's members; its probationary members attend without a vote.
     """
-    members = list(body.members_on(date))
-    if not members:
-        raise Refused.because("meeting_no_members", body=str(body), d=date.isoformat())
-    cell = body.kind == BodyKind.CELL_MEETING
     with transaction.atomic():
+        authorize(actor, RECORD_DECISIONS, body.organization)
+        members = list(body.members_on(date))
+        if not members:
+            raise Refused.because("meeting_no_members", body=str(body), d=date.isoformat())
+        cell = body.kind == BodyKind.CELL_MEETING
         meeting = Meeting.objects.create(body=body, date=date, title=title, created_by=_actor_or_none(actor))
         Attendance.objects.bulk_create([
             Attendance(meeting=meeting, person=p, voting=_full_member_on(p, date) if cell else True)
@@ -252,9 +260,10 @@ def meeting_open(*, body: Body, date: dt.date, title: str, actor, matters: list[
     return meeting
 
 
-def _lock_open_meeting(meeting: Meeting) -> Meeting:
-    """The meeting, locked; refused if its minutes are approved (checked after the lock)."""
+def _lock_open_meeting(meeting: Meeting, actor) -> Meeting:
+    """The meeting, locked, its clerk authorized; refused if its minutes are approved (checked after the lock)."""
     locked = Meeting.objects.select_for_update().select_related("body__organization").get(pk=meeting.pk)
+    authorize(actor, RECORD_DECISIONS, locked.body.organization)
     if locked.status == MeetingStatus.APPROVED:
         raise Refused.because("meeting_minutes_approved")
     return locked
@@ -270,7 +279,7 @@ class AttendanceRow:
 def attendance_save(*, meeting: Meeting, rows: list[AttendanceRow], actor) -> list[Attendance]:
     """The clerk's whole roll call in one act: every row is checked, then all are saved, or none."""
     with transaction.atomic():
-        meeting = _lock_open_meeting(meeting)
+        meeting = _lock_open_meeting(meeting, actor)
         if meeting.date > today():  # a meeting may be scheduled ahead; who came is known on the day
             raise Refused.because("attendance_ahead", d=meeting.date.isoformat())
         current = {a.person_id: a for a in meeting.attendance.select_related("person")}
@@ -304,7 +313,7 @@ def attendance_set(*, meeting: Meeting, person: Person, present: bool, actor, re
 
 def minutes_approve(*, meeting: Meeting, actor) -> Meeting:
     with transaction.atomic():
-        meeting = _lock_open_meeting(meeting)
+        meeting = _lock_open_meeting(meeting, actor)
         meeting.status = MeetingStatus.APPROVED
         meeting.approved_at = timezone.now()
         meeting.approved_by = _actor_or_none(actor)
@@ -405,7 +414,7 @@ def decision_record_collective(*, meeting: Meeting, matter: Matter, title: str, 
                                corrects: Decision | None = None, actor) -> Decision:
     ballot = ballot or matter.ballot
     with transaction.atomic():
-        meeting = _lock_open_meeting(meeting)
+        meeting = _lock_open_meeting(meeting, actor)
         _check_date(meeting.date)
         regulation, reasons, recused, impossible = collective_checks(
             meeting=meeting, matter=matter, votes_for=votes_for, votes_against=votes_against,
@@ -427,11 +436,21 @@ def decision_record_collective(*, meeting: Meeting, matter: Matter, title: str, 
     return decision
 
 
+def _authorize_signing(actor, organization: Organization, signatory: Person) -> None:
+    """Committee staff record anyone's individual decision; a head records only the ones they sign."""
+    if is_system(actor) or (actor is not None and can(actor, RECORD_DECISIONS, organization)):
+        return
+    authorize(actor, SIGN_DECISIONS, organization)
+    if getattr(actor, "person", None) != signatory:
+        raise Refused.because("decision_signatory_not_self")
+
+
 def decision_record_individual(*, organization: Organization, matter: Matter, date: dt.date, title: str,
                                signatory: Person, delegation_ref: str = "", record_as_irregular: bool = False,
                                corrects: Decision | None = None, actor) -> Decision:
-    _check_date(date)
     with transaction.atomic():
+        _authorize_signing(actor, organization, signatory)
+        _check_date(date)
         regulation, reasons, tenure = individual_checks(organization=organization, matter=matter, on=date,
                                                         signatory=signatory, delegation_ref=delegation_ref)
         if regulation is None:
@@ -451,7 +470,8 @@ def decision_record_individual(*, organization: Organization, matter: Matter, da
 def decision_report_back(*, decision: Decision, meeting: Meeting, actor) -> Decision:
     """The head reports an individual decision to the collective at ``meeting``."""
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        decision = Decision.objects.select_for_update().select_related("organization").get(pk=decision.pk)
+        authorize(actor, RECORD_DECISIONS, decision.organization)
         if decision.kind != DecisionKind.INDIVIDUAL:
             raise Refused.because("report_back_not_individual")
         if decision.reported_on is not None:
@@ -466,10 +486,11 @@ def decision_report_back(*, decision: Decision, meeting: Meeting, actor) -> Deci
 
 def assignment_add(*, organization: Organization, person: Person, field: str, description: str,
                    start: dt.date, actor, end: dt.date | None = None) -> Assignment:
-    assignment = Assignment(organization=organization, person=person, field=field, description=description,
-                            start=start, end=end)
-    assignment.full_clean()
     with transaction.atomic():
+        authorize(actor, RECORD_DECISIONS, organization)
+        assignment = Assignment(organization=organization, person=person, field=field, description=description,
+                                start=start, end=end)
+        assignment.full_clean()
         assignment.save()
         audit_record(actor=actor, action="assignment.add", obj=assignment, summary=str(assignment))
     return assignment

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from audit.services import audit_record
+from common.actors import require_perm
 from common.reasons import Reason, Refused
 from common.text import fold
 
 from .models import Citation, Document, DocumentVersion, Provision, TextImport, TextImportStatus
 from .parser import Node, parse, read_lines
+
+IMPORT = "regulations.import_document"  # the catalog is national: a global permission, not one on the tree
 
 # Children are inserted after their parents: one bulk insert per level.
 _LEVEL_ORDER = ["chuong", "muc", "dieu", "khoan", "diem"]
@@ -80,6 +83,7 @@ def document_import(*, document: Document, file_name: str, content: bytes, actor
     The previous version stays readable; the new one records which provisions
     were added, changed or removed.
     """
+    require_perm(actor, IMPORT)
     try:
         lines = read_lines(file_name, content)
     except ValueError as exc:
@@ -100,6 +104,7 @@ def document_import_preview(*, document: Document, file_name: str, content: byte
 
     Raises ``ImportRejected`` (nothing kept) when the text cannot be read or is malformed.
     """
+    require_perm(actor, IMPORT)  # before the upload is even read
     try:
         lines = read_lines(file_name, content)
     except ValueError as exc:
@@ -125,6 +130,7 @@ def document_import_confirm(*, batch: TextImport, actor) -> DocumentVersion:
     """Make a previewed text the document's current version, as previewed; refused if the current text
     changed since the preview (the changes shown would no longer be the changes made)."""
     with transaction.atomic():
+        require_perm(actor, IMPORT)
         batch = TextImport.objects.select_for_update().select_related("document").get(pk=batch.pk)
         if batch.status != TextImportStatus.PREVIEWED:
             raise Refused.because("regulation_import_done")
@@ -141,6 +147,7 @@ def document_import_confirm(*, batch: TextImport, actor) -> DocumentVersion:
 
 def document_import_cancel(*, batch: TextImport, actor) -> None:
     with transaction.atomic():
+        require_perm(actor, IMPORT)
         batch = TextImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status != TextImportStatus.PREVIEWED:
             raise Refused.because("regulation_import_done")
@@ -152,6 +159,7 @@ def document_import_cancel(*, batch: TextImport, actor) -> None:
 
 def document_import_lines(*, document: Document, lines: list[str], source_name: str, actor,
                           skeleton: bool = False) -> DocumentVersion:
+    require_perm(actor, IMPORT)
     parsed = parse(lines)
     if not parsed.ok:
         raise ImportRejected(parsed.errors)

@@ -129,7 +129,7 @@ def test_an_oversized_text_is_refused_before_it_is_read(admin_client, document, 
     assert not document.versions.exists()
 
 
-def _preview(document, text: str, actor=None):
+def _preview(document, text: str, actor=SYSTEM):
     from regulations.services import document_import_preview
 
     return document_import_preview(document=document, file_name="qd.txt", content=text.encode(), actor=actor)

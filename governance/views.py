@@ -107,18 +107,29 @@ def working_regulation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    """Adopt a draft: first a confirmation that names the version it ends, then the act."""
+def working_regulation_adopt_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """What adopting a draft from the date typed would do (the version it ends), before the act: nothing
+    is written here; the confirmation posts to ``working_regulation_adopt``."""
     regulation = get_regulation_for(request, pk, RECORD_DECISIONS)
     form = AdoptForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect(regulation)
     start = form.cleaned_data["start"]
-    if request.POST.get("confirm") != "1":
-        return render(request, "governance/adopt_confirm.html", {
-            "org": regulation.org, "regulation": regulation, "form": form, "start": start,
-            "ends": regulation_ended_by(regulation, start), "matters": regulation.matters.count()})
+    return render(request, "governance/adopt_confirm.html", {
+        "org": regulation.org, "regulation": regulation, "form": form, "start": start,
+        "ends": regulation_ended_by(regulation, start), "matters": regulation.matters.count()})
+
+
+@require_POST
+def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Adopt a draft from the date confirmed on the review page."""
+    regulation = get_regulation_for(request, pk, RECORD_DECISIONS)
+    form = AdoptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(regulation)
+    start = form.cleaned_data["start"]
     try:
         svc.regulation_adopt(regulation=regulation, start=start, actor=request.user,
                              adoption_ref=form.cleaned_data["adoption_ref"])
@@ -192,14 +203,23 @@ def matter_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(matter.regulation)
 
 
-@require_POST
-def matter_move(request: HttpRequest, pk: int) -> HttpResponse:
+def _matter_move(request: HttpRequest, pk: int, *, up: bool) -> HttpResponse:
     matter = get_matter_for(request, pk, RECORD_DECISIONS)
     try:
-        svc.matter_move(matter=matter, up=request.POST.get("direction") != "down", actor=request.user)
+        svc.matter_move(matter=matter, up=up, actor=request.user)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     return redirect(f"{matter.regulation.get_absolute_url()}#matter-{matter.pk}")
+
+
+@require_POST
+def matter_move_up(request: HttpRequest, pk: int) -> HttpResponse:
+    return _matter_move(request, pk, up=True)
+
+
+@require_POST
+def matter_move_down(request: HttpRequest, pk: int) -> HttpResponse:
+    return _matter_move(request, pk, up=False)
 
 
 def _add_errors(form, exc: ValidationError) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import CountField, DateField, ModelMultipleChoiceField
 from organizations.access import person_by_card_for
 from organizations.models import BodyKind, Organization, Person, PositionRole, Tenure, today
+from regulations.citations import document_key
 
 from .models import Ballot, Decision, Field, Matter, Meeting, Mode
 from .regulation_templates import TEMPLATES
@@ -83,7 +84,8 @@ class MatterForm(forms.Form):
                                             required=False, widget=forms.NumberInput(attrs={"class": "form-control"}))
     provisions = forms.CharField(
         label=_("Căn cứ"), required=False, max_length=2000,
-        help_text=_("Mỗi dòng một căn cứ: mã văn bản, rồi điều, khoản (ví dụ “ĐLĐ-2011 9.5” hoặc “80-QĐ/TW 21.1”)."),
+        help_text=_("Mỗi dòng một căn cứ: mã văn bản, rồi điều, khoản (ví dụ “ĐLĐ-2011 9.5” hoặc “80-QĐ/TW 21.1”); "
+                    "số văn bản mà hai văn bản cùng dùng thì ghi kèm ngày ban hành: “01-QĐ/TW@10/02/2026 3.1”."),
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
 
     MODES = {**{f: COLLECTIVE_MODES for f in COLLECTIVE_ONLY}, **{f: ("head_reports",) for f in HEAD_ONLY}}
@@ -92,7 +94,7 @@ class MatterForm(forms.Form):
     def initial_for(cls, matter: Matter) -> dict:
         initial = {f: getattr(matter, f) for f in cls.base_fields if f != "provisions"}
         initial["provisions"] = "\n".join(
-            f"{c.document.code} {c.ref}".strip()
+            f"{document_key(c.document)} {c.ref}".strip()
             for c in sorted(matter.citations.select_related("document"), key=lambda c: c.order))
         return initial
 

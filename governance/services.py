@@ -25,6 +25,7 @@ from common.actors import is_system
 from common.reasons import Reason, Refused, as_json
 from organizations.access import authorize, can
 from organizations.models import Body, BodyKind, Kinship, Organization, Person, PositionRole, Tenure, today
+from regulations.citations import document_key, shared_codes
 from regulations.models import Citation
 from regulations.services import citations_build, citations_set
 
@@ -99,9 +100,11 @@ def regulation_draft(*, organization: Organization, title: str, actor,
                 for m in originals])
             documents: dict = {}
             rows = []
+            shared = shared_codes()  # a code two texts share is copied with its date
             for original, matter in zip(originals, copies):
                 matter.regulation = draft
-                refs = [(c.document.code, c.ref) for c in sorted(original.citations.all(), key=lambda c: c.order)]
+                refs = [(document_key(c.document, c.document.code in shared), c.ref)
+                        for c in sorted(original.citations.all(), key=lambda c: c.order)]
                 rows += citations_build(obj=matter, refs=refs, label=matter.citation_label(),
                                         url=draft.get_absolute_url(), scope=organization.path, documents=documents)
             Citation.objects.bulk_create(rows)

@@ -79,7 +79,7 @@ def working_regulations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _matter_key(m) -> tuple:
-    cited = tuple(sorted((c.document.code, c.anchor) for c in m.citations.all()))
+    cited = tuple(sorted((c.document_id, c.anchor) for c in m.citations.all()))
     return (m.title, m.field, m.mode, m.body_kind, m.role, m.quorum, m.threshold, m.ballot, m.election,
             m.report_within_days, cited)
 

@@ -194,11 +194,12 @@ def citations_build(*, obj, refs: list[tuple[str, str]], label: str, url: str = 
                     documents: dict[str, Document] | None = None) -> list[Citation]:
     """Unsaved ``Citation`` rows for ``obj`` (for bulk inserts); every reference must resolve.
 
-    Raises ``CitationError`` (a ``Refused``) for an unknown document or provision.
+    Raises ``CitationError`` (a ``Refused``) for an unknown document or provision, or for a code two texts
+    share named without its date (``regulations.citations.document_named``).
     """
     from django.contrib.contenttypes.models import ContentType
 
-    from .citations import anchor_for, resolve
+    from .citations import anchor_for, document_named, resolve
 
     documents = documents if documents is not None else {}
     ct = ContentType.objects.get_for_model(obj)
@@ -206,7 +207,7 @@ def citations_build(*, obj, refs: list[tuple[str, str]], label: str, url: str = 
     for order, (code, ref) in enumerate(refs):
         resolve(code, ref)
         if code not in documents:
-            documents[code] = Document.objects.get(code=code)
+            documents[code] = document_named(code)
         key = (code, anchor_for(ref))
         if key in seen:
             continue

@@ -71,6 +71,11 @@ def _cite_matter(matter: Matter, refs: list[tuple[str, str]]) -> None:
                   scope=regulation.organization.path)
 
 
+def _summary(regulation: WorkingRegulation) -> str:
+    """A version as the audit names it: its title and number, in no language (``str()`` says "phiên bản")."""
+    return f"{regulation.title} #{regulation.version}"
+
+
 def _lock_draft(regulation: WorkingRegulation, actor) -> WorkingRegulation:
     """The version, locked, its editor authorized; refused if adopted (checked after the lock, so an adoption
     cannot slip past)."""
@@ -108,7 +113,7 @@ def regulation_draft(*, organization: Organization, title: str, actor,
                 rows += citations_build(obj=matter, refs=refs, label=matter.citation_label(),
                                         url=draft.get_absolute_url(), scope=organization.path, documents=documents)
             Citation.objects.bulk_create(rows)
-        audit_record(actor=actor, action="regulation.draft", obj=draft, summary=str(draft),
+        audit_record(actor=actor, action="regulation.draft", obj=draft, summary=_summary(draft),
                      data={"copied_from": source.pk if source is not None else None})
     return draft
 
@@ -210,7 +215,7 @@ def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,
         regulation.adoption_ref = adoption_ref
         regulation.save(update_fields=["start", "adopted_by", "adoption_ref"])
         audit_record(actor=actor, action="regulation.adopt", obj=regulation,
-                     summary=str(regulation), data={"ended": ended, "start": start.isoformat()},
+                     summary=_summary(regulation), data={"ended": ended, "start": start.isoformat()},
                      note=Reason("working_regulation_in_force_from", {"d": start.isoformat()}))
     return regulation
 

@@ -65,12 +65,17 @@ def working_regulations(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             template = form.cleaned_data["template"]
-            if template == "copy":
-                draft = svc.regulation_draft(organization=org, title=form.cleaned_data["title"], actor=request.user)
+            try:
+                if template == "copy":
+                    draft = svc.regulation_draft(organization=org, title=form.cleaned_data["title"],
+                                                 actor=request.user)
+                else:
+                    draft = svc.regulation_from_template(organization=org, template=template,
+                                                         title=form.cleaned_data["title"], actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
             else:
-                draft = svc.regulation_from_template(organization=org, template=template,
-                                                     title=form.cleaned_data["title"], actor=request.user)
-            return redirect(draft)
+                return redirect(draft)
     return render(request, "governance/working_regulations.html", {
         "org": org, "form": form, "can_record": RECORD_DECISIONS in org.perms,
         "versions": org.working_regulations.select_related("adopted_by"),

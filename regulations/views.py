@@ -110,6 +110,8 @@ def import_text(request: HttpRequest) -> HttpResponse:
                                             content=upload.read(), actor=request.user)
         except ImportRejected as exc:
             errors = exc.errors
+        except ValidationError as exc:  # refused by the service (a Refused)
+            form.add_error(None, exc)
         else:
             return redirect(batch)
     return render(request, "regulations/import.html", {"form": form, "errors": errors})

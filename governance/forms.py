@@ -6,11 +6,13 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Prefetch
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CountField, DateField, ModelMultipleChoiceField
 from organizations.access import person_by_card_for
 from organizations.models import BodyKind, Organization, Person, PositionRole, Tenure, today
+from regulations.citations import document_key
 
 from .models import Ballot, Decision, Field, Matter, Meeting, Mode
 from .regulation_templates import TEMPLATES
@@ -82,7 +84,8 @@ class MatterForm(forms.Form):
                                             required=False, widget=forms.NumberInput(attrs={"class": "form-control"}))
     provisions = forms.CharField(
         label=_("Căn cứ"), required=False, max_length=2000,
-        help_text=_("Mỗi dòng một căn cứ: mã văn bản, rồi điều, khoản (ví dụ “ĐLĐ-2011 9.5” hoặc “80-QĐ/TW 21.1”)."),
+        help_text=_("Mỗi dòng một căn cứ: mã văn bản, rồi điều, khoản (ví dụ “ĐLĐ-2011 9.5” hoặc “80-QĐ/TW 21.1”); "
+                    "số văn bản mà hai văn bản cùng dùng thì ghi kèm ngày ban hành: “01-QĐ/TW@10/02/2026 3.1”."),
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
 
     MODES = {**{f: COLLECTIVE_MODES for f in COLLECTIVE_ONLY}, **{f: ("head_reports",) for f in HEAD_ONLY}}
@@ -91,7 +94,7 @@ class MatterForm(forms.Form):
     def initial_for(cls, matter: Matter) -> dict:
         initial = {f: getattr(matter, f) for f in cls.base_fields if f != "provisions"}
         initial["provisions"] = "\n".join(
-            f"{c.document.code} {c.ref}".strip()
+            f"{document_key(c.document)} {c.ref}".strip()
             for c in sorted(matter.citations.select_related("document"), key=lambda c: c.order))
         return initial
 
@@ -215,10 +218,14 @@ class DecisionForm(forms.Form):
         return data
 
 
+def _d(on: dt.date) -> str:
+    return date_format(on, "SHORT_DATE_FORMAT")
+
+
 class SignatoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person: Person) -> str:
-        posts = ", ".join(f"{t.position.title} ({t.start:%d/%m/%Y}–{t.end:%d/%m/%Y})" if t.end
-                          else f"{t.position.title} ({_('từ')} {t.start:%d/%m/%Y})" for t in person.posts)
+        posts = ", ".join(f"{t.position.title} ({_d(t.start)}–{_d(t.end)})" if t.end
+                          else f"{t.position.title} ({_('từ')} {_d(t.start)})" for t in person.posts)
         return f"{person.full_name} — {posts}"
 
 

@@ -18,6 +18,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
@@ -229,7 +230,7 @@ class Meeting(models.Model):
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d/%m/%Y})"
+        return f"{self.title} ({date_format(self.date, 'SHORT_DATE_FORMAT')})"
 
     def get_absolute_url(self) -> str:
         return reverse("governance:meeting", args=[self.pk])
@@ -353,7 +354,7 @@ class Decision(models.Model):
         indexes = [models.Index(fields=["organization", "date"]), models.Index(fields=["status", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date:%d/%m/%Y})"
+        return f"{self.title} ({date_format(self.date, 'SHORT_DATE_FORMAT')})"
 
     def get_absolute_url(self) -> str:
         return reverse("governance:decision", args=[self.pk])

@@ -16,16 +16,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from common.reasons import Reason, as_json
+from common.actors import is_system
+from common.reasons import Reason, Refused, as_json
+from organizations.access import authorize, can
 from organizations.models import Body, BodyKind, Kinship, Organization, Person, PositionRole, Tenure, today
-from regulations.citations import CitationError, reason_text
+from regulations.citations import document_key, shared_codes
 from regulations.models import Citation
 from regulations.services import citations_build, citations_set
 
@@ -43,24 +43,15 @@ from .models import (
     Mode,
     WorkingRegulation,
 )
+from .permissions import RECORD_DECISIONS, SIGN_DECISIONS
 
 
-class DecisionRefused(ValidationError):
-    """A rule failed: refused outright (impossible counts), or unless recorded as irregular."""
+class DecisionRefused(Refused):
+    """A rule failed: refused outright (``impossible`` counts), or unless recorded as irregular."""
 
     def __init__(self, reasons: list[Reason], impossible: bool = False):
-        super().__init__([_with_citation(r) for r in reasons])
-        self.reasons = reasons
+        super().__init__(reasons)
         self.impossible = impossible
-
-
-def _with_citation(reason: Reason) -> str:
-    message, citation = reason_text(reason)
-    return f"{message} ({citation})" if citation else message
-
-
-def _day(on: dt.date) -> str:
-    return on.strftime("%d/%m/%Y")
 
 
 def _actor_or_none(actor):
@@ -80,11 +71,18 @@ def _cite_matter(matter: Matter, refs: list[tuple[str, str]]) -> None:
                   scope=regulation.organization.path)
 
 
-def _lock_draft(regulation: WorkingRegulation) -> WorkingRegulation:
-    """The version, locked; refused if adopted (checked after the lock, so an adoption cannot slip past)."""
+def _summary(regulation: WorkingRegulation) -> str:
+    """A version as the audit names it: its title and number, in no language (``str()`` says "phiên bản")."""
+    return f"{regulation.title} #{regulation.version}"
+
+
+def _lock_draft(regulation: WorkingRegulation, actor) -> WorkingRegulation:
+    """The version, locked, its editor authorized; refused if adopted (checked after the lock, so an adoption
+    cannot slip past)."""
     locked = WorkingRegulation.objects.select_for_update().select_related("organization").get(pk=regulation.pk)
+    authorize(actor, RECORD_DECISIONS, locked.organization)
     if locked.is_adopted:
-        raise ValidationError(_("Quy chế đã ban hành không sửa được; hãy tạo phiên bản mới."))
+        raise Refused.because("working_regulation_adopted")
     return locked
 
 
@@ -93,6 +91,7 @@ def regulation_draft(*, organization: Organization, title: str, actor,
     """A new version, starting as a copy of ``copy_from`` (default: the latest version), or empty."""
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=organization.pk).first()  # one new version at a time
+        authorize(actor, RECORD_DECISIONS, organization)
         latest = organization.working_regulations.order_by("-version").first()
         source = (copy_from or latest) if copy else None
         draft = WorkingRegulation.objects.create(
@@ -106,13 +105,15 @@ def regulation_draft(*, organization: Organization, title: str, actor,
                 for m in originals])
             documents: dict = {}
             rows = []
+            shared = shared_codes()  # a code two texts share is copied with its date
             for original, matter in zip(originals, copies):
                 matter.regulation = draft
-                refs = [(c.document.code, c.ref) for c in sorted(original.citations.all(), key=lambda c: c.order)]
+                refs = [(document_key(c.document, c.document.code in shared), c.ref)
+                        for c in sorted(original.citations.all(), key=lambda c: c.order)]
                 rows += citations_build(obj=matter, refs=refs, label=matter.citation_label(),
                                         url=draft.get_absolute_url(), scope=organization.path, documents=documents)
             Citation.objects.bulk_create(rows)
-        audit_record(actor=actor, action="regulation.draft", obj=draft, summary=str(draft),
+        audit_record(actor=actor, action="regulation.draft", obj=draft, summary=_summary(draft),
                      data={"copied_from": source.pk if source is not None else None})
     return draft
 
@@ -120,17 +121,14 @@ def regulation_draft(*, organization: Organization, title: str, actor,
 def matter_add(*, regulation: WorkingRegulation, actor, provisions: list[dict] = (), **fields) -> Matter:
     """Add an entry to a draft's catalog; ``provisions`` = [{"code": "ĐLĐ-2011", "ref": "9.5"}, ...]."""
     with transaction.atomic():
-        regulation = _lock_draft(regulation)
+        regulation = _lock_draft(regulation, actor)
         if not fields.get("position"):  # at the end of the catalog
             last = regulation.matters.aggregate(last=Max("position"))["last"] or 0
             fields["position"] = last + 1
         matter = Matter(regulation=regulation, **fields)
         matter.full_clean()
         matter.save()
-        try:
-            _cite_matter(matter, _matter_refs(provisions))
-        except CitationError as exc:
-            raise ValidationError(str(exc)) from exc
+        _cite_matter(matter, _matter_refs(provisions))  # an unknown provision: CitationError, a Refused
         audit_record(actor=actor, action="matter.add", obj=matter, summary=str(matter),
                      data={"provisions": list(provisions)})
     return matter
@@ -141,9 +139,9 @@ MATTER_FIELDS = ("code", "title", "field", "mode", "body_kind", "role", "quorum_
                  "threshold_num", "threshold_den", "ballot", "election", "report_within_days")
 
 
-def _lock_draft_matter(matter: Matter) -> tuple[WorkingRegulation, Matter]:
+def _lock_draft_matter(matter: Matter, actor) -> tuple[WorkingRegulation, Matter]:
     """The draft the entry belongs to, locked and checked, then the entry as it stands."""
-    regulation = _lock_draft(matter.regulation)
+    regulation = _lock_draft(matter.regulation, actor)
     return regulation, Matter.objects.select_for_update().get(pk=matter.pk)
 
 
@@ -153,17 +151,14 @@ def matter_change(*, matter: Matter, actor, provisions: list[dict] | None = None
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
-        regulation, matter = _lock_draft_matter(matter)
+        regulation, matter = _lock_draft_matter(matter, actor)
         before = {f: getattr(matter, f) for f in fields}
         for name, value in fields.items():
             setattr(matter, name, value)
         matter.full_clean()
         matter.save()
         if provisions is not None:
-            try:
-                _cite_matter(matter, _matter_refs(provisions))
-            except CitationError as exc:
-                raise ValidationError(str(exc)) from exc
+            _cite_matter(matter, _matter_refs(provisions))
         changed = {f: [before[f], getattr(matter, f)] for f in fields if before[f] != getattr(matter, f)}
         audit_record(actor=actor, action="matter.change", obj=matter, summary=str(matter),
                      data={"changed": changed, "provisions": provisions})
@@ -173,7 +168,7 @@ def matter_change(*, matter: Matter, actor, provisions: list[dict] | None = None
 def matter_remove(*, matter: Matter, actor) -> None:
     """Take an entry out of a draft's catalog (its citations go with it)."""
     with transaction.atomic():
-        regulation, matter = _lock_draft_matter(matter)
+        regulation, matter = _lock_draft_matter(matter, actor)
         summary, pk = str(matter), matter.pk
         matter.citations.all().delete()
         matter.delete()
@@ -183,7 +178,7 @@ def matter_remove(*, matter: Matter, actor) -> None:
 def matter_move(*, matter: Matter, up: bool, actor) -> Matter:
     """Swap an entry with the one before (``up``) or after it in its draft's catalog."""
     with transaction.atomic():
-        regulation, matter = _lock_draft_matter(matter)
+        regulation, matter = _lock_draft_matter(matter, actor)
         entries = list(regulation.matters.select_for_update().order_by("position", "code"))
         i = next(n for n, m in enumerate(entries) if m.pk == matter.pk)
         j = i - 1 if up else i + 1
@@ -201,17 +196,17 @@ def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,
                      adopted_by: Decision | None = None, adoption_ref: str = "") -> WorkingRegulation:
     """Put a draft in force from ``start``; the version in force until then ends the day before."""
     with transaction.atomic():
-        regulation = _lock_draft(regulation)
+        regulation = _lock_draft(regulation, actor)
         if not regulation.matters.exists():
-            raise ValidationError(_("Quy chế chưa có vấn đề nào trong danh mục."))
+            raise Refused.because("working_regulation_empty")
         current = (WorkingRegulation.objects.select_for_update()
                    .filter(organization=regulation.organization).running_from(start)
                    .exclude(pk=regulation.pk))
         ended = []
         for old in current:
             if old.start >= start:
-                raise ValidationError(_("Ngày hiệu lực phải sau ngày hiệu lực của phiên bản %(v)s (%(d)s).")
-                                      % {"v": old.version, "d": _day(old.start)})
+                raise Refused.because("working_regulation_start_not_after", v=old.version,
+                                      d=old.start.isoformat())
             old.end = start - dt.timedelta(days=1)
             old.save(update_fields=["end"])
             ended.append(old.pk)
@@ -220,7 +215,8 @@ def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,
         regulation.adoption_ref = adoption_ref
         regulation.save(update_fields=["start", "adopted_by", "adoption_ref"])
         audit_record(actor=actor, action="regulation.adopt", obj=regulation,
-                     summary=f"{regulation} từ {_day(start)}", data={"ended": ended})
+                     summary=_summary(regulation), data={"ended": ended, "start": start.isoformat()},
+                     note=Reason("working_regulation_in_force_from", {"d": start.isoformat()}))
     return regulation
 
 
@@ -232,9 +228,10 @@ def regulation_from_template(*, organization: Organization, template: str, title
     """A draft whose catalog is one of ``regulation_templates.TEMPLATES``, to adapt before adoption."""
     from .regulation_templates import TEMPLATES
 
-    if template not in TEMPLATES:
-        raise ValidationError(_("Không có mẫu quy chế “%(t)s”.") % {"t": template})
     with transaction.atomic():
+        authorize(actor, RECORD_DECISIONS, organization)
+        if template not in TEMPLATES:
+            raise Refused.because("working_regulation_no_template", t=template)
         draft = regulation_draft(organization=organization, title=title, actor=actor, copy=False)
         for fields in TEMPLATES[template]["matters"]:
             matter_add(regulation=draft, actor=actor, **fields)
@@ -254,12 +251,12 @@ def meeting_open(*, body: Body, date: dt.date, title: str, actor, matters: list[
 
     A cell meeting convenes the cell's members; its probationary members attend without a vote.
     """
-    members = list(body.members_on(date))
-    if not members:
-        raise ValidationError(_("%(body)s không có thành viên đương nhiệm vào ngày %(d)s.")
-                              % {"body": body, "d": _day(date)})
-    cell = body.kind == BodyKind.CELL_MEETING
     with transaction.atomic():
+        authorize(actor, RECORD_DECISIONS, body.organization)
+        members = list(body.members_on(date))
+        if not members:
+            raise Refused.because("meeting_no_members", body=str(body), d=date.isoformat())
+        cell = body.kind == BodyKind.CELL_MEETING
         meeting = Meeting.objects.create(body=body, date=date, title=title, created_by=_actor_or_none(actor))
         Attendance.objects.bulk_create([
             Attendance(meeting=meeting, person=p, voting=_full_member_on(p, date) if cell else True)
@@ -271,12 +268,12 @@ def meeting_open(*, body: Body, date: dt.date, title: str, actor, matters: list[
     return meeting
 
 
-def _lock_open_meeting(meeting: Meeting) -> Meeting:
-    """The meeting, locked; refused if its minutes are approved (checked after the lock)."""
+def _lock_open_meeting(meeting: Meeting, actor) -> Meeting:
+    """The meeting, locked, its clerk authorized; refused if its minutes are approved (checked after the lock)."""
     locked = Meeting.objects.select_for_update().select_related("body__organization").get(pk=meeting.pk)
+    authorize(actor, RECORD_DECISIONS, locked.body.organization)
     if locked.status == MeetingStatus.APPROVED:
-        raise ValidationError(_("Biên bản hội nghị đã được thông qua; không sửa được. Hãy ghi một quyết định "
-                                "đính chính."))
+        raise Refused.because("meeting_minutes_approved")
     return locked
 
 
@@ -290,26 +287,25 @@ class AttendanceRow:
 def attendance_save(*, meeting: Meeting, rows: list[AttendanceRow], actor) -> list[Attendance]:
     """The clerk's whole roll call in one act: every row is checked, then all are saved, or none."""
     with transaction.atomic():
-        meeting = _lock_open_meeting(meeting)
+        meeting = _lock_open_meeting(meeting, actor)
         if meeting.date > today():  # a meeting may be scheduled ahead; who came is known on the day
-            raise ValidationError(_("Hội nghị ngày %(d)s chưa diễn ra: chưa điểm danh được.")
-                                  % {"d": _day(meeting.date)})
+            raise Refused.because("attendance_ahead", d=meeting.date.isoformat())
         current = {a.person_id: a for a in meeting.attendance.select_related("person")}
         errors, changed = [], []
         for row in rows:
             attendance = current.get(row.person_id)
             if attendance is None:
-                errors.append(_("Người có mã %(p)s không thuộc thành phần được triệu tập.") % {"p": row.person_id})
+                errors.append(Reason("attendance_not_convened", {"p": row.person_id}))
                 continue
             reason = "" if row.present else row.reason.strip()
             if not row.present and not reason:
-                errors.append(_("Ghi lý do vắng mặt của %(p)s.") % {"p": attendance.person})
+                errors.append(Reason("attendance_reason_missing", {"p": str(attendance.person)}))
                 continue
             if (attendance.present, attendance.absence_reason) != (row.present, reason):
                 attendance.present, attendance.absence_reason = row.present, reason
                 changed.append(attendance)
         if errors:
-            raise ValidationError(errors)
+            raise Refused(errors)
         Attendance.objects.bulk_update(changed, ["present", "absence_reason"])
         if changed:
             audit_record(actor=actor, action="attendance.save", obj=meeting, summary=str(meeting),
@@ -325,7 +321,7 @@ def attendance_set(*, meeting: Meeting, person: Person, present: bool, actor, re
 
 def minutes_approve(*, meeting: Meeting, actor) -> Meeting:
     with transaction.atomic():
-        meeting = _lock_open_meeting(meeting)
+        meeting = _lock_open_meeting(meeting, actor)
         meeting.status = MeetingStatus.APPROVED
         meeting.approved_at = timezone.now()
         meeting.approved_by = _actor_or_none(actor)
@@ -341,10 +337,10 @@ def _authority_checks(organization: Organization, matter: Matter, on: dt.date
                       ) -> tuple[WorkingRegulation | None, list[Reason]]:
     regulation = regulation_in_force(organization, on)
     if regulation is None:
-        return None, [Reason("no_regulation", {"org": str(organization), "date": _day(on)})]
+        return None, [Reason("no_regulation", {"org": str(organization), "date": on.isoformat()})]
     if matter.regulation_id != regulation.pk:
         return regulation, [Reason("other_version", {"matter": matter.code, "version": matter.regulation.version,
-                                                     "current": regulation.version, "date": _day(on)})]
+                                                     "current": regulation.version, "date": on.isoformat()})]
     return regulation, []
 
 
@@ -401,7 +397,7 @@ def individual_checks(*, organization: Organization, matter: Matter, on: dt.date
                 tenure = deputy  # a recorded delegation to the deputy acting for the head
             else:
                 reasons.append(Reason("signatory_deputy" if deputy else "signatory_post", {
-                    "person": str(signatory), "role": matter.role, "org": str(organization), "date": _day(on)}))
+                    "person": str(signatory), "role": matter.role, "org": str(organization), "date": on.isoformat()}))
     return regulation, reasons, tenure
 
 
@@ -417,7 +413,7 @@ def _status(reasons: list[Reason], record_as_irregular: bool) -> str:
 
 def _check_date(on: dt.date) -> None:
     if on > today():
-        raise ValidationError(_("Không ghi quyết định cho ngày sau hôm nay (%(d)s).") % {"d": _day(on)})
+        raise Refused.because("decision_date_ahead", d=on.isoformat())
 
 
 def decision_record_collective(*, meeting: Meeting, matter: Matter, title: str, votes_for: int,
@@ -426,7 +422,7 @@ def decision_record_collective(*, meeting: Meeting, matter: Matter, title: str, 
                                corrects: Decision | None = None, actor) -> Decision:
     ballot = ballot or matter.ballot
     with transaction.atomic():
-        meeting = _lock_open_meeting(meeting)
+        meeting = _lock_open_meeting(meeting, actor)
         _check_date(meeting.date)
         regulation, reasons, recused, impossible = collective_checks(
             meeting=meeting, matter=matter, votes_for=votes_for, votes_against=votes_against,
@@ -448,11 +444,21 @@ def decision_record_collective(*, meeting: Meeting, matter: Matter, title: str, 
     return decision
 
 
+def _authorize_signing(actor, organization: Organization, signatory: Person) -> None:
+    """Committee staff record anyone's individual decision; a head records only the ones they sign."""
+    if is_system(actor) or (actor is not None and can(actor, RECORD_DECISIONS, organization)):
+        return
+    authorize(actor, SIGN_DECISIONS, organization)
+    if getattr(actor, "person", None) != signatory:
+        raise Refused.because("decision_signatory_not_self")
+
+
 def decision_record_individual(*, organization: Organization, matter: Matter, date: dt.date, title: str,
                                signatory: Person, delegation_ref: str = "", record_as_irregular: bool = False,
                                corrects: Decision | None = None, actor) -> Decision:
-    _check_date(date)
     with transaction.atomic():
+        _authorize_signing(actor, organization, signatory)
+        _check_date(date)
         regulation, reasons, tenure = individual_checks(organization=organization, matter=matter, on=date,
                                                         signatory=signatory, delegation_ref=delegation_ref)
         if regulation is None:
@@ -472,13 +478,14 @@ def decision_record_individual(*, organization: Organization, matter: Matter, da
 def decision_report_back(*, decision: Decision, meeting: Meeting, actor) -> Decision:
     """The head reports an individual decision to the collective at ``meeting``."""
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        decision = Decision.objects.select_for_update().select_related("organization").get(pk=decision.pk)
+        authorize(actor, RECORD_DECISIONS, decision.organization)
         if decision.kind != DecisionKind.INDIVIDUAL:
-            raise ValidationError(_("Chỉ quyết định cá nhân mới cần báo cáo lại tập thể."))
+            raise Refused.because("report_back_not_individual")
         if decision.reported_on is not None:
-            raise ValidationError(_("Quyết định này đã được báo cáo ngày %(d)s.") % {"d": _day(decision.reported_on)})
+            raise Refused.because("report_back_done", d=decision.reported_on.isoformat())
         if meeting.date < decision.date or meeting.body.organization_id != decision.organization_id:
-            raise ValidationError(_("Hội nghị nghe báo cáo phải của chính tổ chức và sau ngày quyết định."))
+            raise Refused.because("report_back_wrong_meeting")
         decision.reported_on, decision.report_meeting = meeting.date, meeting
         decision.save(update_fields=["reported_on", "report_meeting"])
         audit_record(actor=actor, action="decision.report_back", obj=decision, summary=str(meeting))
@@ -487,10 +494,11 @@ def decision_report_back(*, decision: Decision, meeting: Meeting, actor) -> Deci
 
 def assignment_add(*, organization: Organization, person: Person, field: str, description: str,
                    start: dt.date, actor, end: dt.date | None = None) -> Assignment:
-    assignment = Assignment(organization=organization, person=person, field=field, description=description,
-                            start=start, end=end)
-    assignment.full_clean()
     with transaction.atomic():
+        authorize(actor, RECORD_DECISIONS, organization)
+        assignment = Assignment(organization=organization, person=person, field=field, description=description,
+                                start=start, end=end)
+        assignment.full_clean()
         assignment.save()
         audit_record(actor=actor, action="assignment.add", obj=assignment, summary=str(assignment))
     return assignment

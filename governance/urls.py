@@ -7,6 +7,8 @@ app_name = "governance"
 urlpatterns = [
     path("org/<int:pk>/working-regulations/", views.working_regulations, name="working_regulations"),
     path("working-regulations/<int:pk>/", views.working_regulation, name="working_regulation"),
+    path("working-regulations/<int:pk>/adopt/review/", views.working_regulation_adopt_review,
+         name="working_regulation_adopt_review"),
     path("working-regulations/<int:pk>/adopt/", views.working_regulation_adopt,
          name="working_regulation_adopt"),
     path("org/<int:pk>/meetings/", views.meetings, name="meetings"),
@@ -16,7 +18,8 @@ urlpatterns = [
     path("working-regulations/<int:pk>/matters/new/", views.matter_new, name="matter_new"),
     path("matters/<int:pk>/edit/", views.matter_edit, name="matter_edit"),
     path("matters/<int:pk>/remove/", views.matter_remove, name="matter_remove"),
-    path("matters/<int:pk>/move/", views.matter_move, name="matter_move"),
+    path("matters/<int:pk>/move-up/", views.matter_move_up, name="matter_move_up"),
+    path("matters/<int:pk>/move-down/", views.matter_move_down, name="matter_move_down"),
     path("org/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),

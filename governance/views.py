@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -64,12 +65,17 @@ def working_regulations(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             template = form.cleaned_data["template"]
-            if template == "copy":
-                draft = svc.regulation_draft(organization=org, title=form.cleaned_data["title"], actor=request.user)
+            try:
+                if template == "copy":
+                    draft = svc.regulation_draft(organization=org, title=form.cleaned_data["title"],
+                                                 actor=request.user)
+                else:
+                    draft = svc.regulation_from_template(organization=org, template=template,
+                                                         title=form.cleaned_data["title"], actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
             else:
-                draft = svc.regulation_from_template(organization=org, template=template,
-                                                     title=form.cleaned_data["title"], actor=request.user)
-            return redirect(draft)
+                return redirect(draft)
     return render(request, "governance/working_regulations.html", {
         "org": org, "form": form, "can_record": RECORD_DECISIONS in org.perms,
         "versions": org.working_regulations.select_related("adopted_by"),
@@ -78,7 +84,7 @@ def working_regulations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _matter_key(m) -> tuple:
-    cited = tuple(sorted((c.document.code, c.anchor) for c in m.citations.all()))
+    cited = tuple(sorted((c.document_id, c.anchor) for c in m.citations.all()))
     return (m.title, m.field, m.mode, m.body_kind, m.role, m.quorum, m.threshold, m.ballot, m.election,
             m.report_within_days, cited)
 
@@ -106,25 +112,37 @@ def working_regulation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    """Adopt a draft: first a confirmation that names the version it ends, then the act."""
+def working_regulation_adopt_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """What adopting a draft from the date typed would do (the version it ends), before the act: nothing
+    is written here; the confirmation posts to ``working_regulation_adopt``."""
     regulation = get_regulation_for(request, pk, RECORD_DECISIONS)
     form = AdoptForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect(regulation)
     start = form.cleaned_data["start"]
-    if request.POST.get("confirm") != "1":
-        return render(request, "governance/adopt_confirm.html", {
-            "org": regulation.org, "regulation": regulation, "form": form, "start": start,
-            "ends": regulation_ended_by(regulation, start), "matters": regulation.matters.count()})
+    return render(request, "governance/adopt_confirm.html", {
+        "org": regulation.org, "regulation": regulation, "form": form, "start": start,
+        "ends": regulation_ended_by(regulation, start), "matters": regulation.matters.count()})
+
+
+@require_POST
+def working_regulation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Adopt a draft from the date confirmed on the review page."""
+    regulation = get_regulation_for(request, pk, RECORD_DECISIONS)
+    form = AdoptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect(regulation)
+    start = form.cleaned_data["start"]
     try:
         svc.regulation_adopt(regulation=regulation, start=start, actor=request.user,
                              adoption_ref=form.cleaned_data["adoption_ref"])
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, _("Đã ban hành quy chế từ ngày %(d)s.") % {"d": start.strftime("%d/%m/%Y")})
+        messages.success(request, _("Đã ban hành quy chế từ ngày %(d)s.")
+                         % {"d": date_format(start, "SHORT_DATE_FORMAT")})
     return redirect(regulation)
 
 
@@ -190,14 +208,23 @@ def matter_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(matter.regulation)
 
 
-@require_POST
-def matter_move(request: HttpRequest, pk: int) -> HttpResponse:
+def _matter_move(request: HttpRequest, pk: int, *, up: bool) -> HttpResponse:
     matter = get_matter_for(request, pk, RECORD_DECISIONS)
     try:
-        svc.matter_move(matter=matter, up=request.POST.get("direction") != "down", actor=request.user)
+        svc.matter_move(matter=matter, up=up, actor=request.user)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     return redirect(f"{matter.regulation.get_absolute_url()}#matter-{matter.pk}")
+
+
+@require_POST
+def matter_move_up(request: HttpRequest, pk: int) -> HttpResponse:
+    return _matter_move(request, pk, up=True)
+
+
+@require_POST
+def matter_move_down(request: HttpRequest, pk: int) -> HttpResponse:
+    return _matter_move(request, pk, up=False)
 
 
 def _add_errors(form, exc: ValidationError) -> None:

@@ -7,8 +7,10 @@ class RegulationsConfig(AppConfig):
     verbose_name = _("Văn bản quy định")
 
     def ready(self) -> None:
-        from common.reasons import register_citation_text
+        from common.reasons import register_citation_text, register_messages
 
         from .citations import citation_text
+        from .reasons import MESSAGES
 
         register_citation_text(citation_text)
+        register_messages(MESSAGES)

@@ -5,6 +5,17 @@ Clause 4, Point a. Its anchor is ``dieu-12.khoan-4.diem-a``, and a reader sees
 "Điểm a Khoản 4 Điều 12 Quy định 124-QĐ/TW". An empty reference cites the
 document as a whole ("Quy định 377-QĐ/TW").
 
+A document is named by its code ("80-QĐ/TW") while no other text of the
+catalog has that code. Party numbers restart with each term (the 14th term's
+regulations began again at 01-QĐ/TW in February 2026), so a code two texts
+share must carry the issue date after an ``@``: ``"01-QĐ/TW@2026-02-10"``
+(``dd/mm/yyyy`` is read too). A bare shared code is refused with every
+candidate listed (``citation_ambiguous``); a citation that named a code before
+another text took it keeps resolving only once it adds the date, which the
+test of the code's citations reports. Two issuers with the same code and date
+would still be ambiguous: the refusal lists them, and the catalog holds
+(issuer, code, date) unique.
+
 Other apps never make ``regulations`` import them. Code that rests on a
 provision declares it with ``cite(code, ref, by=...)`` at import time, and a
 check judging an act of date D cites ``that_cite.on(D)``: the text in force on
@@ -23,10 +34,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from common.reasons import Reason, Refused
 
 from .models import Citation, Document, Level, Provision
 
@@ -36,8 +50,12 @@ _REF = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.([a-zđ]))?$")
 _ANCHOR_PART = re.compile(r"^(chuong|muc|dieu|khoan|diem)-([0-9a-zđ]+)$", re.IGNORECASE)
 
 
-class CitationError(ValueError):
-    """A reference that does not name a provision of the catalog."""
+class CitationError(Refused, ValueError):
+    """A reference that does not name a provision of the catalog: a refusal with its code
+    (``regulations.reasons``), so a service citing a provision lets it through as it is."""
+
+    def __init__(self, reason_code: str, /, **params) -> None:
+        super().__init__(Reason(reason_code, params))
 
 
 def anchor_for(ref: str) -> str:
@@ -49,7 +67,7 @@ def anchor_for(ref: str) -> str:
         return ref
     match = _REF.match(ref)
     if not match:
-        raise CitationError(_("Không hiểu tham chiếu “%(ref)s” (viết như 12, 12.4 hoặc 12.4.a).") % {"ref": ref})
+        raise CitationError("citation_bad_ref", ref=ref)
     article, clause, point = match.groups()
     parts = [f"dieu-{article}"]
     if clause:
@@ -65,7 +83,7 @@ def render_anchor(document: Document, anchor: str) -> str:
     for part in reversed(anchor.split(".") if anchor else []):
         match = _ANCHOR_PART.match(part)
         if match is None:
-            raise CitationError(_("Mã neo không hợp lệ: %(a)s") % {"a": anchor})
+            raise CitationError("citation_bad_anchor", a=anchor)
         level, number = match.groups()
         if level == "chuong":
             number = number.upper()
@@ -78,21 +96,76 @@ def ref_for(anchor: str) -> str:
     return ".".join(part.split("-", 1)[1] for part in anchor.split(".") if "-" in part)
 
 
+KEY_DATE = "@"  # "01-QĐ/TW@2026-02-10": a code and the issue date that tells two texts of one code apart
+
+
+def split_key(key: str) -> tuple[str, dt.date | None]:
+    """ "01-QĐ/TW@2026-02-10" -> ("01-QĐ/TW", 2026-02-10); a bare code -> (code, None)."""
+    code, sep, issued = key.partition(KEY_DATE)
+    if not sep:
+        return key.strip(), None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return code.strip(), dt.datetime.strptime(issued.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise CitationError("citation_bad_date", key=key)
+
+
+def _named(key: str, prefix: str = "") -> dict:
+    """Lookup arguments for the documents ``key`` names (``prefix``: through a relation)."""
+    code, issued = split_key(key)
+    return {f"{prefix}code": code, **({f"{prefix}issue_date": issued} if issued else {})}
+
+
+def document_named(key: str) -> Document:
+    """The one document ``key`` names; refused when none does, or when several share it (all listed)."""
+    candidates = list(Document.objects.filter(**_named(key)).order_by("issue_date", "issuing_body", "pk")[:10])
+    if not candidates:
+        raise CitationError("citation_unknown_document", code=key)
+    if len(candidates) > 1:
+        raise CitationError("citation_ambiguous", code=split_key(key)[0], candidates=[
+            {"code": d.code, "issued": d.issue_date.isoformat() if d.issue_date else "", "issuer": d.issuing_body,
+             "title": d.title, "key": document_key(d, shared=True)} for d in candidates])
+    return candidates[0]
+
+
+def shared_codes() -> set[str]:
+    """The codes two or more texts of the catalog share (one query)."""
+    return set(Document.objects.values("code").annotate(n=Count("pk")).filter(n__gt=1).values_list("code", flat=True))
+
+
+def document_key(document: Document, shared: bool | None = None) -> str:
+    """How a citation names ``document``: its code, with its date when another text shares the code.
+    ``shared`` says so when the caller knows (``shared_codes``); otherwise it costs a query."""
+    if shared is None:
+        shared = Document.objects.filter(code=document.code).exclude(pk=document.pk).exists()
+    return f"{document.code}{KEY_DATE}{document.issue_date.isoformat()}" if shared and document.issue_date \
+        else document.code
+
+
+def names(key: str, document: Document) -> bool:
+    """Whether ``key`` may name ``document`` (its code, and its date when the key gives one)."""
+    try:
+        code, issued = split_key(key)
+    except CitationError:
+        return False
+    return code == document.code and (issued is None or issued == document.issue_date)
+
+
 def resolve(code: str, ref: str) -> Provision | None:
-    """The provision named by ``(code, ref)`` in the document's current text (``None``: the whole document)."""
+    """The provision named by ``(code, ref)`` in the document's current text (``None``: the whole document).
+
+    ``code`` names the document as ``document_named`` reads it: a code, with ``@date`` if two texts share it."""
     anchor = anchor_for(ref)
-    document = Document.objects.filter(code=code).first()
-    if document is None:
-        raise CitationError(_("Không có văn bản %(code)s trong danh mục.") % {"code": code})
+    document = document_named(code)
     if not anchor:
         return None
     provision = (Provision.objects.filter(version__document=document, version__is_current=True,
                                           anchor=anchor)
                  .select_related("version__document").first())
     if provision is None:
-        raise CitationError(_("Không tìm thấy %(what)s trong %(doc)s.")
-                            % {"what": render_anchor(document, anchor).removesuffix(
-                                " " + document.citation_name), "doc": document.citation_name})
+        raise CitationError("citation_unknown_provision", anchor=anchor, doc=document.citation_name)
     return provision
 
 
@@ -123,12 +196,20 @@ class Cite:
         code, ref = self.code, self.ref
         seen = {code}
         while True:
-            successor = (Document.objects.filter(replaces__code=code, effective_from__lte=when)
-                         .order_by("effective_from").values_list("code", flat=True).first())
-            if successor is None or successor in seen:
+            try:
+                named = _named(code, "replaces__")
+            except CitationError:
+                break
+            others = Document.objects.filter(code=OuterRef("code")).exclude(pk=OuterRef("pk"))
+            row = (Document.objects.filter(**named, effective_from__lte=when).annotate(shared=Exists(others))
+                   .order_by("effective_from").values_list("code", "issue_date", "shared").first())
+            if row is None:
+                break
+            successor = f"{row[0]}{KEY_DATE}{row[1].isoformat()}" if row[2] and row[1] else row[0]
+            if successor in seen:
                 break
             seen.add(successor)
-            code, ref = successor, mapping.get(successor, "")
+            code, ref = successor, mapping.get(successor, mapping.get(row[0], ""))
         return self if code == self.code else Cite(code, ref, self.by)
 
     def __str__(self) -> str:
@@ -137,9 +218,13 @@ class Cite:
 
 @functools.lru_cache(maxsize=512)
 def _cited_document(code: str) -> Document | None:
-    """Documents by code, kept per process (a page of reasons cites a few documents many times);
-    emptied whenever a document is saved."""
-    return Document.objects.filter(code=code).first()
+    """Documents by code (or ``code@date``), kept per process (a page of reasons cites a few documents many
+    times); emptied whenever a document is saved. ``None`` when the code names none, or several."""
+    try:
+        found = list(Document.objects.filter(**_named(code))[:2])
+    except CitationError:
+        return None
+    return found[0] if len(found) == 1 else None
 
 
 @receiver(post_save, sender=Document)
@@ -153,9 +238,13 @@ def citation_text(code: str, ref: str) -> str:
     if document is None:
         return f"{code} {ref}".strip()
     try:
-        return render_anchor(document, anchor_for(ref))
+        text = render_anchor(document, anchor_for(ref))
     except CitationError:
-        return f"{document.citation_name} {ref}".strip()
+        text = f"{document.citation_name} {ref}".strip()
+    if KEY_DATE in code and document.issue_date:  # named with its date: another text shares the code
+        return _("%(citation)s ngày %(date)s") % {"citation": text,
+                                                  "date": date_format(document.issue_date, "SHORT_DATE_FORMAT")}
+    return text
 
 
 _code_citations: list[Cite] = []
@@ -204,7 +293,7 @@ def code_cited_by(provision: Provision) -> list[CitedBy]:
     """The rules of the portal's own code that rest on the provision (the same for every reader)."""
     document = provision.version.document
     return [CitedBy(_("Quy tắc trong phần mềm: %(by)s") % {"by": c.by or c.code})
-            for c in _code_citations if c.code == document.code and c.anchor == provision.anchor]
+            for c in _code_citations if names(c.code, document) and c.anchor == provision.anchor]
 
 
 def cited_by(provision: Provision, user) -> QuerySet[Citation]:

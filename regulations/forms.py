@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.uploads import LimitedUploadForm
@@ -35,6 +36,14 @@ class DocumentFilterForm(forms.Form):
         return (self.cleaned_data.get("on") if self.is_valid() else None) or timezone.localdate()
 
 
+class DocumentChoiceField(forms.ModelChoiceField):
+    """Texts by code, date and title: two texts of different terms may share a code."""
+
+    def label_from_instance(self, document: Document) -> str:
+        issued = date_format(document.issue_date, "SHORT_DATE_FORMAT") if document.issue_date else "—"
+        return f"{document.code} ({issued}) — {document.title}"
+
+
 class ImportForm(LimitedUploadForm):
     """The full text of a document; beyond the upload's checks, what the database cannot hold."""
 
@@ -43,8 +52,8 @@ class ImportForm(LimitedUploadForm):
     missing_message = _("Chọn tệp toàn văn để tải lên.")
     extension_message = _("Chỉ nhận tệp .txt hoặc .docx.")
 
-    document = forms.ModelChoiceField(label=_("Văn bản"), queryset=Document.objects.order_by("code"),
-                                      widget=forms.Select(attrs={"class": "form-select"}))
+    document = DocumentChoiceField(label=_("Văn bản"), queryset=Document.objects.order_by("code", "issue_date"),
+                                   widget=forms.Select(attrs={"class": "form-select"}))
     file = forms.FileField(
         label=_("Tệp toàn văn (.txt hoặc .docx)"),
         help_text=_("Cấu trúc thông thường: “Chương I”, “Mục 1”, “Điều 12. Tiêu đề”, “1.” cho khoản, "

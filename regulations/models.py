@@ -65,7 +65,14 @@ class DocumentQuerySet(models.QuerySet):
 
 
 class Document(models.Model):
-    code = models.CharField(_("Số, ký hiệu"), max_length=40, unique=True)
+    """A text of the catalog, identified by who issued it, its number and symbol, and its date.
+
+    Party numbers restart with each term (the 14th term's regulations began again at 01-QĐ/TW in February
+    2026), so ``code`` alone is not unique: the database holds (issuer, code, issue date) unique, and a
+    citation that names a shared code must add the date (``regulations.citations.document_named``).
+    """
+
+    code = models.CharField(_("Số, ký hiệu"), max_length=40, db_index=True)
     slug = models.SlugField(max_length=60, unique=True, editable=False)
     kind = models.CharField(_("Loại văn bản"), max_length=20, choices=DocKind.choices)
     title = models.CharField(_("Trích yếu"), max_length=400)
@@ -89,6 +96,12 @@ class Document(models.Model):
         ordering = ["-issue_date", "code"]
         permissions = [("import_document", _("Nhập toàn văn văn bản"))]
         constraints = [
+            models.UniqueConstraint(fields=["issuing_body", "code", "issue_date"], name="document_identity",
+                                    violation_error_message=_("Đã có văn bản cùng cơ quan ban hành, số, ký hiệu "
+                                                              "và ngày ban hành.")),
+            # A draft has no date yet; NULLs are distinct in the constraint above, so one more for them.
+            models.UniqueConstraint(fields=["issuing_body", "code"], condition=Q(issue_date__isnull=True),
+                                    name="document_identity_undated"),
             models.CheckConstraint(
                 condition=Q(effective_to__isnull=True) | Q(effective_from__isnull=True)
                 | Q(effective_to__gte=models.F("effective_from")),
@@ -101,13 +114,23 @@ class Document(models.Model):
         return f"{self.code} — {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        self.slug = slugify(fold(self.code).replace("/", "-"))
+        base = slugify(fold(self.code).replace("/", "-"))
+        if self.slug != base and not self.slug.startswith(f"{base}-"):
+            self.slug = self._free_slug(base)
         if not self.citation_name:
             self.citation_name = f"{self.get_kind_display()} {self.code}"
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("regulations:document", args=[self.slug])
+
+    def _free_slug(self, base: str) -> str:
+        """The code's slug; for a second text with the same code, the code and its date (the first keeps its
+        address)."""
+        others = Document.objects.exclude(pk=self.pk)
+        candidates = [base] + ([f"{base}-{self.issue_date}"] if self.issue_date else [])  # an ISO date
+        candidates += [f"{candidates[-1]}-{n}" for n in range(2, 100)]
+        return next(slug for slug in candidates if not others.filter(slug=slug).exists())
 
     def status_on(self, on: dt.date | None = None) -> str:
         on = on or timezone.localdate()

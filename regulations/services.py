@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from common.actors import require_perm
+from common.reasons import Reason, Refused
 from common.text import fold
 
 from .models import Citation, Document, DocumentVersion, Provision, TextImport, TextImportStatus
 from .parser import Node, parse, read_lines
+
+IMPORT = "regulations.import_document"  # the catalog is national: a global permission, not one on the tree
 
 # Children are inserted after their parents: one bulk insert per level.
 _LEVEL_ORDER = ["chuong", "muc", "dieu", "khoan", "diem"]
@@ -81,6 +83,7 @@ def document_import(*, document: Document, file_name: str, content: bytes, actor
     The previous version stays readable; the new one records which provisions
     were added, changed or removed.
     """
+    require_perm(actor, IMPORT)
     try:
         lines = read_lines(file_name, content)
     except ValueError as exc:
@@ -101,6 +104,7 @@ def document_import_preview(*, document: Document, file_name: str, content: byte
 
     Raises ``ImportRejected`` (nothing kept) when the text cannot be read or is malformed.
     """
+    require_perm(actor, IMPORT)  # before the upload is even read
     try:
         lines = read_lines(file_name, content)
     except ValueError as exc:
@@ -126,13 +130,13 @@ def document_import_confirm(*, batch: TextImport, actor) -> DocumentVersion:
     """Make a previewed text the document's current version, as previewed; refused if the current text
     changed since the preview (the changes shown would no longer be the changes made)."""
     with transaction.atomic():
+        require_perm(actor, IMPORT)
         batch = TextImport.objects.select_for_update().select_related("document").get(pk=batch.pk)
         if batch.status != TextImportStatus.PREVIEWED:
-            raise ValidationError(_("Lượt nhập này đã được xử lý."))
+            raise Refused.because("regulation_import_done")
         base, _old = _current_provisions(batch.document)
         if base != batch.base_number:
-            raise ValidationError(_("Văn bản đã có bản nhập khác sau khi xem trước; hãy tải tệp lên lại để "
-                                    "xem các thay đổi so với bản hiện hành mới."))
+            raise Refused.because("regulation_import_stale")
         version = document_import_lines(document=batch.document, lines=read_lines(batch.file_name,
                                                                                   bytes(batch.content)),
                                         source_name=batch.file_name, actor=actor)
@@ -143,9 +147,10 @@ def document_import_confirm(*, batch: TextImport, actor) -> DocumentVersion:
 
 def document_import_cancel(*, batch: TextImport, actor) -> None:
     with transaction.atomic():
+        require_perm(actor, IMPORT)
         batch = TextImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status != TextImportStatus.PREVIEWED:
-            raise ValidationError(_("Lượt nhập này đã được xử lý."))
+            raise Refused.because("regulation_import_done")
         batch.status = TextImportStatus.CANCELLED
         batch.content = b""
         batch.save(update_fields=["status", "content"])
@@ -154,6 +159,7 @@ def document_import_cancel(*, batch: TextImport, actor) -> None:
 
 def document_import_lines(*, document: Document, lines: list[str], source_name: str, actor,
                           skeleton: bool = False) -> DocumentVersion:
+    require_perm(actor, IMPORT)
     parsed = parse(lines)
     if not parsed.ok:
         raise ImportRejected(parsed.errors)
@@ -174,8 +180,10 @@ def document_import_lines(*, document: Document, lines: list[str], source_name: 
             changes=changes.as_dict())
         provisions_create(version, parsed.nodes)
         audit_record(actor=actor, action="regulation.import", obj=version,
-                     summary=f"{document.code} lần {number}: +{len(changes.added)} "
-                             f"~{len(changes.changed)} -{len(changes.removed)}")
+                     summary=f"{document.code} #{number}: +{len(changes.added)} "
+                             f"~{len(changes.changed)} -{len(changes.removed)}",
+                     note=Reason("regulation_imported", {"n": number, "a": len(changes.added),
+                                                         "c": len(changes.changed), "r": len(changes.removed)}))
     return version
 
 
@@ -186,11 +194,12 @@ def citations_build(*, obj, refs: list[tuple[str, str]], label: str, url: str = 
                     documents: dict[str, Document] | None = None) -> list[Citation]:
     """Unsaved ``Citation`` rows for ``obj`` (for bulk inserts); every reference must resolve.
 
-    Raises ``CitationError`` (a Vietnamese sentence) for an unknown document or provision.
+    Raises ``CitationError`` (a ``Refused``) for an unknown document or provision, or for a code two texts
+    share named without its date (``regulations.citations.document_named``).
     """
     from django.contrib.contenttypes.models import ContentType
 
-    from .citations import anchor_for, resolve
+    from .citations import anchor_for, document_named, resolve
 
     documents = documents if documents is not None else {}
     ct = ContentType.objects.get_for_model(obj)
@@ -198,7 +207,7 @@ def citations_build(*, obj, refs: list[tuple[str, str]], label: str, url: str = 
     for order, (code, ref) in enumerate(refs):
         resolve(code, ref)
         if code not in documents:
-            documents[code] = Document.objects.get(code=code)
+            documents[code] = document_named(code)
         key = (code, anchor_for(ref))
         if key in seen:
             continue

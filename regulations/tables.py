@@ -105,6 +105,10 @@ class HitData(TableListData):
     def __init__(self, hits) -> None:
         self.data = hits
 
+    def order_by(self, aliases) -> None:
+        """The order is the ranking: a ``?sort=`` from the address, known or not, is ignored (django-tables2
+        calls this even with no valid column, and the hits are not a list to sort)."""
+
 
 class SearchHitTable(PortalTable):
     """Search results, best first: the order is the ranking, so the columns do not sort."""

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.ids import parse_pk
 from common.tables import list_response
@@ -110,6 +110,8 @@ def import_text(request: HttpRequest) -> HttpResponse:
                                             content=upload.read(), actor=request.user)
         except ImportRejected as exc:
             errors = exc.errors
+        except ValidationError as exc:  # refused by the service (a Refused)
+            form.add_error(None, exc)
         else:
             return redirect(batch)
     return render(request, "regulations/import.html", {"form": form, "errors": errors})
@@ -125,24 +127,39 @@ def _import_for(request: HttpRequest, pk) -> TextImport:
     return batch
 
 
-@require_http_methods(["GET", "POST"])
+@require_safe
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """What a new text would change (provisions added, changed, removed) and the confirmation."""
+    """What a new text would change (provisions added, changed, removed), with the buttons to confirm or
+    cancel (each its own view)."""
     batch = _import_for(request, pk)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "cancel":
-                document_import_cancel(batch=batch, actor=request.user)
-                messages.info(request, _("Đã hủy lượt nhập; bản hiện hành giữ nguyên."))
-                return redirect(batch.document)
-            version = document_import_confirm(batch=batch, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(batch)
-        c = version.changes
-        messages.success(request, _("Đã nhập lần %(n)s: thêm %(a)s, sửa %(c)s, bỏ %(r)s điều khoản.") % {
-            "n": version.number, "a": len(c["added"]), "c": len(c["changed"]), "r": len(c["removed"])})
-        return redirect(version.document)
     changes = {key: [render_anchor(batch.document, a) for a in anchors]
                for key, anchors in (batch.changes or {}).items()}
     return render(request, "regulations/import_preview.html", {"batch": batch, "changes": changes})
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The previewed text becomes the current version."""
+    batch = _import_for(request, pk)
+    try:
+        version = document_import_confirm(batch=batch, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(batch)
+    c = version.changes
+    messages.success(request, _("Đã nhập lần %(n)s: thêm %(a)s, sửa %(c)s, bỏ %(r)s điều khoản.") % {
+        "n": version.number, "a": len(c["added"]), "c": len(c["changed"]), "r": len(c["removed"])})
+    return redirect(version.document)
+
+
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The previewed text is dropped; the current version stays."""
+    batch = _import_for(request, pk)
+    try:
+        document_import_cancel(batch=batch, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(batch)
+    messages.info(request, _("Đã hủy lượt nhập; bản hiện hành giữ nguyên."))
+    return redirect(batch.document)

@@ -71,9 +71,16 @@ def test_change_remove_and_reorder(client, province, staff_a, draft):
     tc.refresh_from_db()
     assert (tc.title, tc.report_within_days) == ("Chi tiêu dưới 50 triệu", 5)
     assert AuditEntry.objects.get(action="matter.change").data["changed"]["report_within_days"] == [10, 5]
-    client.post(f"/matters/{tc.pk}/move/", {"direction": "up"})
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert f'action="/matters/{tc.pk}/move-up/"' in page and 'name="direction"' not in page
+    client.post(f"/matters/{tc.pk}/move-up/")
     assert _codes(draft) == ["TC-01", "CT-01"]
-    client.post(f"/matters/{tc.pk}/move/", {"direction": "up"})  # already first: nothing moves
+    client.post(f"/matters/{tc.pk}/move-up/")  # already first: nothing moves
+    assert _codes(draft) == ["TC-01", "CT-01"]
+    client.post(f"/matters/{tc.pk}/move-down/")
+    assert _codes(draft) == ["CT-01", "TC-01"]
+    assert client.get(f"/matters/{tc.pk}/move-down/").status_code == 405
+    client.post(f"/matters/{tc.pk}/move-up/")
     assert _codes(draft) == ["TC-01", "CT-01"]
     ct = draft.matters.get(code="CT-01")
     client.post(f"/matters/{ct.pk}/remove/")
@@ -94,7 +101,7 @@ def test_an_adopted_version_cannot_be_edited(client, province, staff_a, draft):
 
 def test_adopting_names_the_version_it_ends(client, province, staff_a, draft):
     client.force_login(staff_a)
-    response = client.post(f"/working-regulations/{draft.pk}/adopt/", {"start": "01/12/2026"})
+    response = client.post(f"/working-regulations/{draft.pk}/adopt/review/", {"start": "01/12/2026"})
     html = response.content.decode()
     assert 'data-testid="ends"' in html and "Phiên bản 1" in html
     draft.refresh_from_db()

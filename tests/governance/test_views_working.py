@@ -60,14 +60,18 @@ def test_a_template_draft_is_created_from_the_page(client, province, staff_a):
     draft = WorkingRegulation.objects.get()
     assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
     assert draft.matters.count() == 4
-    response = client.post(f"/working-regulations/{draft.pk}/adopt/", {"start": "31/02/2026"})
+    response = client.post(f"/working-regulations/{draft.pk}/adopt/review/", {"start": "31/02/2026"})
     assert "Nhập ngày theo dạng dd/mm/yyyy." in [str(m) for m in response.wsgi_request._messages]
     form = {"start": "01/01/2026", "adoption_ref": "12-QĐ/ĐU"}
-    confirm = client.post(f"/working-regulations/{draft.pk}/adopt/", form)  # first: what it will do
-    assert 'data-testid="adopt-confirm"' in confirm.content.decode()
+    confirm = client.post(f"/working-regulations/{draft.pk}/adopt/review/", form)  # first: what it will do
+    html = confirm.content.decode()
+    assert 'data-testid="adopt-confirm"' in html
+    assert f'action="/working-regulations/{draft.pk}/adopt/"' in html and 'name="confirm"' not in html
     draft.refresh_from_db()
     assert draft.start is None
-    client.post(f"/working-regulations/{draft.pk}/adopt/", {**form, "confirm": "1"})
+    assert client.get(f"/working-regulations/{draft.pk}/adopt/review/").status_code == 405
+    assert client.get(f"/working-regulations/{draft.pk}/adopt/").status_code == 405
+    client.post(f"/working-regulations/{draft.pk}/adopt/", form)
     draft.refresh_from_db()
     assert draft.start == D(2026, 1, 1) and draft.adoption_ref == "12-QĐ/ĐU"
 

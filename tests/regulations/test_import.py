@@ -114,7 +114,7 @@ def test_the_upload_form_needs_the_import_permission(client, document):
     assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
     assert not document.versions.exists()  # previewed only
     assert 'data-testid="import-changes"' in client.get(batch.get_absolute_url()).content.decode()
-    response = client.post(batch.get_absolute_url())
+    response = client.post(f"{batch.get_absolute_url()}confirm/")
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
     assert document.versions.get().imported_by == clerk
 
@@ -129,7 +129,7 @@ def test_an_oversized_text_is_refused_before_it_is_read(admin_client, document, 
     assert not document.versions.exists()
 
 
-def _preview(document, text: str, actor=None):
+def _preview(document, text: str, actor=SYSTEM):
     from regulations.services import document_import_preview
 
     return document_import_preview(document=document, file_name="qd.txt", content=text.encode(), actor=actor)
@@ -147,7 +147,9 @@ def test_the_preview_lists_the_changes_and_nothing_changes_until_confirmed(admin
     html = admin_client.get(batch.get_absolute_url()).content.decode()
     assert "Thêm 1 điều khoản" in html and "Điều 4" in html and "Bỏ 1 điều khoản" in html
     assert document.versions.get(is_current=True).number == 1
-    admin_client.post(batch.get_absolute_url())
+    assert admin_client.post(batch.get_absolute_url()).status_code == 405  # the page only shows
+    assert document.versions.get(is_current=True).number == 1
+    admin_client.post(f"{batch.get_absolute_url()}confirm/")
     assert document.versions.get(is_current=True).number == 2
     batch.refresh_from_db()
     assert batch.status == "committed" and batch.version.number == 2
@@ -158,17 +160,21 @@ def test_a_preview_overtaken_by_another_import_is_refused(admin_client, document
 
     first, second = _preview(document, V1), _preview(document, V1 + "Điều 9. Khác\nThêm.\n")
     document_import_confirm(batch=first, actor=SYSTEM)
-    response = admin_client.post(second.get_absolute_url(), follow=True)
+    response = admin_client.post(f"{second.get_absolute_url()}confirm/", follow=True)
     assert "đã có bản nhập khác sau khi xem trước" in response.content.decode()
     assert document.versions.count() == 1
 
 
 def test_cancelling_keeps_the_current_text_and_forgets_the_file(admin_client, document):
     batch = _preview(document, V1)
-    admin_client.post(batch.get_absolute_url(), {"action": "cancel"})
+    html = admin_client.get(batch.get_absolute_url()).content.decode()
+    assert f'action="/regulations/imports/{batch.pk}/cancel/"' in html and 'name="action"' not in html
+    admin_client.post(f"{batch.get_absolute_url()}cancel/")
     batch.refresh_from_db()
     assert batch.status == "cancelled" and bytes(batch.content) == b"" and not document.versions.exists()
-    assert admin_client.post(batch.get_absolute_url(), follow=True).status_code == 200  # handled once only
+    response = admin_client.post(f"{batch.get_absolute_url()}confirm/", follow=True)  # handled once only
+    assert response.status_code == 200 and "Lượt nhập này đã được xử lý." in response.content.decode()
+    assert admin_client.get(f"{batch.get_absolute_url()}cancel/").status_code == 405
     assert not document.versions.exists()
 
 
@@ -176,5 +182,8 @@ def test_the_preview_needs_the_import_permission(client, document):
     batch = _preview(document, V1)
     client.force_login(UserFactory(username="khong_quyen"))
     assert client.get(batch.get_absolute_url()).status_code == 403
-    assert client.post(batch.get_absolute_url()).status_code == 403
+    assert client.post(f"{batch.get_absolute_url()}confirm/").status_code == 403
+    assert client.post(f"{batch.get_absolute_url()}cancel/").status_code == 403
     assert not document.versions.exists()
+    batch.refresh_from_db()
+    assert batch.status == "previewed"

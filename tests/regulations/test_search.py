@@ -106,3 +106,25 @@ def test_search_results_page_without_a_cap_and_export_every_hit(client, regulati
     rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True))
     assert len(rows) == count and all("<mark>" not in (r[2] or "") for r in rows)
     assert rows[0][1] == str(page.context["table"].page.object_list[0].record.citation)  # the same order
+
+
+@pytest.mark.parametrize("sort", ["-nonexistent", "citation", "-snippet", "rank,-x"])
+def test_a_sort_in_the_address_is_ignored_the_ranking_stays(client, regulation, sort):
+    """The hits are in rank order and their columns do not sort: any ``sort`` (a column or not) is ignored,
+    on the page and in the export, never a server error."""
+    import io
+
+    import openpyxl
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    ranked = client.get("/regulations/search/?q=xep+loai&export=xlsx")
+    for url in (f"/regulations/search/?sort={sort}", f"/regulations/search/?q=xep+loai&sort={sort}"):
+        assert client.get(url).status_code == 200
+        assert client.get(url + "&export=xlsx").status_code == 200
+    export = client.get(f"/regulations/search/?q=xep+loai&export=xlsx&sort={sort}")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True))
+    assert rows == list(openpyxl.load_workbook(io.BytesIO(ranked.content)).active.iter_rows(min_row=2,
+                                                                                            values_only=True))
+    assert len(rows) >= 2

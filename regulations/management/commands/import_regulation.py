@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from common.actors import SYSTEM
+from regulations.citations import KEY_DATE, CitationError, document_named
 from regulations.models import DocKind, Document
 from regulations.services import ImportRejected, document_import
 
@@ -22,14 +23,22 @@ class Command(BaseCommand):
         parser.add_argument("--code", required=True, help='e.g. "124-QĐ/TW"')
         parser.add_argument("--kind", choices=DocKind.values)
         parser.add_argument("--title")
-        parser.add_argument("--issued", type=_date, help="dd/mm/yyyy; also the effective date")
+        parser.add_argument("--issued", type=_date, help="dd/mm/yyyy; also the effective date. Names the text "
+                                                         "when another shares its code")
         parser.add_argument("--effective-to", type=_date, help="dd/mm/yyyy, last day in force")
 
     def handle(self, *args, file: str, code: str, kind, title, issued, effective_to, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
-        document = Document.objects.filter(code=code).first()
+        # --issued tells apart two texts of one code (numbers restart with each term); a bare code two texts
+        # share is refused with both listed.
+        try:
+            document = document_named(f"{code}{KEY_DATE}{issued.isoformat()}" if issued else code)
+        except CitationError as exc:
+            if exc.codes != ["citation_unknown_document"]:
+                raise CommandError(str(exc)) from exc
+            document = None
         if document is None:
             if not (kind and title):
                 raise CommandError(f"{code} is not in the catalog: give --kind and --title to add it.")

@@ -1,0 +1,54 @@
+"""How the regulations catalog's refusals read, in the reader's language (registered in ``RegulationsConfig.ready``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+
+def _provision(p: dict) -> str:
+    """ "Khoản 4 Điều 12" of the cited document, from the anchor kept in the params."""
+    from .citations import _ANCHOR_PART, LEVEL_WORDS  # noqa: PLC0415  (citations raises these codes)
+
+    words = []
+    for part in reversed(str(p.get("anchor", "")).split(".")):
+        match = _ANCHOR_PART.match(part)
+        if match is None:
+            return str(p.get("anchor", ""))
+        level, number = match.groups()
+        words.append(f"{LEVEL_WORDS[level]} {number.upper() if level == 'chuong' else number}")
+    return " ".join(words)
+
+
+def _candidate(c: dict) -> str:
+    issued = date_format(dt.date.fromisoformat(c["issued"]), "SHORT_DATE_FORMAT") if c.get("issued") else "—"
+    who = f"{c['issuer']}, " if c.get("issuer") else ""
+    return _("“%(key)s”: %(title)s (%(who)sngày %(date)s)") % {"key": c["key"], "title": c["title"], "who": who,
+                                                             "date": issued}
+
+
+def _ambiguous(p: dict) -> str:
+    candidates = p["candidates"]
+    return _("Có %(n)s văn bản cùng số, ký hiệu %(code)s: %(list)s. Hãy ghi kèm ngày ban hành sau dấu @, ví dụ "
+             "“%(example)s”.") % {"n": len(candidates), "code": p["code"],
+                                  "list": "; ".join(_candidate(c) for c in candidates),
+                                  "example": candidates[-1]["key"]}
+
+
+MESSAGES = {
+    "citation_bad_ref": lambda p: _("Không hiểu tham chiếu “%(ref)s” (viết như 12, 12.4 hoặc 12.4.a).") % p,
+    "citation_bad_anchor": lambda p: _("Mã neo không hợp lệ: %(a)s") % p,
+    "citation_ambiguous": _ambiguous,
+    "citation_bad_date": lambda p: _("Không hiểu ngày ban hành trong “%(key)s” (viết như 01-QĐ/TW@2026-02-10 "
+                                     "hoặc 01-QĐ/TW@10/02/2026).") % p,
+    "citation_unknown_document": lambda p: _("Không có văn bản %(code)s trong danh mục.") % p,
+    "citation_unknown_provision": lambda p: _("Không tìm thấy %(what)s trong %(doc)s.") % {
+        "what": _provision(p), "doc": p["doc"]},
+    "regulation_import_done": lambda p: _("Lượt nhập này đã được xử lý."),
+    "regulation_import_stale": lambda p: _(
+        "Văn bản đã có bản nhập khác sau khi xem trước; hãy tải tệp lên lại để xem các thay đổi so với bản "
+        "hiện hành mới."),
+    "regulation_imported": lambda p: _("Lần nhập %(n)s: thêm %(a)s, sửa %(c)s, bỏ %(r)s điều khoản.") % p,
+}

@@ -7,10 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from audit.services import audit_record
@@ -27,17 +25,6 @@ from ..models import (
 )
 
 BATCH = 5000
-
-
-class Refused(ValidationError):
-    """A rule or a step refused the act; ``rows`` maps a row's key to its reasons (grids)."""
-
-    def __init__(self, reasons: list[Reason], rows: dict | None = None):
-        self.reasons = reasons
-        self.rows = rows or {}
-        messages = [r.message for r in reasons] or [
-            r.message for row in self.rows.values() for r in row][:5]
-        super().__init__(messages or [_("Không ghi được.")])
 
 
 # --- Rollups ---------------------------------------------------------------------------
@@ -133,10 +120,16 @@ def _lock(ids: list[int]) -> list[Assessment]:
                 .order_by("pk"))
 
 
-def _event(a: Assessment, transition: str, source: str, actor, note: str = "", data: dict | None = None):
+def _event(a: Assessment, transition: str, source: str, actor, note: str = "", data: dict | None = None,
+           reason: Reason | None = None) -> AssessmentEvent:
+    """One step for the log: ``note`` is what the person wrote; ``reason`` what the portal says of the step, kept
+    as a code (read in the reader's language, ``AssessmentEvent.text``)."""
+    data = dict(data or {})
+    if reason is not None:
+        data["reason"] = reason.to_json()
     return AssessmentEvent(assessment=a, transition=transition, source=source, target=a.state,
                            actor=actor if getattr(actor, "is_authenticated", False) else None,
-                           note=note, data=data or {})
+                           note=note, data=data)
 
 
 def _step(a: Assessment, method_name: str, actor) -> list[Reason]:

@@ -7,7 +7,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
+from common.reasons import Refused
 from jobs.models import Job
 from jobs.services import job_start
 from organizations.models import (
@@ -70,18 +70,16 @@ def _check_period(period: Period) -> None:
     try:
         scheme = schemes.for_year(period.year)
     except LookupError:
-        raise ValidationError(_("Không có quy định đánh giá cho năm %(y)s.") % {"y": period.year}) from None
+        raise Refused.because("period_no_scheme", year=period.year) from None
     if period.scheme != scheme.code:
-        raise ValidationError(_("Kỳ năm %(y)s đánh giá theo %(s)s.") % {"y": period.year, "s": scheme.label})
+        raise Refused.because("period_wrong_scheme", year=period.year, scheme=scheme.code)
     if period.quarter and not scheme.quarterly:
-        raise ValidationError(_("%(s)s không có đánh giá hằng quý.") % {"s": scheme.label})
+        raise Refused.because("period_not_quarterly", scheme=scheme.code)
     if period.quota_share not in scheme.quota_shares:
-        raise ValidationError(_("Tỷ lệ Hoàn thành xuất sắc của %(s)s: %(v)s%% số Hoàn thành tốt.") % {
-            "s": scheme.label, "v": ", ".join(str(v) for v in scheme.quota_shares)})
+        raise Refused.because("period_quota_share", scheme=scheme.code, shares=list(scheme.quota_shares))
     order = [period.self_by, period.appraisal_by, period.review_by, period.decision_by, period.notify_by]
     if order != sorted(order):
-        raise ValidationError(_("Các hạn phải theo thứ tự: tự đánh giá, thẩm định, hội nghị, quyết định, "
-                                "thông báo."))
+        raise Refused.because("period_deadlines_order")
 
 
 def period_create(*, organization: Organization, year: int, quarter: int | None = None, actor,
@@ -89,14 +87,14 @@ def period_create(*, organization: Organization, year: int, quarter: int | None 
     """A draft period over ``organization``'s subtree, with the defaults of RULES.md for what is not given."""
     scheme = schemes.for_year(year) if 2023 <= year <= 2199 else None
     if scheme is None:
-        raise ValidationError(_("Không có quy định đánh giá cho năm %(y)s.") % {"y": year})
+        raise Refused.because("period_no_scheme", year=year)
     fields = {**period_defaults(year, quarter), **{k: v for k, v in values.items() if v not in (None, "")}}
     period = Period(scheme=scheme.code, year=year, quarter=quarter or None, organization=organization,
                     created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
     _check_period(period)
     with transaction.atomic():
         if Period.objects.filter(organization=organization, year=year, quarter=quarter or None).exists():
-            raise ValidationError(_("Đã có kỳ đánh giá này cho tổ chức này."))
+            raise Refused.because("period_exists")
         period.save()
         audit_record(actor=actor, action="assessments.period_create", obj=period, summary=str(period),
                      data={"scheme": period.scheme, "year": year, "quarter": quarter})
@@ -108,13 +106,13 @@ def period_update(*, period: Period, actor, **values) -> Period:
     with transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period.pk)
         if period.status == PeriodStatus.CLOSED:
-            raise ValidationError(_("Kỳ đánh giá đã kết thúc."))
+            raise Refused.because("period_closed")
         before = {k: str(getattr(period, k)) for k in [*PERIOD_SETTINGS, *PERIOD_DATES]}
         for name, value in values.items():
             if name in PERIOD_SETTINGS and period.status != PeriodStatus.DRAFT and str(value) != before[name]:
-                raise ValidationError(_("Thiết lập chỉ sửa được khi kỳ đánh giá chưa mở."))
+                raise Refused.because("period_settings_frozen")
             if name == "reference_date" and period.status != PeriodStatus.DRAFT and str(value) != before[name]:
-                raise ValidationError(_("Ngày chốt danh sách chỉ sửa được khi kỳ đánh giá chưa mở."))
+                raise Refused.because("period_reference_date_frozen")
             if name in PERIOD_SETTINGS or name in PERIOD_DATES:
                 setattr(period, name, value)
         _check_period(period)
@@ -130,7 +128,7 @@ def period_open(*, period: Period, actor) -> Job:
     with transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period.pk)
         if period.status != PeriodStatus.DRAFT:
-            raise ValidationError(_("Kỳ đánh giá đã mở."))
+            raise Refused.because("period_already_open")
         job = job_start(kind="assessments.period_open", params={"period": period.pk}, actor=actor,
                         label=_("Lập danh sách đánh giá: %(p)s") % {"p": period})
         period.status, period.job = PeriodStatus.OPENING, job
@@ -199,7 +197,7 @@ def period_open_job(job: Job, progress) -> dict:
     """
     period = Period.objects.select_related("organization").get(pk=job.params["period"])
     if period.status != PeriodStatus.OPENING:
-        raise ValidationError(_("Kỳ đánh giá không ở trạng thái chờ lập danh sách."))
+        raise Refused.because("period_not_opening")
     try:
         return _open(period, job, progress)
     except BaseException:
@@ -258,7 +256,7 @@ def _open(period: Period, job: Job, progress) -> dict:
                       url=locked.get_absolute_url(), scope=root.path)
         audit_record(actor=job.requested_by, action="assessments.period_opened", obj=locked, summary=str(locked),
                      data={"subjects": total, "job": job.pk, "peer_groups": len(keys)})
-    return {"url": reverse("assessments:period", args=[period.pk]), "label": _("Mở kỳ đánh giá"),
+    return {"url": reverse("assessments:period", args=[period.pk]), "label": gettext_noop("Mở kỳ đánh giá"),
             "subjects": total}
 
 
@@ -268,19 +266,19 @@ def peer_groups_merge(*, period: Period, source: PeerGroup, target: PeerGroup, a
     Only before either has a decision: the quota of a group already decided would change under it.
     """
     if source.pk == target.pk:
-        raise ValidationError(_("Chọn hai nhóm khác nhau."))
+        raise Refused.because("peer_groups_same")
     with transaction.atomic():
         groups = {g.pk: g for g in PeerGroup.objects.select_for_update().filter(pk__in=[source.pk, target.pk],
                                                                                 period=period).order_by("pk")}
         if len(groups) != 2:
-            raise ValidationError(_("Nhóm không thuộc kỳ đánh giá này."))
+            raise Refused.because("peer_group_not_in_period")
         source, target = groups[source.pk], groups[target.pk]
         if source.organization_id != target.organization_id:
-            raise ValidationError(_("Chỉ gộp các nhóm của cùng một cấp quyết định."))
+            raise Refused.because("peer_groups_other_decider")
         decided = (Assessment.objects.filter(peer_group__in=[source, target], state__in=sorted(DONE_STEPS))
                    .exists())
         if decided or source.excellent or source.good or target.excellent or target.good:
-            raise ValidationError(_("Nhóm đã có đối tượng được quyết định xếp loại; không gộp được nữa."))
+            raise Refused.because("peer_group_decided_merge")
         moved = Assessment.objects.filter(peer_group=source).update(peer_group=target)
         target.size += source.size
         target.save(update_fields=["size"])
@@ -299,25 +297,25 @@ def peer_group_split(*, period: Period, group: PeerGroup, name: str, organizatio
     """
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError(_("Nhập tên nhóm mới."))
+        raise Refused.because("peer_group_name_missing")
     org_ids = sorted({getattr(o, "pk", o) for o in organizations})
     if not org_ids:
-        raise ValidationError(_("Chọn ít nhất một tổ chức có đối tượng chuyển sang nhóm mới."))
+        raise Refused.because("peer_group_no_organizations")
     with transaction.atomic():
         group = PeerGroup.objects.select_for_update().filter(pk=group.pk, period=period).first()
         if group is None:
-            raise ValidationError(_("Nhóm không thuộc kỳ đánh giá này."))
+            raise Refused.because("peer_group_not_in_period")
         if PeerGroup.objects.filter(period=period, organization_id=group.organization_id, name=name).exists():
-            raise ValidationError(_("Cấp quyết định đã có nhóm tên này."))
+            raise Refused.because("peer_group_name_taken")
         members = Assessment.objects.filter(peer_group=group)
         if group.excellent or group.good or members.filter(state__in=sorted(DONE_STEPS)).exists():
-            raise ValidationError(_("Nhóm đã có đối tượng được quyết định xếp loại; không tách được nữa."))
+            raise Refused.because("peer_group_decided_split")
         moving = members.filter(organization_id__in=org_ids)
         count = moving.count()
         if not count:
-            raise ValidationError(_("Các tổ chức đã chọn không có đối tượng nào trong nhóm này."))
+            raise Refused.because("peer_group_nothing_moves")
         if count == group.size:
-            raise ValidationError(_("Nhóm phải còn lại ít nhất một đối tượng; để đổi tên, hãy chọn bớt tổ chức."))
+            raise Refused.because("peer_group_all_move")
         new = PeerGroup.objects.create(period=period, organization_id=group.organization_id, kind=group.kind,
                                        name=name[:200], size=count)
         moving.update(peer_group=new)

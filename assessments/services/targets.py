@@ -7,13 +7,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from common.reasons import Reason
+from common.reasons import Reason, Refused
 
 from ..choices import (
     DONE_STEPS,
@@ -24,7 +22,7 @@ from ..models import (
     Target,
     TargetResult,
 )
-from .base import BATCH, Refused, _lock
+from .base import BATCH, _lock
 
 # --- Targets -------------------------------------------------------------------------------------
 
@@ -55,7 +53,7 @@ def targets_assign(*, period: Period, assessments: list[Assessment], titles: lis
     """The same targets for many subjects at the start of the year (before they are decided)."""
     titles = [t.strip()[:300] for t in titles if t.strip()]
     if not titles:
-        raise ValidationError(_("Không có chỉ tiêu, nhiệm vụ nào được nhập."))
+        raise Refused.because("targets_none")
     with transaction.atomic():
         locked = _lock([a.pk for a in assessments])
         frozen = [a for a in locked if a.frozen or a.period_id != period.pk]
@@ -67,7 +65,8 @@ def targets_assign(*, period: Period, assessments: list[Assessment], titles: lis
                                     for a in locked for i, t in enumerate(titles)], batch_size=BATCH)
         _recount([a.pk for a in locked])
         audit_record(actor=actor, action="assessments.targets_assign", obj=period,
-                     summary=_("Giao %(t)s chỉ tiêu cho %(n)s đối tượng") % {"t": len(titles), "n": len(locked)},
+                     summary=str(period), note=Reason("assessments_targets_assigned",
+                                                      {"titles": len(titles), "subjects": len(locked)}),
                      data={"titles": titles, "assessments": [a.pk for a in locked][:1000]})
     return len(titles) * len(locked)
 
@@ -75,7 +74,7 @@ def targets_assign(*, period: Period, assessments: list[Assessment], titles: lis
 def targets_copy(*, period: Period, source: Period, actor) -> int:
     """Copy last year's targets to the same subjects of this period (results start again as pending)."""
     if source.pk == period.pk:
-        raise ValidationError(_("Chọn một kỳ khác để sao chép."))
+        raise Refused.because("targets_copy_same_period")
     with transaction.atomic():
         Period.objects.select_for_update().get(pk=period.pk)
         mine = {}
@@ -94,7 +93,8 @@ def targets_copy(*, period: Period, source: Period, actor) -> int:
         Target.objects.bulk_create(copies, batch_size=BATCH)
         _recount({t.assessment_id for t in copies})
         audit_record(actor=actor, action="assessments.targets_copy", obj=period,
-                     summary=_("Sao chép %(n)s chỉ tiêu từ %(s)s") % {"n": len(copies), "s": source},
+                     summary=str(period), note=Reason("assessments_targets_copied",
+                                                      {"n": len(copies), "source": str(source)}),
                      data={"source": source.pk, "count": len(copies)})
     return len(copies)
 
@@ -105,7 +105,7 @@ def target_result_record(*, target: Target, result: str, note: str, actor) -> Ta
         if a.frozen:
             raise Refused([Reason("wrong_step", {"subject": str(a), "state": a.state})])
         if result not in TargetResult.values:
-            raise ValidationError(_("Kết quả không hợp lệ."))
+            raise Refused.because("target_result_invalid")
         target = Target.objects.select_for_update().get(pk=target.pk)
         before = target.result
         target.result, target.note = result, note[:300]

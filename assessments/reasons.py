@@ -118,6 +118,8 @@ MESSAGES = {
     "targets_copy_same_period": lambda p: _("Chọn một kỳ khác để sao chép."),
     "targets_no_previous": lambda p: _("Không có kỳ năm trước để sao chép."),
     "target_result_invalid": lambda p: _("Kết quả không hợp lệ."),
+    "targets_not_assigner": lambda p: _("Chỉ tiêu, nhiệm vụ của %(subject)s do %(org)s giao và đánh giá; anh/chị "
+                                        "không giao được.") % p,
     # What the audit entries and the event log say of an act (stored as codes, read in the reader's language).
     "assessments_targets_assigned": lambda p: _("Giao %(titles)s chỉ tiêu cho %(subjects)s đối tượng") % p,
     "assessments_targets_copied": lambda p: _("Sao chép %(n)s chỉ tiêu từ %(source)s") % p,

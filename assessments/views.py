@@ -300,7 +300,9 @@ def decide_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     subjects = list(selectors.subject_rows(period, org))
     rows = [a for a in subjects if a.state == Step.REVIEWED and a.may_decide(request.user)]
     decided = [a for a in subjects if a.frozen]
-    if not rows and not decided and not any(a.may_decide(request.user) for a in subjects[:1]):
+    # The page is for whoever decides any of the organization's subjects (each subject's own competent level;
+    # ``may_decide`` reads the user's permissions once per deciding organization).
+    if not rows and not decided and not any(a.may_decide(request.user) for a in subjects):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     forms = [DecideRowForm(data, prefix=f"r{a.pk}", initial={"level": a.review_level}, subject=a.subject)
@@ -461,11 +463,14 @@ def targets(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     """Assign targets to the subjects of one organization (the superior assigns and later evaluates)."""
     period, org = get_period_org_for(request, pk, org)
     subjects = list(selectors.subject_rows(period, org))
-    if not any(a.may_decide(request.user) for a in subjects[:1]) and not request.user.is_superuser:
+    # Whoever assigns a subject's tasks evaluates them: each subject's competent level assigns its targets, so the
+    # page is for whoever decides any of them and assigns only to those (the service checks each one again).
+    assignable = [a for a in subjects if a.may_decide(request.user)]
+    if not assignable:
         raise PermissionDenied
     form = TargetsAssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        chosen = [a for a in subjects if a.kind == form.cleaned_data["kind"] and not a.frozen]
+        chosen = [a for a in assignable if a.kind == form.cleaned_data["kind"] and not a.frozen]
         if not chosen:
             form.add_error("kind", _("Tổ chức này không có đối tượng loại này đang chờ đánh giá."))
         else:
@@ -480,6 +485,7 @@ def targets(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     previous = selectors.previous_period(period, org) if not period.quarter else None
     return render(request, "assessments/targets.html", {
         "period": period, "org": org, "form": form, "subjects": subjects, "previous": previous,
+        "others": len(subjects) - len(assignable),
         "ancestors": _ancestors(period, org),
         "targets": Target.objects.filter(assessment__in=subjects).select_related("assessment__person",
                                                                                  "assessment__organization"),
@@ -495,8 +501,13 @@ def targets_copy(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     if source is None or period.quarter:
         messages.error(request, _("Không có kỳ năm trước để sao chép."))
     else:
-        n = svc.targets_copy(period=period, source=source, actor=request.user)
-        messages.success(request, _("Đã sao chép %(n)s chỉ tiêu, nhiệm vụ từ %(s)s.") % {"n": n, "s": source.title})
+        try:
+            n = svc.targets_copy(period=period, source=source, actor=request.user)
+        except ValidationError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã sao chép %(n)s chỉ tiêu, nhiệm vụ từ %(s)s.") % {"n": n,
+                                                                                          "s": source.title})
     return redirect("assessments:targets", period.pk, org.pk)
 
 

@@ -13,6 +13,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from audit.services import audit_record
 from common.reasons import Reason
+from organizations import access
 from organizations.models import (
     Organization,
 )
@@ -23,6 +24,7 @@ from ..models import (
     Period,
     Rollup,
 )
+from ..permissions import MANAGE_PERIODS
 
 BATCH = 5000
 
@@ -89,9 +91,10 @@ def rollups_rebuild(*, period: Period, actor) -> int:
     summed up the tree inside the period's subtree, exactly as the services
     keep them one change at a time.
     """
-    root = period.organization
     with transaction.atomic():
-        Period.objects.select_for_update().get(pk=period.pk)
+        period = Period.objects.select_for_update().select_related("organization").get(pk=period.pk)
+        access.authorize(actor, MANAGE_PERIODS, period.organization)
+        root = period.organization
         direct = (Assessment.objects.filter(period=period).values_list("organization__path", "kind", "state", "level")
                   .annotate(n=Count("pk")).order_by())
         paths = dict(Organization.objects.filter(path__startswith=root.path).values_list("path", "pk"))

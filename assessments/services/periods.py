@@ -18,6 +18,7 @@ from audit.services import audit_record
 from common.reasons import Refused
 from jobs.models import Job
 from jobs.services import job_start
+from organizations import access
 from organizations.models import (
     Membership,
     Organization,
@@ -41,6 +42,7 @@ from ..models import (
     PeriodStatus,
     Rollup,
 )
+from ..permissions import DECIDE, MANAGE_PERIODS
 from .base import BATCH, paths_within
 
 # --- Periods -------------------------------------------------------------------------
@@ -93,6 +95,7 @@ def period_create(*, organization: Organization, year: int, quarter: int | None 
                     created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
     _check_period(period)
     with transaction.atomic():
+        access.authorize(actor, MANAGE_PERIODS, organization)
         if Period.objects.filter(organization=organization, year=year, quarter=quarter or None).exists():
             raise Refused.because("period_exists")
         period.save()
@@ -104,7 +107,8 @@ def period_create(*, organization: Organization, year: int, quarter: int | None 
 def period_update(*, period: Period, actor, **values) -> Period:
     """Deadlines and settings; the settings only while the period is a draft (decisions rest on them)."""
     with transaction.atomic():
-        period = Period.objects.select_for_update().get(pk=period.pk)
+        period = Period.objects.select_for_update().select_related("organization").get(pk=period.pk)
+        access.authorize(actor, MANAGE_PERIODS, period.organization)
         if period.status == PeriodStatus.CLOSED:
             raise Refused.because("period_closed")
         before = {k: str(getattr(period, k)) for k in [*PERIOD_SETTINGS, *PERIOD_DATES]}
@@ -126,7 +130,8 @@ def period_update(*, period: Period, actor, **values) -> Period:
 def period_open(*, period: Period, actor) -> Job:
     """Queue the job that lists every collective and person of the subtree; the period is open when it ends."""
     with transaction.atomic():
-        period = Period.objects.select_for_update().get(pk=period.pk)
+        period = Period.objects.select_for_update().select_related("organization").get(pk=period.pk)
+        access.authorize(actor, MANAGE_PERIODS, period.organization)
         if period.status != PeriodStatus.DRAFT:
             raise Refused.because("period_already_open")
         job = job_start(kind="assessments.period_open", params={"period": period.pk}, actor=actor,
@@ -268,11 +273,14 @@ def peer_groups_merge(*, period: Period, source: PeerGroup, target: PeerGroup, a
     if source.pk == target.pk:
         raise Refused.because("peer_groups_same")
     with transaction.atomic():
-        groups = {g.pk: g for g in PeerGroup.objects.select_for_update().filter(pk__in=[source.pk, target.pk],
-                                                                                period=period).order_by("pk")}
+        groups = {g.pk: g for g in PeerGroup.objects.select_for_update(of=("self",)).select_related("organization")
+                  .filter(pk__in=[source.pk, target.pk], period=period).order_by("pk")}
         if len(groups) != 2:
             raise Refused.because("peer_group_not_in_period")
         source, target = groups[source.pk], groups[target.pk]
+        # The deciding level groups its own subjects (the quota is counted per group).
+        access.authorize(actor, DECIDE, source.organization)
+        access.authorize(actor, DECIDE, target.organization)
         if source.organization_id != target.organization_id:
             raise Refused.because("peer_groups_other_decider")
         decided = (Assessment.objects.filter(peer_group__in=[source, target], state__in=sorted(DONE_STEPS))
@@ -302,9 +310,11 @@ def peer_group_split(*, period: Period, group: PeerGroup, name: str, organizatio
     if not org_ids:
         raise Refused.because("peer_group_no_organizations")
     with transaction.atomic():
-        group = PeerGroup.objects.select_for_update().filter(pk=group.pk, period=period).first()
+        group = (PeerGroup.objects.select_for_update(of=("self",)).select_related("organization")
+                 .filter(pk=group.pk, period=period).first())
         if group is None:
             raise Refused.because("peer_group_not_in_period")
+        access.authorize(actor, DECIDE, group.organization)
         if PeerGroup.objects.filter(period=period, organization_id=group.organization_id, name=name).exists():
             raise Refused.because("peer_group_name_taken")
         members = Assessment.objects.filter(peer_group=group)

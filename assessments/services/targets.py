@@ -12,6 +12,7 @@ from django.db.models import Count
 
 from audit.services import audit_record
 from common.reasons import Reason, Refused
+from organizations import access
 
 from ..choices import (
     DONE_STEPS,
@@ -22,6 +23,7 @@ from ..models import (
     Target,
     TargetResult,
 )
+from ..permissions import DECIDE, MANAGE_PERIODS
 from .base import BATCH, _lock
 
 # --- Targets -------------------------------------------------------------------------------------
@@ -48,14 +50,40 @@ def _recount(assessment_ids: Iterable[int]) -> None:
     Assessment.objects.bulk_update(rows, ["tasks_total", "tasks_done", "tasks_on_time", "tasks_exceeded"])
 
 
+def _not_assigner(actor, assessments: list[Assessment]) -> dict[int, list[Reason]]:
+    """The subjects whose targets ``actor`` may not assign: whoever assigns the tasks evaluates them (RULES.md), so
+    targets are assigned by the subject's competent level (``decider``), each subject on its own (one check per
+    deciding organization)."""
+    allowed: dict[int, bool] = {}
+    refused: dict[int, list[Reason]] = {}
+    for a in assessments:
+        if a.decider_id not in allowed:
+            try:
+                access.authorize(actor, DECIDE, a.decider)
+            except Refused:
+                allowed[a.decider_id] = False
+            else:
+                allowed[a.decider_id] = True
+        if not allowed[a.decider_id]:
+            refused[a.pk] = [Reason("targets_not_assigner", {"subject": str(a), "org": a.decider.name})]
+    return refused
+
+
 def targets_assign(*, period: Period, assessments: list[Assessment], titles: list[str], due: dt.date | None,
                    actor) -> int:
-    """The same targets for many subjects at the start of the year (before they are decided)."""
+    """The same targets for many subjects at the start of the year (before they are decided): all or none.
+
+    Each subject's targets are assigned by its own competent level: an office that decides for a cell's members
+    cannot assign targets to a head whom the level above decides, even on the same page.
+    """
     titles = [t.strip()[:300] for t in titles if t.strip()]
     if not titles:
         raise Refused.because("targets_none")
     with transaction.atomic():
         locked = _lock([a.pk for a in assessments])
+        refused = _not_assigner(actor, locked)
+        if refused:
+            raise Refused([], refused)
         frozen = [a for a in locked if a.frozen or a.period_id != period.pk]
         if frozen:
             raise Refused([Reason("wrong_step", {"subject": str(frozen[0]), "state": frozen[0].state})])
@@ -76,7 +104,8 @@ def targets_copy(*, period: Period, source: Period, actor) -> int:
     if source.pk == period.pk:
         raise Refused.because("targets_copy_same_period")
     with transaction.atomic():
-        Period.objects.select_for_update().get(pk=period.pk)
+        period = Period.objects.select_for_update().select_related("organization").get(pk=period.pk)
+        access.authorize(actor, MANAGE_PERIODS, period.organization)  # the period's managers copy for all of it
         mine = {}
         for pk, person_id, org_id, _kind in Assessment.objects.filter(period=period).values_list(
                 "pk", "person_id", "organization_id", "kind"):
@@ -102,6 +131,7 @@ def targets_copy(*, period: Period, source: Period, actor) -> int:
 def target_result_record(*, target: Target, result: str, note: str, actor) -> Target:
     with transaction.atomic():
         (a,) = _lock([target.assessment_id])
+        access.authorize(actor, DECIDE, a.decider)  # whoever assigned the target records its result
         if a.frozen:
             raise Refused([Reason("wrong_step", {"subject": str(a), "state": a.state})])
         if result not in TargetResult.values:

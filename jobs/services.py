@@ -36,6 +36,11 @@ log = logging.getLogger(__name__)
 TRANSIENT: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
 
+class AttemptSuperseded(Exception):  # noqa: N818  (a signal, not an error)
+    """Raised by a job function that finds its attempt taken over (``job_check_attempt``): it stops, writing
+    nothing more, and ends nothing; the attempt that took over runs the job to its end."""
+
+
 class JobContinues(Exception):  # noqa: N818  (a signal, not an error)
     """Raised by a job function that has handed the rest of its work to other tasks (the chunks of a batch).
 
@@ -68,16 +73,31 @@ def _queue(job_id: int) -> None:
     transaction.on_commit(lambda: job_run.delay(job_id))
 
 
-def job_progress(job_id: int, done: int, total: int, stage: str = "") -> None:
+def job_progress(job_id: int, done: int, total: int, stage: str = "", *, attempt: int | None = None) -> None:
     """Record progress and renew the lease, outside any transaction of the job's work.
 
-    ``stage`` is a message id in the source language (``gettext_noop``), translated when shown.
+    ``stage`` is a message id in the source language (``gettext_noop``), translated when shown. With
+    ``attempt``, only while that attempt is the one running: an attempt taken over renews nothing.
     """
     total = max(0, total)
     fields: dict[str, Any] = {"total": total, "done": min(max(0, done), total), "lease_until": _lease()}
     if stage:
         fields["stage"] = stage[:200]
-    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
+    running = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING)
+    if attempt is not None:
+        running = running.filter(attempts=attempt)
+    running.update(**fields)
+
+
+def job_check_attempt(job: Job) -> None:
+    """Raise ``AttemptSuperseded`` unless ``job``'s attempt (as claimed) is still the one running.
+
+    A job function whose work is many transactions calls it at the start of each, after locking the rows that
+    work writes under (a period, for its opening): an attempt whose lease ran out while it still ran (a worker
+    paused, not dead) then stops at its next transaction instead of writing beside the attempt that took over.
+    """
+    if not Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts).exists():
+        raise AttemptSuperseded
 
 
 def _chunk_lease() -> dt.datetime:
@@ -178,9 +198,11 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
     try:
         # The worker's own language: stages and refusals are recorded as message ids and codes.
         with translation.override(settings.LANGUAGE_CODE):
-            result = registry.function_for(job.kind)(job, partial(job_progress, job.pk)) or {}
+            result = registry.function_for(job.kind)(job, partial(job_progress, job.pk, attempt=job.attempts)) or {}
     except JobContinues:
         pass  # the tasks it sent end the job
+    except AttemptSuperseded:
+        log.warning("job %s (%s): attempt %s was taken over; it stops", job.pk, job.kind, job.attempts)
     except TRANSIENT:
         # Let the task retry; the lease is given up so that the retry takes the job over at once
         # (if the database is down this fails too, and the lease runs out by itself).
@@ -191,9 +213,9 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
             pass
         raise
     except Exception as error:  # the worker must record the failure, whatever it is
-        job_fail(job.pk, failure_of(error, f"job {job.pk} ({job.kind})"))
+        job_fail(job.pk, failure_of(error, f"job {job.pk} ({job.kind})"), job.attempts)
     else:
-        job_succeed(job.pk, result)
+        job_succeed(job.pk, result, job.attempts)  # an attempt taken over ends nothing
     job.refresh_from_db()
     return Outcome(job)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from audit.services import audit_record
 from common.reasons import Refused
 from jobs.models import Job
-from jobs.services import job_start
+from jobs.services import TRANSIENT, AttemptSuperseded, job_check_attempt, job_start
 from organizations import access
 from organizations.models import (
     Membership,
@@ -199,19 +199,55 @@ def period_open_job(job: Job, progress) -> dict:
     The period stays "opening" (no one can work in it) until the last
     transaction opens it; a failure removes what the batches wrote and puts the
     period back to draft, so it is all or nothing for its users.
+
+    Each attempt starts from nothing: an attempt that takes over from one whose
+    worker died first removes the rows the dead attempt wrote, under the
+    period's lock, then does the whole work again; an attempt that finds the
+    period already opened by this job (its worker died after the last
+    transaction) only reports it. Every transaction of the work locks the
+    period, then checks that its attempt still runs (``job_check_attempt``),
+    so an attempt taken over while it still ran writes nothing more.
     """
-    period = Period.objects.select_related("organization").get(pk=job.params["period"])
-    if period.status != PeriodStatus.OPENING:
-        raise Refused.because("period_not_opening")
+    with transaction.atomic():
+        period = (Period.objects.select_for_update(of=("self",)).select_related("organization")
+                  .get(pk=job.params["period"]))
+        if period.job_id == job.pk and period.status == PeriodStatus.OPEN:
+            return _opened(period)
+        if period.job_id != job.pk or period.status != PeriodStatus.OPENING:
+            raise Refused.because("period_not_opening")
+        job_check_attempt(job)
+        _clear(period)  # an earlier attempt's rows, if a worker died in the middle (none on the first attempt)
     try:
         return _open(period, job, progress)
+    except (AttemptSuperseded, *TRANSIENT):
+        raise  # the attempt that took over, or the task's retry, does the work again from the start
     except BaseException:
         with transaction.atomic():
-            Rollup.objects.filter(period=period).delete()
-            Assessment.objects.filter(period=period).delete()
-            PeerGroup.objects.filter(period=period).delete()
+            Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
+            job_check_attempt(job)  # an attempt taken over leaves the work to the one that took it over
+            _clear(period)
             Period.objects.filter(pk=period.pk).update(status=PeriodStatus.DRAFT)
         raise
+
+
+def _clear(period: Period) -> None:
+    """Remove what the opening writes (inside the transaction that holds the period's lock)."""
+    Rollup.objects.filter(period=period).delete()
+    Assessment.objects.filter(period=period).delete()
+    PeerGroup.objects.filter(period=period).delete()
+
+
+def _locked(period: Period, job: Job) -> Period:
+    """Lock the period, then check that this attempt still runs the opening: every write of the job is made
+    under this lock, after this check."""
+    locked = Period.objects.select_for_update(of=("self",)).select_related("organization").get(pk=period.pk)
+    job_check_attempt(job)
+    return locked
+
+
+def _opened(period: Period) -> dict:
+    return {"url": reverse("assessments:period", args=[period.pk]), "label": gettext_noop("Mở kỳ đánh giá"),
+            "subjects": period.subjects}
 
 
 def _open(period: Period, job: Job, progress) -> dict:
@@ -229,6 +265,7 @@ def _open(period: Period, job: Job, progress) -> dict:
     sizes = Counter((d.pk, s.kind) for s, d in zip(subjects, deciders))
     kind_labels = dict(SubjectKind.choices)
     with transaction.atomic():
+        _locked(period, job)
         PeerGroup.objects.bulk_create([
             PeerGroup(period=period, organization_id=org_id, kind=kind, size=sizes[(org_id, kind)],
                       name=f"{orgs[org_id].name} — {kind_labels[kind]}"[:200]) for org_id, kind in keys],
@@ -238,6 +275,7 @@ def _open(period: Period, job: Job, progress) -> dict:
     for start in range(0, total, BATCH):
         chunk = list(zip(subjects[start:start + BATCH], deciders[start:start + BATCH]))
         with transaction.atomic():
+            _locked(period, job)
             Assessment.objects.bulk_create([
                 Assessment(period=period, kind=s.kind, organization=s.organization, person_id=s.person_id,
                            role_organization=s.role_organization, decider=d, peer_group_id=groups[(d.pk, s.kind)])
@@ -251,18 +289,17 @@ def _open(period: Period, job: Job, progress) -> dict:
         for within in paths_within(root, path):
             counts[(orgs_by_path[within].pk, kind)] += n
     with transaction.atomic():
+        locked = _locked(period, job)
         Rollup.objects.bulk_create([Rollup(period=period, organization_id=org_id, kind=kind, state=Step.PENDING,
                                            level="", count=n) for (org_id, kind), n in counts.items()],
                                    batch_size=BATCH)
-        locked = Period.objects.select_for_update().get(pk=period.pk)
         locked.status, locked.subjects, locked.opened_at = PeriodStatus.OPEN, total, timezone.now()
         locked.save(update_fields=["status", "subjects", "opened_at"])
         citations_set(obj=locked, refs=locked.rules.citations(), label=str(locked)[:400],
                       url=locked.get_absolute_url(), scope=root.path)
         audit_record(actor=job.requested_by, action="assessments.period_opened", obj=locked, summary=str(locked),
-                     data={"subjects": total, "job": job.pk, "peer_groups": len(keys)})
-    return {"url": reverse("assessments:period", args=[period.pk]), "label": gettext_noop("Mở kỳ đánh giá"),
-            "subjects": total}
+                     data={"subjects": total, "job": job.pk, "peer_groups": len(keys), "attempt": job.attempts})
+    return _opened(locked)
 
 
 def peer_groups_merge(*, period: Period, source: PeerGroup, target: PeerGroup, actor) -> PeerGroup:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from assessments import services as svc
@@ -163,3 +164,31 @@ def test_an_attempt_taken_over_does_not_end_the_job(world, board_officer, django
     jobs.job_progress(job.pk, 1, 9, "late", attempt=first.attempts)
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.total == 0
+
+
+def test_a_database_fault_leaves_the_opening_to_the_task_s_retry(world, board_officer,
+                                                                  django_capture_on_commit_callbacks, small_batches,
+                                                                  monkeypatch, reference):
+    """A fault that may pass by itself is retried by the task: the period stays opening (not back to draft, which
+    would make the retry refuse it), and the retry opens it with every subject once."""
+    period, job = _queued(world, board_officer, django_capture_on_commit_callbacks)
+    opening = periods._open
+
+    def fault_after_a_batch(period, job, progress):
+        def progress_then_fault(done, total, stage=""):
+            if done >= periods.BATCH:
+                raise OperationalError("server closed the connection unexpectedly")
+        return opening(period, job, progress_then_fault)
+
+    monkeypatch.setattr(periods, "_open", fault_after_a_batch)
+    with pytest.raises(OperationalError):
+        jobs.job_execute(job.pk, "celery@a:101")
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.OPENING and Assessment.objects.filter(period=period).exists()
+    monkeypatch.setattr(periods, "_open", opening)
+
+    job = jobs.job_execute(job.pk, "celery@a:101").job  # the task's retry
+
+    period.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and period.status == PeriodStatus.OPEN
+    assert _subjects(period) == reference["subjects"]

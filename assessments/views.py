@@ -52,7 +52,16 @@ from .forms import (
 )
 from .models import PeerGroup, Period, PeriodStatus, Reminder, Target
 from .permissions import DECIDE, ENTER, MANAGE_PERIODS
-from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, PeriodTable, SubjectTable
+from .tables import (
+    ChildTable,
+    FlaggedTable,
+    MyResultTable,
+    PeerGroupTable,
+    PeriodTable,
+    ReminderFilter,
+    ReminderTable,
+    SubjectTable,
+)
 
 CHILDREN_PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,17 +110,32 @@ def period(request: HttpRequest, pk: int) -> HttpResponse:
     perms = access.perms_on(request.user, period.organization)
     mine = [org for org in access.top_organizations_for(request.user)
             if org.path.startswith(period.organization.path) or period.organization.path.startswith(org.path)]
-    reminders = (Reminder.objects.filter(period=period, sent_on=today())
-                 .filter(access.subtree_q(access.granted_paths(request.user, access.VIEW), "organization__path"))
-                 .select_related("organization").order_by("-late", "deadline", "organization__path")[:20])
-    return render(request, "assessments/period.html", {
-        "period": period, "perms": perms, "scheme": period.rules, "mine": mine, "reminders": reminders,
+    # Today's reminders, every one of them a page at a time (the complete record: ``period_reminders``).
+    reminders = ReminderTable(_reminders(request, period).filter(sent_on=today()))
+    return tables_response(request, {"reminders": reminders}, "assessments/period.html", {
+        "period": period, "perms": perms, "scheme": period.rules, "mine": mine,
         "can_manage": MANAGE_PERIODS in perms, "today": today(),
         "deadlines": [(label, getattr(period, name)) for name, label in [
             ("self_by", _("Tự đánh giá")), ("appraisal_by", _("Thẩm định")), ("review_by", _("Hội nghị kiểm điểm")),
             ("decision_by", _("Quyết định xếp loại")), ("notify_by", _("Thông báo kết quả"))]],
         "edit_form": PeriodEditForm(instance=period) if MANAGE_PERIODS in perms else None,
-    })
+    }, filename="nhac-viec-hom-nay")
+
+
+def _reminders(request: HttpRequest, period: Period):
+    """The period's reminders about organizations the reader may see, the late ones and nearest deadlines first."""
+    return (Reminder.objects.filter(period=period)
+            .filter(access.subtree_q(access.granted_paths(request.user, access.VIEW), "organization__path"))
+            .select_related("organization").order_by("-sent_on", "-late", "deadline", "organization__path"))
+
+
+@require_GET
+def period_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every reminder the portal sent about the period's deadlines, filtered by day, step and lateness."""
+    period = get_period_for(request, pk)
+    filters = ReminderFilter(request.GET, queryset=_reminders(request, period))
+    return list_response(request, ReminderTable(filters.qs), "assessments/reminders.html",
+                         {"period": period, "filter": filters}, filename="nhac-viec")
 
 
 @require_POST
@@ -251,8 +275,9 @@ def review_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     open_rows = _waiting(period, org, subjects)
     appraisal = [a for a in subjects if a.state in (Step.PENDING, Step.SELF_ASSESSED) and a not in open_rows]
     forms = _review_forms(request, period, open_rows)
+    # Every meeting of the organization's bodies in the period's year and the next (a cell meets monthly).
     meetings = Meeting.objects.filter(body__organization=org, date__year__in=[period.year, period.year + 1]
-                                      ).order_by("-date")[:50]
+                                      ).order_by("-date")
     meeting_form = ReviewMeetingForm(request.POST or None, meetings=meetings, prefix="m")
     refusal = None
     if request.method == "POST":

@@ -112,8 +112,10 @@ def period(request: HttpRequest, pk: int) -> HttpResponse:
             if org.path.startswith(period.organization.path) or period.organization.path.startswith(org.path)]
     # Today's reminders, every one of them a page at a time (the complete record: ``period_reminders``).
     reminders = ReminderTable(_reminders(request, period).filter(sent_on=today()))
+    # The counts of the part of the period the reader may see (a cell's office: its cell), not the province's.
+    counts = selectors.visible_counts(period, access.granted_paths(request.user, access.VIEW))
     return tables_response(request, {"reminders": reminders}, "assessments/period.html", {
-        "period": period, "perms": perms, "scheme": period.rules, "mine": mine,
+        "period": period, "perms": perms, "scheme": period.rules, "mine": mine, "counts": counts,
         "can_manage": MANAGE_PERIODS in perms, "today": today(),
         "deadlines": [(label, getattr(period, name)) for name, label in [
             ("self_by", _("Tự đánh giá")), ("appraisal_by", _("Thẩm định")), ("review_by", _("Hội nghị kiểm điểm")),

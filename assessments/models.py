@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from audit.appendonly import append_only
+from common.reasons import Reason, text_of
 from governance.models import Meeting
 from organizations import access
 from organizations.models import Organization, Person
@@ -409,6 +410,13 @@ class AssessmentEvent(models.Model):
     @property
     def owning_organization(self) -> Organization:
         return self.assessment.organization
+
+    @property
+    def text(self) -> str:
+        """Why, in the reader's language: what the portal says of the step (a reason code kept in ``data``),
+        then what the person acting wrote (``note``, in their own words)."""
+        said = text_of(Reason.from_json(self.data["reason"])) if self.data.get("reason") else ""
+        return " · ".join(part for part in (said, self.note) if part)
 
 
 class TargetResult(models.TextChoices):

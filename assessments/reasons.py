@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .choices import Grade, Level, QuotaRounding, Step, SubjectKind
+from .choices import Grade, Level, QuotaRounding, SchemeCode, Step, SubjectKind
 
 
 def _label(choices, value) -> str:
@@ -16,6 +16,10 @@ def _label(choices, value) -> str:
 
 def _at_most(p) -> str:
     return _label(Level, p["level"])
+
+
+def _scheme(p) -> str:
+    return _label(SchemeCode, p["scheme"])
 
 
 MESSAGES = {
@@ -84,4 +88,43 @@ MESSAGES = {
     "annul_reason": lambda p: _("Cần ghi lý do hủy kết quả.") % p,
     "kind_not_in_scheme": lambda p: _("Quy định này không có đối tượng “%(kind)s”.") % {
         "kind": _label(SubjectKind, p["kind"])},
+    # Periods.
+    "period_no_scheme": lambda p: _("Không có quy định đánh giá cho năm %(year)s.") % p,
+    "period_wrong_scheme": lambda p: _("Kỳ năm %(year)s đánh giá theo %(scheme)s.") % {**p, "scheme": _scheme(p)},
+    "period_not_quarterly": lambda p: _("%(scheme)s không có đánh giá hằng quý.") % {"scheme": _scheme(p)},
+    "period_quota_share": lambda p: _("Tỷ lệ Hoàn thành xuất sắc của %(scheme)s: %(shares)s%% số Hoàn thành tốt.") % {
+        "scheme": _scheme(p), "shares": ", ".join(str(v) for v in p["shares"])},
+    "period_deadlines_order": lambda p: _("Các hạn phải theo thứ tự: tự đánh giá, thẩm định, hội nghị, quyết định, "
+                                          "thông báo."),
+    "period_exists": lambda p: _("Đã có kỳ đánh giá này cho tổ chức này."),
+    "period_closed": lambda p: _("Kỳ đánh giá đã kết thúc."),
+    "period_settings_frozen": lambda p: _("Thiết lập chỉ sửa được khi kỳ đánh giá chưa mở."),
+    "period_reference_date_frozen": lambda p: _("Ngày chốt danh sách chỉ sửa được khi kỳ đánh giá chưa mở."),
+    "period_already_open": lambda p: _("Kỳ đánh giá đã mở."),
+    "period_not_opening": lambda p: _("Kỳ đánh giá không ở trạng thái chờ lập danh sách."),
+    # Peer groups.
+    "peer_groups_same": lambda p: _("Chọn hai nhóm khác nhau."),
+    "peer_group_not_in_period": lambda p: _("Nhóm không thuộc kỳ đánh giá này."),
+    "peer_groups_other_decider": lambda p: _("Chỉ gộp các nhóm của cùng một cấp quyết định."),
+    "peer_group_decided_merge": lambda p: _("Nhóm đã có đối tượng được quyết định xếp loại; không gộp được nữa."),
+    "peer_group_decided_split": lambda p: _("Nhóm đã có đối tượng được quyết định xếp loại; không tách được nữa."),
+    "peer_group_name_missing": lambda p: _("Nhập tên nhóm mới."),
+    "peer_group_no_organizations": lambda p: _("Chọn ít nhất một tổ chức có đối tượng chuyển sang nhóm mới."),
+    "peer_group_name_taken": lambda p: _("Cấp quyết định đã có nhóm tên này."),
+    "peer_group_nothing_moves": lambda p: _("Các tổ chức đã chọn không có đối tượng nào trong nhóm này."),
+    "peer_group_all_move": lambda p: _("Nhóm phải còn lại ít nhất một đối tượng; để đổi tên, hãy chọn bớt tổ chức."),
+    # Targets.
+    "targets_none": lambda p: _("Không có chỉ tiêu, nhiệm vụ nào được nhập."),
+    "targets_copy_same_period": lambda p: _("Chọn một kỳ khác để sao chép."),
+    "targets_no_previous": lambda p: _("Không có kỳ năm trước để sao chép."),
+    "target_result_invalid": lambda p: _("Kết quả không hợp lệ."),
+    "targets_not_assigner": lambda p: _("Chỉ tiêu, nhiệm vụ của %(subject)s do %(org)s giao và đánh giá; anh/chị "
+                                        "không giao được.") % p,
+    # What the audit entries and the event log say of an act (stored as codes, read in the reader's language).
+    "assessments_targets_assigned": lambda p: _("Giao %(titles)s chỉ tiêu cho %(subjects)s đối tượng") % p,
+    "assessments_targets_copied": lambda p: _("Sao chép %(n)s chỉ tiêu từ %(source)s") % p,
+    "assessments_reviewed": lambda p: _("Kiểm điểm %(n)s đối tượng") % p,
+    "assessments_decided": lambda p: _("Quyết định xếp loại %(n)s đối tượng") % p,
+    "assessments_notified": lambda p: _("Thông báo kết quả %(n)s đối tượng") % p,
+    "assessment_entered_at_meeting": lambda p: _("Nhập thay tại hội nghị"),
 }

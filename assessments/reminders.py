@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.models import AccessRole, Organization, today
@@ -80,7 +81,7 @@ def _email(reminders: list[Reminder]) -> int:
             "step": step, "org": r.organization.name}
         body = _("%(org)s còn %(n)s đối tượng ở bước “%(step)s” của kỳ %(period)s; hạn %(deadline)s.") % {
             "org": r.organization.name, "n": r.pending, "step": step, "period": r.period.title,
-            "deadline": r.deadline.strftime("%d/%m/%Y")}
+            "deadline": date_format(r.deadline, "SHORT_DATE_FORMAT")}
         to = list(addresses.get(r.organization_id, []))
         if r.late and r.pk in parents:
             to += addresses.get(parent_ids.get(parents[r.pk]), [])

@@ -67,6 +67,29 @@ def rollup_rows(period: Period, org_ids) -> QuerySet:
             .values_list("organization_id", "kind", "state", "level", "count"))
 
 
+@dataclass
+class Visible(Summary):
+    """The counts of the part of a period a reader may see; ``whole`` when it is all of the period."""
+
+    whole: bool = False
+
+
+def visible_counts(period: Period, paths: list[str] | None) -> Visible:
+    """The counts of the part of ``period`` under the subtrees ``paths`` (``access.granted_paths``): the rollups
+    of the tops of those subtrees inside the period, or of the period's organization when a grant covers it.
+    Two queries whatever the reader; the covering paths do not overlap, so no subject counts twice."""
+    root = period.organization
+    counts = Visible()
+    if paths is None or any(root.path.startswith(p) for p in paths):
+        counts.whole = True
+        tops: list[int] | QuerySet = [root.pk]
+    else:
+        tops = Organization.objects.filter(path__in=[p for p in paths if p.startswith(root.path)]).values("pk")
+    for _org, kind, state, level, count in rollup_rows(period, tops):
+        counts.add(kind, state, level, count)
+    return counts
+
+
 def previous_period(period: Period, org: Organization) -> Period | None:
     """The period before (the year before; the quarter before, Q1 after the year before) covering ``org``."""
     if period.quarter and period.quarter > 1:

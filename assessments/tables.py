@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import django_filters
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import ChoicesColumn, DateColumn, PortalTable
+from common.tables import ChoicesColumn, DateColumn, PortalDateFilter, PortalFilterSet, PortalTable
 
 from .choices import Level, Step, SubjectKind
-from .models import Assessment, Period, PeriodStatus
+from .models import Assessment, Period, PeriodStatus, Reminder
 
 
 class PeriodTable(PortalTable):
@@ -153,3 +154,29 @@ class MyResultTable(PortalTable):
     def value_period(self, record) -> str:
         return record.period.title
 
+
+
+class ReminderFilter(PortalFilterSet):
+    sent_on = PortalDateFilter(label=_("Ngày nhắc"))
+    step = django_filters.ChoiceFilter(choices=Step.choices, label=_("Bước"), empty_label=_("Tất cả"))
+    late = django_filters.BooleanFilter(label=_("Đã quá hạn"))
+
+    class Meta:
+        model = Reminder
+        fields = ["sent_on", "step", "late"]
+
+
+class ReminderTable(PortalTable):
+    """The reminders the portal sent about a period's deadlines: which organization, which step, how many left."""
+
+    sent_on = DateColumn(verbose_name=_("Ngày nhắc"))
+    organization = tables.Column(verbose_name=_("Tổ chức"), accessor="organization__name",
+                                 order_by=("organization__path",))
+    step = ChoicesColumn(Step.choices, verbose_name=_("Bước"))
+    pending = tables.Column(verbose_name=_("Số chưa xong"), attrs={"td": {"class": "text-end"}})
+    deadline = DateColumn(verbose_name=_("Hạn"))
+    late = tables.BooleanColumn(verbose_name=_("Đã quá hạn"), yesno=(_("Quá hạn"), _("Sắp đến hạn")))
+
+    class Meta(PortalTable.Meta):
+        empty_text = _("Không có nhắc việc nào.")
+        row_attrs = {"data-late": lambda record: "1" if record.late else "0"}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("assessments/periods/<int:pk>/", views.period, name="period"),
     path("assessments/periods/<int:pk>/edit/", views.period_edit, name="period_edit"),
     path("assessments/periods/<int:pk>/open/", views.period_open, name="period_open"),
+    path("assessments/periods/<int:pk>/reminders/", views.period_reminders, name="period_reminders"),
     path("assessments/periods/<int:pk>/org/<int:org>/", views.dashboard, name="dashboard"),
     path("assessments/periods/<int:pk>/org/<int:org>/review/", views.review_grid, name="review_grid"),
     path("assessments/periods/<int:pk>/org/<int:org>/review/<int:assessment>/check/", views.review_row_check,

@@ -52,7 +52,16 @@ from .forms import (
 )
 from .models import PeerGroup, Period, PeriodStatus, Reminder, Target
 from .permissions import DECIDE, ENTER, MANAGE_PERIODS
-from .tables import ChildTable, FlaggedTable, MyResultTable, PeerGroupTable, PeriodTable, SubjectTable
+from .tables import (
+    ChildTable,
+    FlaggedTable,
+    MyResultTable,
+    PeerGroupTable,
+    PeriodTable,
+    ReminderFilter,
+    ReminderTable,
+    SubjectTable,
+)
 
 CHILDREN_PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,17 +110,34 @@ def period(request: HttpRequest, pk: int) -> HttpResponse:
     perms = access.perms_on(request.user, period.organization)
     mine = [org for org in access.top_organizations_for(request.user)
             if org.path.startswith(period.organization.path) or period.organization.path.startswith(org.path)]
-    reminders = (Reminder.objects.filter(period=period, sent_on=today())
-                 .filter(access.subtree_q(access.granted_paths(request.user, access.VIEW), "organization__path"))
-                 .select_related("organization").order_by("-late", "deadline", "organization__path")[:20])
-    return render(request, "assessments/period.html", {
-        "period": period, "perms": perms, "scheme": period.rules, "mine": mine, "reminders": reminders,
+    # Today's reminders, every one of them a page at a time (the complete record: ``period_reminders``).
+    reminders = ReminderTable(_reminders(request, period).filter(sent_on=today()))
+    # The counts of the part of the period the reader may see (a cell's office: its cell), not the province's.
+    counts = selectors.visible_counts(period, access.granted_paths(request.user, access.VIEW))
+    return tables_response(request, {"reminders": reminders}, "assessments/period.html", {
+        "period": period, "perms": perms, "scheme": period.rules, "mine": mine, "counts": counts,
         "can_manage": MANAGE_PERIODS in perms, "today": today(),
         "deadlines": [(label, getattr(period, name)) for name, label in [
             ("self_by", _("Tự đánh giá")), ("appraisal_by", _("Thẩm định")), ("review_by", _("Hội nghị kiểm điểm")),
             ("decision_by", _("Quyết định xếp loại")), ("notify_by", _("Thông báo kết quả"))]],
         "edit_form": PeriodEditForm(instance=period) if MANAGE_PERIODS in perms else None,
-    })
+    }, filename="nhac-viec-hom-nay")
+
+
+def _reminders(request: HttpRequest, period: Period):
+    """The period's reminders about organizations the reader may see, the late ones and nearest deadlines first."""
+    return (Reminder.objects.filter(period=period)
+            .filter(access.subtree_q(access.granted_paths(request.user, access.VIEW), "organization__path"))
+            .select_related("organization").order_by("-sent_on", "-late", "deadline", "organization__path"))
+
+
+@require_GET
+def period_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every reminder the portal sent about the period's deadlines, filtered by day, step and lateness."""
+    period = get_period_for(request, pk)
+    filters = ReminderFilter(request.GET, queryset=_reminders(request, period))
+    return list_response(request, ReminderTable(filters.qs), "assessments/reminders.html",
+                         {"period": period, "filter": filters}, filename="nhac-viec")
 
 
 @require_POST
@@ -251,8 +277,9 @@ def review_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     open_rows = _waiting(period, org, subjects)
     appraisal = [a for a in subjects if a.state in (Step.PENDING, Step.SELF_ASSESSED) and a not in open_rows]
     forms = _review_forms(request, period, open_rows)
+    # Every meeting of the organization's bodies in the period's year and the next (a cell meets monthly).
     meetings = Meeting.objects.filter(body__organization=org, date__year__in=[period.year, period.year + 1]
-                                      ).order_by("-date")[:50]
+                                      ).order_by("-date")
     meeting_form = ReviewMeetingForm(request.POST or None, meetings=meetings, prefix="m")
     refusal = None
     if request.method == "POST":
@@ -300,7 +327,9 @@ def decide_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     subjects = list(selectors.subject_rows(period, org))
     rows = [a for a in subjects if a.state == Step.REVIEWED and a.may_decide(request.user)]
     decided = [a for a in subjects if a.frozen]
-    if not rows and not decided and not any(a.may_decide(request.user) for a in subjects[:1]):
+    # The page is for whoever decides any of the organization's subjects (each subject's own competent level;
+    # ``may_decide`` reads the user's permissions once per deciding organization).
+    if not rows and not decided and not any(a.may_decide(request.user) for a in subjects):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     forms = [DecideRowForm(data, prefix=f"r{a.pk}", initial={"level": a.review_level}, subject=a.subject)
@@ -461,11 +490,14 @@ def targets(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     """Assign targets to the subjects of one organization (the superior assigns and later evaluates)."""
     period, org = get_period_org_for(request, pk, org)
     subjects = list(selectors.subject_rows(period, org))
-    if not any(a.may_decide(request.user) for a in subjects[:1]) and not request.user.is_superuser:
+    # Whoever assigns a subject's tasks evaluates them: each subject's competent level assigns its targets, so the
+    # page is for whoever decides any of them and assigns only to those (the service checks each one again).
+    assignable = [a for a in subjects if a.may_decide(request.user)]
+    if not assignable:
         raise PermissionDenied
     form = TargetsAssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        chosen = [a for a in subjects if a.kind == form.cleaned_data["kind"] and not a.frozen]
+        chosen = [a for a in assignable if a.kind == form.cleaned_data["kind"] and not a.frozen]
         if not chosen:
             form.add_error("kind", _("Tổ chức này không có đối tượng loại này đang chờ đánh giá."))
         else:
@@ -480,6 +512,7 @@ def targets(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     previous = selectors.previous_period(period, org) if not period.quarter else None
     return render(request, "assessments/targets.html", {
         "period": period, "org": org, "form": form, "subjects": subjects, "previous": previous,
+        "others": len(subjects) - len(assignable),
         "ancestors": _ancestors(period, org),
         "targets": Target.objects.filter(assessment__in=subjects).select_related("assessment__person",
                                                                                  "assessment__organization"),
@@ -495,8 +528,13 @@ def targets_copy(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     if source is None or period.quarter:
         messages.error(request, _("Không có kỳ năm trước để sao chép."))
     else:
-        n = svc.targets_copy(period=period, source=source, actor=request.user)
-        messages.success(request, _("Đã sao chép %(n)s chỉ tiêu, nhiệm vụ từ %(s)s.") % {"n": n, "s": source.title})
+        try:
+            n = svc.targets_copy(period=period, source=source, actor=request.user)
+        except ValidationError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã sao chép %(n)s chỉ tiêu, nhiệm vụ từ %(s)s.") % {"n": n,
+                                                                                          "s": source.title})
     return redirect("assessments:targets", period.pk, org.pk)
 
 

@@ -7,6 +7,81 @@ stops renewing it; the job's message comes back (``acks_late`` with
 out another worker takes the job over from the start, up to
 ``JOB_MAX_ATTEMPTS`` runs in all; after that the job fails with the reason
 "worker lost". A job is never left "running" with nobody running it.
+
+The states of a job (``Job.status``) and what moves it::
+
+      job_start (commits, then sends jobs.run)
+          |
+          v
+     +--------+   _claim: attempts = 1, lease_until = now + JOB_LEASE_SECONDS
+     | queued |---------------------------------------------------+
+     +--------+                                                   |
+                                                                  v
+       job_progress(attempt) renews the lease ---------->  +-----------+
+       job_hold / job_add_progress(attempt): chord-held    |  running  |<--+ _claim once the lease has run
+                                                           +-----------+   | out (message given back, or
+                                                             |    |  |     | re-sent by jobs_reap):
+              job_succeed(attempt)  +------------------------+    |  +-----+ attempts + 1 (a takeover)
+                                    v                             v
+                             +-----------+                   +--------+
+                             | succeeded |                   | failed |  job_fail(attempt): a refusal (codes),
+                             +-----------+                   +--------+  a time limit, a system error;
+                                                                         _claim / jobs_reap: lease out and
+                                                                         attempts >= JOB_MAX_ATTEMPTS
+
+``succeeded`` and ``failed`` are final (``Job.finished``): nothing claims,
+ends or renews a finished job again (a message delivered twice finds it
+finished and leaves it).
+
+The lease (``lease_until``) is set by each claim and renewed by progress; it
+is cleared when the job ends. While it runs, no other worker may take the
+job: ``_claim`` answers "wait" (``Outcome.wait``) and the task looks again
+when it would have run out. Once it has run out, the worker is presumed
+dead.
+
+An attempt (``attempts``) is one claimed run. Every claim starts a new one
+(and resets ``done`` and ``stage``), and everything an attempt does to the
+job row is scoped to it: ``job_succeed`` and ``job_fail`` with the attempt
+end the job only if it is still the attempt running (``job_execute`` passes
+the attempt it claimed), ``job_progress``, ``job_hold`` and
+``job_add_progress`` renew only its lease. A worker presumed dead may still be
+running (paused past its lease): a job function whose work is many
+transactions calls ``job_check_attempt`` at the start of each, under the lock
+of the rows it writes, and stops (``AttemptSuperseded``) once taken over; so a
+takeover and a late attempt never both write.
+
+A takeover runs the job's function again from the start, so each function
+is idempotent per attempt: it first removes or ignores what an earlier
+attempt wrote (a period's opening deletes the earlier rows under the
+period's lock; a batch print clears the earlier attempts' parts and drops
+the chunks they still send).
+
+The reaper (``jobs_reap``, on beat) finds running jobs whose lease ran out
+more than a lease ago and whose message did not come back: it sends
+``jobs.run`` again (the next worker takes the job over) or, after
+``JOB_MAX_ATTEMPTS``, fails the job "worker lost".
+
+A fault that may pass by itself (``TRANSIENT``: the database gone for a
+moment) gives the attempt back (``attempts - 1``) with the lease run out, and
+the task's retry claims the job again at once, under the same number.
+
+A job whose work is a Celery chord (a batch print, ``reports.batch``): its
+function sends the chord and raises ``JobContinues``; the job stays running
+with no worker of its own. The chord holds the lease (``job_hold``: as long
+as a chunk may take, its hard time limit, so chunks queued behind other work
+are not taken for a dead worker); each chunk renews it when it starts and
+when it adds its progress. A chunk whose worker dies comes back by itself
+(``reject_on_worker_lost``). The chord's callback ends the job
+(``job_succeed`` with the attempt, under the job's lock); a chunk that fails
+for good fails it (``job_fail`` with the attempt); a chunk or a join that
+fails outside its own handling (its hard time limit, out of retries) never
+reaches the callback, and the chord's errback fails the job once the other
+chunks have returned. Should the lease still run out (the chord lost), the
+reaper's takeover plans the job again as a new attempt. A second kind of
+chord must do the same: carry the attempt in every chunk and in its
+callback and errback, hold the lease with ``job_hold``, end the job only
+through ``job_succeed``/``job_fail`` with the attempt, and clear what an
+attempt taken over wrote.
 """
 
 from __future__ import annotations
@@ -34,6 +109,11 @@ log = logging.getLogger(__name__)
 
 # Faults that may pass by themselves: the task is retried rather than the job failed.
 TRANSIENT: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+
+
+class AttemptSuperseded(Exception):  # noqa: N818  (a signal, not an error)
+    """Raised by a job function that finds its attempt taken over (``job_check_attempt``): it stops, writing
+    nothing more, and ends nothing; the attempt that took over runs the job to its end."""
 
 
 class JobContinues(Exception):  # noqa: N818  (a signal, not an error)
@@ -68,16 +148,31 @@ def _queue(job_id: int) -> None:
     transaction.on_commit(lambda: job_run.delay(job_id))
 
 
-def job_progress(job_id: int, done: int, total: int, stage: str = "") -> None:
+def job_progress(job_id: int, done: int, total: int, stage: str = "", *, attempt: int | None = None) -> None:
     """Record progress and renew the lease, outside any transaction of the job's work.
 
-    ``stage`` is a message id in the source language (``gettext_noop``), translated when shown.
+    ``stage`` is a message id in the source language (``gettext_noop``), translated when shown. With
+    ``attempt``, only while that attempt is the one running: an attempt taken over renews nothing.
     """
     total = max(0, total)
     fields: dict[str, Any] = {"total": total, "done": min(max(0, done), total), "lease_until": _lease()}
     if stage:
         fields["stage"] = stage[:200]
-    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
+    running = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING)
+    if attempt is not None:
+        running = running.filter(attempts=attempt)
+    running.update(**fields)
+
+
+def job_check_attempt(job: Job) -> None:
+    """Raise ``AttemptSuperseded`` unless ``job``'s attempt (as claimed) is still the one running.
+
+    A job function whose work is many transactions calls it at the start of each, after locking the rows that
+    work writes under (a period, for its opening): an attempt whose lease ran out while it still ran (a worker
+    paused, not dead) then stops at its next transaction instead of writing beside the attempt that took over.
+    """
+    if not Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts).exists():
+        raise AttemptSuperseded
 
 
 def _chunk_lease() -> dt.datetime:
@@ -178,9 +273,11 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
     try:
         # The worker's own language: stages and refusals are recorded as message ids and codes.
         with translation.override(settings.LANGUAGE_CODE):
-            result = registry.function_for(job.kind)(job, partial(job_progress, job.pk)) or {}
+            result = registry.function_for(job.kind)(job, partial(job_progress, job.pk, attempt=job.attempts)) or {}
     except JobContinues:
         pass  # the tasks it sent end the job
+    except AttemptSuperseded:
+        log.warning("job %s (%s): attempt %s was taken over; it stops", job.pk, job.kind, job.attempts)
     except TRANSIENT:
         # Let the task retry; the lease is given up so that the retry takes the job over at once
         # (if the database is down this fails too, and the lease runs out by itself).
@@ -191,9 +288,9 @@ def job_execute(job_id: int, worker: str = "") -> Outcome:
             pass
         raise
     except Exception as error:  # the worker must record the failure, whatever it is
-        job_fail(job.pk, failure_of(error, f"job {job.pk} ({job.kind})"))
+        job_fail(job.pk, failure_of(error, f"job {job.pk} ({job.kind})"), job.attempts)
     else:
-        job_succeed(job.pk, result)
+        job_succeed(job.pk, result, job.attempts)  # an attempt taken over ends nothing
     job.refresh_from_db()
     return Outcome(job)
 

@@ -19,5 +19,6 @@ MESSAGES = {
     "report_not_finished": lambda p: _("Báo cáo chưa được tạo xong."),
     "report_meeting_gone": lambda p: _("Hội nghị không còn trong hệ thống."),
     "report_register_dates": lambda p: _("Khoảng thời gian của sổ không hợp lệ."),
+    "report_outside_scope": lambda p: _("Báo cáo chỉ in được những gì thuộc %(org)s.") % p,
     "report_period_gone": lambda p: _("Kỳ đánh giá không còn hoặc không bao gồm tổ chức này."),
 }

@@ -54,8 +54,8 @@ TEMPLATE_VERSION = "2026.11-5"
 PRINT_STYLESHEET = "reports/print.css"
 
 
-class Refused(ValueError):
-    """An address the renderer does not fetch."""
+class FetchRefused(ValueError):
+    """An address the renderer does not fetch (not a refusal of an act: WeasyPrint logs it and draws nothing)."""
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -70,7 +70,7 @@ class StaticOnlyFetcher(URLFetcher):
         path = self._static_path(url)
         if path is None:
             self.refused.append(url)
-            raise Refused(f"not fetched: {url[:200]}")
+            raise FetchRefused(f"not fetched: {url[:200]}")
         self.served.append(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})

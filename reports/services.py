@@ -18,12 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from assessments.models import Assessment
 from audit.services import audit_record
 from common.reasons import Refused
+from governance.models import Meeting
 from jobs import registry
 from jobs.services import job_start
+from organizations import access
 from organizations.models import Organization
 
+from .access import PERMISSION
 from .batch import (
     batch_chunks,
     batch_items,
@@ -43,12 +47,31 @@ from .render import TEMPLATE_VERSION, html_to_pdf
 JOB_KIND = "reports.render"
 
 
+def _outside(organization: Organization, kind: str, params: dict[str, Any]) -> bool:
+    """Whether the parameters name something outside the organization's subtree (a form, a meeting): what the
+    report prints must be what its reader may see there. Batches and summaries read the subtree by themselves."""
+    if kind in (ReportKind.FORM, ReportKind.COLLECTIVE):
+        ids = params.get("assessments") or []
+        inside = Assessment.objects.filter(pk__in=ids, organization__path__startswith=organization.path).count()
+        return not ids or inside != len(set(ids))
+    if kind == ReportKind.MINUTES:
+        return not Meeting.objects.filter(pk=params.get("meeting"),
+                                          body__organization__path__startswith=organization.path).exists()
+    return False
+
+
 def report_request(*, kind: str, organization: Organization, params: dict[str, Any], title: str, actor,
                    fmt: str = ReportFormat.PDF) -> Report:
-    """Record a report and queue its rendering (once the transaction commits)."""
+    """Record a report and queue its rendering (once the transaction commits).
+
+    The actor must see the organization the report covers (and, for a summary, its dashboard): a report shows
+    whoever may open it what it printed."""
     if kind not in ReportKind.values:
         raise Refused.because("report_kind_unknown")
     with transaction.atomic():
+        access.authorize(actor, PERMISSION.get(kind, access.VIEW), organization)
+        if _outside(organization, kind, params):
+            raise Refused.because("report_outside_scope", org=organization.name)
         job = job_start(kind=JOB_KIND, label=title, params={"kind": kind}, actor=actor)
         report = Report.objects.create(job=job, kind=kind, organization=organization, params=params,
                                        title=title[:300], fmt=fmt,

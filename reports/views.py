@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -87,7 +88,8 @@ def decisions_register_print(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("governance:decisions", args=[org.pk]))
     start, end = form.cleaned_data["from"], form.cleaned_data["to"]
     title = _("Sổ theo dõi quyết định %(org)s từ %(from)s đến %(to)s") % {
-        "org": org.name, "from": start.strftime("%d/%m/%Y"), "to": end.strftime("%d/%m/%Y")}
+        "org": org.name, "from": date_format(start, "SHORT_DATE_FORMAT"),
+        "to": date_format(end, "SHORT_DATE_FORMAT")}
     report = services.report_request(kind=ReportKind.REGISTER, organization=org,
                                      params={"from": start.isoformat(), "to": end.isoformat()},
                                      title=title, actor=request.user)

@@ -35,10 +35,11 @@ from redis import Redis
 
 from assessments import services as svc
 from assessments.choices import SubjectKind
-from assessments.models import Assessment, Period, PeriodStatus
+from assessments.models import Assessment, PeerGroup, Period, PeriodStatus
+from common.text import fold, name_sort_key
 from jobs.models import Job, JobStatus
 from jobs.services import jobs_reap
-from organizations.models import Organization, OrgKind
+from organizations.models import Gender, Membership, Organization, OrgKind, Person
 from portal.celery import app
 from portal.tasks import healthcheck
 from reports.batch import batch_callback
@@ -210,6 +211,83 @@ def test_a_period_opens_through_a_real_worker(shared_db):
     assert period.status == PeriodStatus.OPEN and job.done == job.total == 5  # 2 collectives, 3 members
     assert Assessment.objects.filter(period=period).count() == 5
     assert job.result["url"] == period.get_absolute_url()
+
+
+def _province(cells: int, members: int) -> tuple[Organization, Any]:
+    """A province of ``cells`` cells of ``members`` members each (its period not yet opened), written in bulk."""
+    tag = uuid.uuid4().hex[:8]
+    root = Organization.objects.add_root({"name": f"Đảng bộ mở kỳ {tag}", "code": f"o-{tag}",
+                                          "kind": OrgKind.PROVINCIAL})
+    for c in range(cells):
+        root.refresh_from_db()
+        cell = Organization.objects.add_child(root, {"name": f"Chi bộ số {c + 1} {tag}", "code": f"o-{tag}-{c}",
+                                                     "kind": OrgKind.GRASSROOTS_CELL})
+        names = [f"Trần Văn Mở Kỳ {c + 1:02d}-{i:05d}" for i in range(members)]
+        people = Person.objects.bulk_create([
+            Person(full_name=name, search_name=fold(name), sort_name=name_sort_key(name), gender=Gender.MALE,
+                   card_number=f"8{tag[:6]}{c:02d}{i:05d}") for i, name in enumerate(names)], batch_size=1000)
+        Membership.objects.bulk_create([Membership(person=person, organization=cell, start=dt.date(2020, 1, 1))
+                                        for person in people], batch_size=1000)
+    return root, UserFactory(username=f"opener-{tag}", is_superuser=True)
+
+
+@pytest.mark.celery_worker
+def test_a_period_s_opening_whose_process_is_killed_midway_is_taken_over(shared_db, record_property):
+    """SIGKILL the pool process while it opens a period (after it claimed the job, before it ended).
+
+    The pool processes are stopped (SIGSTOP) while the main process takes the job's message, then let go; the
+    process that claims the job is killed as soon as the job shows it running. Its message comes back; once the
+    dead process's lease has run out another process takes the job over (attempt 2), removes what the dead one
+    wrote and opens the period: every subject once, one peer group per deciding level and kind.
+    """
+    main = _worker_pid()
+    need("celery", settings.JOB_LEASE_SECONDS <= 10, "the worker step sets a short lease (JOB_LEASE_SECONDS)")
+    root, actor = _province(cells=3, members=3000)  # two batches of subjects
+    period = svc.period_create(organization=root, year=2026, actor=actor)
+    inspect = app.control.inspect(timeout=1)
+    _until(lambda: not any((inspect.active() or {"-": [None]}).values()), 60, "the worker is idle", every=0.2)
+    pool = _children(main)
+    try:
+        for pid in pool:
+            os.kill(pid, signal.SIGSTOP)
+        job = svc.period_open(period=period, actor=actor)  # outside a transaction: queued at once
+
+        def taken() -> bool:
+            reserved = inspect.reserved() or {}
+            return any(t["name"] == "jobs.run" and t["args"] == [job.pk] for ts in reserved.values() for t in ts)
+
+        _until(taken, 15, "the worker has taken the job's message", every=0.2)
+        for pid in pool:
+            os.kill(pid, signal.SIGCONT)
+        # Killed once its first batch of subjects is written (``BATCH``), before the second is.
+        def first_batch_written() -> Job | None:
+            j = _job(job.pk)
+            return j if j.finished or j.done >= svc.BATCH else None
+
+        claimed = _until(first_batch_written, 60, "the opening process wrote its first batch", every=0.002)
+        assert claimed.status == JobStatus.RUNNING, "the opening ended before it could be killed: a larger province"
+        opener = int(claimed.worker.rsplit(":", 1)[1])
+        assert opener in pool and claimed.attempts == 1
+        os.kill(opener, signal.SIGKILL)
+        _until(lambda: not _alive(opener), 10, "the opening process is dead")
+    finally:
+        for pid in pool:
+            if _alive(pid):
+                os.kill(pid, signal.SIGCONT)
+    left = Assessment.objects.filter(period=period).count()
+    record_property("left_by_the_dead", left)
+    assert svc.BATCH <= left < 3 * 3000 + 4  # the dead process's rows: its first batch, not the whole list
+
+    job = _finish(job.pk)
+    record_property("attempts", job.attempts)
+    period.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.attempts == 2 and not job.worker.endswith(f":{opener}")
+    assert period.status == PeriodStatus.OPEN and period.subjects == 9004  # 4 collectives, 9000 members
+    rows = list(Assessment.objects.filter(period=period).values_list("kind", "organization_id", "person_id"))
+    assert len(rows) == len(set(rows)) == 9004
+    groups = list(PeerGroup.objects.filter(period=period).values_list("organization_id", "kind"))
+    assert len(groups) == len(set(groups))
 
 
 @pytest.mark.celery_worker

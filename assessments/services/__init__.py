@@ -9,7 +9,9 @@ same transaction. A grid of rows is one act: any row refused, nothing saved,
 with every row's reasons returned to the page.
 """
 
-from .base import BATCH, Refused, rollups_rebuild
+from common.reasons import Refused  # the portal's one refusal, here for the callers of the services
+
+from .base import BATCH, rollups_rebuild
 from .periods import (
     PERIOD_DATES,
     PERIOD_SETTINGS,

@@ -7,14 +7,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from audit.services import audit_record
 from common.reasons import Reason
+from organizations import access
 from organizations.models import (
     Organization,
 )
@@ -25,19 +24,9 @@ from ..models import (
     Period,
     Rollup,
 )
+from ..permissions import MANAGE_PERIODS
 
 BATCH = 5000
-
-
-class Refused(ValidationError):
-    """A rule or a step refused the act; ``rows`` maps a row's key to its reasons (grids)."""
-
-    def __init__(self, reasons: list[Reason], rows: dict | None = None):
-        self.reasons = reasons
-        self.rows = rows or {}
-        messages = [r.message for r in reasons] or [
-            r.message for row in self.rows.values() for r in row][:5]
-        super().__init__(messages or [_("Không ghi được.")])
 
 
 # --- Rollups ---------------------------------------------------------------------------
@@ -102,9 +91,10 @@ def rollups_rebuild(*, period: Period, actor) -> int:
     summed up the tree inside the period's subtree, exactly as the services
     keep them one change at a time.
     """
-    root = period.organization
     with transaction.atomic():
-        Period.objects.select_for_update().get(pk=period.pk)
+        period = Period.objects.select_for_update().select_related("organization").get(pk=period.pk)
+        access.authorize(actor, MANAGE_PERIODS, period.organization)
+        root = period.organization
         direct = (Assessment.objects.filter(period=period).values_list("organization__path", "kind", "state", "level")
                   .annotate(n=Count("pk")).order_by())
         paths = dict(Organization.objects.filter(path__startswith=root.path).values_list("path", "pk"))
@@ -133,10 +123,16 @@ def _lock(ids: list[int]) -> list[Assessment]:
                 .order_by("pk"))
 
 
-def _event(a: Assessment, transition: str, source: str, actor, note: str = "", data: dict | None = None):
+def _event(a: Assessment, transition: str, source: str, actor, note: str = "", data: dict | None = None,
+           reason: Reason | None = None) -> AssessmentEvent:
+    """One step for the log: ``note`` is what the person wrote; ``reason`` what the portal says of the step, kept
+    as a code (read in the reader's language, ``AssessmentEvent.text``)."""
+    data = dict(data or {})
+    if reason is not None:
+        data["reason"] = reason.to_json()
     return AssessmentEvent(assessment=a, transition=transition, source=source, target=a.state,
                            actor=actor if getattr(actor, "is_authenticated", False) else None,
-                           note=note, data=data or {})
+                           note=note, data=data)
 
 
 def _step(a: Assessment, method_name: str, actor) -> list[Reason]:

@@ -7,7 +7,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -16,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
+from common.reasons import Refused
 from jobs.models import Job
-from jobs.services import job_start
+from jobs.services import TRANSIENT, AttemptSuperseded, job_check_attempt, job_start
+from organizations import access
 from organizations.models import (
     Membership,
     Organization,
@@ -41,6 +42,7 @@ from ..models import (
     PeriodStatus,
     Rollup,
 )
+from ..permissions import DECIDE, MANAGE_PERIODS
 from .base import BATCH, paths_within
 
 # --- Periods -------------------------------------------------------------------------
@@ -70,18 +72,16 @@ def _check_period(period: Period) -> None:
     try:
         scheme = schemes.for_year(period.year)
     except LookupError:
-        raise ValidationError(_("Không có quy định đánh giá cho năm %(y)s.") % {"y": period.year}) from None
+        raise Refused.because("period_no_scheme", year=period.year) from None
     if period.scheme != scheme.code:
-        raise ValidationError(_("Kỳ năm %(y)s đánh giá theo %(s)s.") % {"y": period.year, "s": scheme.label})
+        raise Refused.because("period_wrong_scheme", year=period.year, scheme=scheme.code)
     if period.quarter and not scheme.quarterly:
-        raise ValidationError(_("%(s)s không có đánh giá hằng quý.") % {"s": scheme.label})
+        raise Refused.because("period_not_quarterly", scheme=scheme.code)
     if period.quota_share not in scheme.quota_shares:
-        raise ValidationError(_("Tỷ lệ Hoàn thành xuất sắc của %(s)s: %(v)s%% số Hoàn thành tốt.") % {
-            "s": scheme.label, "v": ", ".join(str(v) for v in scheme.quota_shares)})
+        raise Refused.because("period_quota_share", scheme=scheme.code, shares=list(scheme.quota_shares))
     order = [period.self_by, period.appraisal_by, period.review_by, period.decision_by, period.notify_by]
     if order != sorted(order):
-        raise ValidationError(_("Các hạn phải theo thứ tự: tự đánh giá, thẩm định, hội nghị, quyết định, "
-                                "thông báo."))
+        raise Refused.because("period_deadlines_order")
 
 
 def period_create(*, organization: Organization, year: int, quarter: int | None = None, actor,
@@ -89,14 +89,15 @@ def period_create(*, organization: Organization, year: int, quarter: int | None 
     """A draft period over ``organization``'s subtree, with the defaults of RULES.md for what is not given."""
     scheme = schemes.for_year(year) if 2023 <= year <= 2199 else None
     if scheme is None:
-        raise ValidationError(_("Không có quy định đánh giá cho năm %(y)s.") % {"y": year})
+        raise Refused.because("period_no_scheme", year=year)
     fields = {**period_defaults(year, quarter), **{k: v for k, v in values.items() if v not in (None, "")}}
     period = Period(scheme=scheme.code, year=year, quarter=quarter or None, organization=organization,
                     created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
     _check_period(period)
     with transaction.atomic():
+        access.authorize(actor, MANAGE_PERIODS, organization)
         if Period.objects.filter(organization=organization, year=year, quarter=quarter or None).exists():
-            raise ValidationError(_("Đã có kỳ đánh giá này cho tổ chức này."))
+            raise Refused.because("period_exists")
         period.save()
         audit_record(actor=actor, action="assessments.period_create", obj=period, summary=str(period),
                      data={"scheme": period.scheme, "year": year, "quarter": quarter})
@@ -106,15 +107,16 @@ def period_create(*, organization: Organization, year: int, quarter: int | None 
 def period_update(*, period: Period, actor, **values) -> Period:
     """Deadlines and settings; the settings only while the period is a draft (decisions rest on them)."""
     with transaction.atomic():
-        period = Period.objects.select_for_update().get(pk=period.pk)
+        period = Period.objects.select_for_update().select_related("organization").get(pk=period.pk)
+        access.authorize(actor, MANAGE_PERIODS, period.organization)
         if period.status == PeriodStatus.CLOSED:
-            raise ValidationError(_("Kỳ đánh giá đã kết thúc."))
+            raise Refused.because("period_closed")
         before = {k: str(getattr(period, k)) for k in [*PERIOD_SETTINGS, *PERIOD_DATES]}
         for name, value in values.items():
             if name in PERIOD_SETTINGS and period.status != PeriodStatus.DRAFT and str(value) != before[name]:
-                raise ValidationError(_("Thiết lập chỉ sửa được khi kỳ đánh giá chưa mở."))
+                raise Refused.because("period_settings_frozen")
             if name == "reference_date" and period.status != PeriodStatus.DRAFT and str(value) != before[name]:
-                raise ValidationError(_("Ngày chốt danh sách chỉ sửa được khi kỳ đánh giá chưa mở."))
+                raise Refused.because("period_reference_date_frozen")
             if name in PERIOD_SETTINGS or name in PERIOD_DATES:
                 setattr(period, name, value)
         _check_period(period)
@@ -128,9 +130,10 @@ def period_update(*, period: Period, actor, **values) -> Period:
 def period_open(*, period: Period, actor) -> Job:
     """Queue the job that lists every collective and person of the subtree; the period is open when it ends."""
     with transaction.atomic():
-        period = Period.objects.select_for_update().get(pk=period.pk)
+        period = Period.objects.select_for_update().select_related("organization").get(pk=period.pk)
+        access.authorize(actor, MANAGE_PERIODS, period.organization)
         if period.status != PeriodStatus.DRAFT:
-            raise ValidationError(_("Kỳ đánh giá đã mở."))
+            raise Refused.because("period_already_open")
         job = job_start(kind="assessments.period_open", params={"period": period.pk}, actor=actor,
                         label=_("Lập danh sách đánh giá: %(p)s") % {"p": period})
         period.status, period.job = PeriodStatus.OPENING, job
@@ -196,19 +199,55 @@ def period_open_job(job: Job, progress) -> dict:
     The period stays "opening" (no one can work in it) until the last
     transaction opens it; a failure removes what the batches wrote and puts the
     period back to draft, so it is all or nothing for its users.
+
+    Each attempt starts from nothing: an attempt that takes over from one whose
+    worker died first removes the rows the dead attempt wrote, under the
+    period's lock, then does the whole work again; an attempt that finds the
+    period already opened by this job (its worker died after the last
+    transaction) only reports it. Every transaction of the work locks the
+    period, then checks that its attempt still runs (``job_check_attempt``),
+    so an attempt taken over while it still ran writes nothing more.
     """
-    period = Period.objects.select_related("organization").get(pk=job.params["period"])
-    if period.status != PeriodStatus.OPENING:
-        raise ValidationError(_("Kỳ đánh giá không ở trạng thái chờ lập danh sách."))
+    with transaction.atomic():
+        period = (Period.objects.select_for_update(of=("self",)).select_related("organization")
+                  .get(pk=job.params["period"]))
+        if period.job_id == job.pk and period.status == PeriodStatus.OPEN:
+            return _opened(period)
+        if period.job_id != job.pk or period.status != PeriodStatus.OPENING:
+            raise Refused.because("period_not_opening")
+        job_check_attempt(job)
+        _clear(period)  # an earlier attempt's rows, if a worker died in the middle (none on the first attempt)
     try:
         return _open(period, job, progress)
+    except (AttemptSuperseded, *TRANSIENT):
+        raise  # the attempt that took over, or the task's retry, does the work again from the start
     except BaseException:
         with transaction.atomic():
-            Rollup.objects.filter(period=period).delete()
-            Assessment.objects.filter(period=period).delete()
-            PeerGroup.objects.filter(period=period).delete()
+            Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
+            job_check_attempt(job)  # an attempt taken over leaves the work to the one that took it over
+            _clear(period)
             Period.objects.filter(pk=period.pk).update(status=PeriodStatus.DRAFT)
         raise
+
+
+def _clear(period: Period) -> None:
+    """Remove what the opening writes (inside the transaction that holds the period's lock)."""
+    Rollup.objects.filter(period=period).delete()
+    Assessment.objects.filter(period=period).delete()
+    PeerGroup.objects.filter(period=period).delete()
+
+
+def _locked(period: Period, job: Job) -> Period:
+    """Lock the period, then check that this attempt still runs the opening: every write of the job is made
+    under this lock, after this check."""
+    locked = Period.objects.select_for_update(of=("self",)).select_related("organization").get(pk=period.pk)
+    job_check_attempt(job)
+    return locked
+
+
+def _opened(period: Period) -> dict:
+    return {"url": reverse("assessments:period", args=[period.pk]), "label": gettext_noop("Mở kỳ đánh giá"),
+            "subjects": period.subjects}
 
 
 def _open(period: Period, job: Job, progress) -> dict:
@@ -226,6 +265,7 @@ def _open(period: Period, job: Job, progress) -> dict:
     sizes = Counter((d.pk, s.kind) for s, d in zip(subjects, deciders))
     kind_labels = dict(SubjectKind.choices)
     with transaction.atomic():
+        _locked(period, job)
         PeerGroup.objects.bulk_create([
             PeerGroup(period=period, organization_id=org_id, kind=kind, size=sizes[(org_id, kind)],
                       name=f"{orgs[org_id].name} — {kind_labels[kind]}"[:200]) for org_id, kind in keys],
@@ -235,6 +275,7 @@ def _open(period: Period, job: Job, progress) -> dict:
     for start in range(0, total, BATCH):
         chunk = list(zip(subjects[start:start + BATCH], deciders[start:start + BATCH]))
         with transaction.atomic():
+            _locked(period, job)
             Assessment.objects.bulk_create([
                 Assessment(period=period, kind=s.kind, organization=s.organization, person_id=s.person_id,
                            role_organization=s.role_organization, decider=d, peer_group_id=groups[(d.pk, s.kind)])
@@ -248,18 +289,17 @@ def _open(period: Period, job: Job, progress) -> dict:
         for within in paths_within(root, path):
             counts[(orgs_by_path[within].pk, kind)] += n
     with transaction.atomic():
+        locked = _locked(period, job)
         Rollup.objects.bulk_create([Rollup(period=period, organization_id=org_id, kind=kind, state=Step.PENDING,
                                            level="", count=n) for (org_id, kind), n in counts.items()],
                                    batch_size=BATCH)
-        locked = Period.objects.select_for_update().get(pk=period.pk)
         locked.status, locked.subjects, locked.opened_at = PeriodStatus.OPEN, total, timezone.now()
         locked.save(update_fields=["status", "subjects", "opened_at"])
         citations_set(obj=locked, refs=locked.rules.citations(), label=str(locked)[:400],
                       url=locked.get_absolute_url(), scope=root.path)
         audit_record(actor=job.requested_by, action="assessments.period_opened", obj=locked, summary=str(locked),
-                     data={"subjects": total, "job": job.pk, "peer_groups": len(keys)})
-    return {"url": reverse("assessments:period", args=[period.pk]), "label": _("Mở kỳ đánh giá"),
-            "subjects": total}
+                     data={"subjects": total, "job": job.pk, "peer_groups": len(keys), "attempt": job.attempts})
+    return _opened(locked)
 
 
 def peer_groups_merge(*, period: Period, source: PeerGroup, target: PeerGroup, actor) -> PeerGroup:
@@ -268,19 +308,22 @@ def peer_groups_merge(*, period: Period, source: PeerGroup, target: PeerGroup, a
     Only before either has a decision: the quota of a group already decided would change under it.
     """
     if source.pk == target.pk:
-        raise ValidationError(_("Chọn hai nhóm khác nhau."))
+        raise Refused.because("peer_groups_same")
     with transaction.atomic():
-        groups = {g.pk: g for g in PeerGroup.objects.select_for_update().filter(pk__in=[source.pk, target.pk],
-                                                                                period=period).order_by("pk")}
+        groups = {g.pk: g for g in PeerGroup.objects.select_for_update(of=("self",)).select_related("organization")
+                  .filter(pk__in=[source.pk, target.pk], period=period).order_by("pk")}
         if len(groups) != 2:
-            raise ValidationError(_("Nhóm không thuộc kỳ đánh giá này."))
+            raise Refused.because("peer_group_not_in_period")
         source, target = groups[source.pk], groups[target.pk]
+        # The deciding level groups its own subjects (the quota is counted per group).
+        access.authorize(actor, DECIDE, source.organization)
+        access.authorize(actor, DECIDE, target.organization)
         if source.organization_id != target.organization_id:
-            raise ValidationError(_("Chỉ gộp các nhóm của cùng một cấp quyết định."))
+            raise Refused.because("peer_groups_other_decider")
         decided = (Assessment.objects.filter(peer_group__in=[source, target], state__in=sorted(DONE_STEPS))
                    .exists())
         if decided or source.excellent or source.good or target.excellent or target.good:
-            raise ValidationError(_("Nhóm đã có đối tượng được quyết định xếp loại; không gộp được nữa."))
+            raise Refused.because("peer_group_decided_merge")
         moved = Assessment.objects.filter(peer_group=source).update(peer_group=target)
         target.size += source.size
         target.save(update_fields=["size"])
@@ -299,25 +342,27 @@ def peer_group_split(*, period: Period, group: PeerGroup, name: str, organizatio
     """
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError(_("Nhập tên nhóm mới."))
+        raise Refused.because("peer_group_name_missing")
     org_ids = sorted({getattr(o, "pk", o) for o in organizations})
     if not org_ids:
-        raise ValidationError(_("Chọn ít nhất một tổ chức có đối tượng chuyển sang nhóm mới."))
+        raise Refused.because("peer_group_no_organizations")
     with transaction.atomic():
-        group = PeerGroup.objects.select_for_update().filter(pk=group.pk, period=period).first()
+        group = (PeerGroup.objects.select_for_update(of=("self",)).select_related("organization")
+                 .filter(pk=group.pk, period=period).first())
         if group is None:
-            raise ValidationError(_("Nhóm không thuộc kỳ đánh giá này."))
+            raise Refused.because("peer_group_not_in_period")
+        access.authorize(actor, DECIDE, group.organization)
         if PeerGroup.objects.filter(period=period, organization_id=group.organization_id, name=name).exists():
-            raise ValidationError(_("Cấp quyết định đã có nhóm tên này."))
+            raise Refused.because("peer_group_name_taken")
         members = Assessment.objects.filter(peer_group=group)
         if group.excellent or group.good or members.filter(state__in=sorted(DONE_STEPS)).exists():
-            raise ValidationError(_("Nhóm đã có đối tượng được quyết định xếp loại; không tách được nữa."))
+            raise Refused.because("peer_group_decided_split")
         moving = members.filter(organization_id__in=org_ids)
         count = moving.count()
         if not count:
-            raise ValidationError(_("Các tổ chức đã chọn không có đối tượng nào trong nhóm này."))
+            raise Refused.because("peer_group_nothing_moves")
         if count == group.size:
-            raise ValidationError(_("Nhóm phải còn lại ít nhất một đối tượng; để đổi tên, hãy chọn bớt tổ chức."))
+            raise Refused.because("peer_group_all_move")
         new = PeerGroup.objects.create(period=period, organization_id=group.organization_id, kind=group.kind,
                                        name=name[:200], size=count)
         moving.update(peer_group=new)

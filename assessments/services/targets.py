@@ -7,13 +7,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from common.reasons import Reason
+from common.reasons import Reason, Refused
+from organizations import access
 
 from ..choices import (
     DONE_STEPS,
@@ -24,7 +23,8 @@ from ..models import (
     Target,
     TargetResult,
 )
-from .base import BATCH, Refused, _lock
+from ..permissions import DECIDE, MANAGE_PERIODS
+from .base import BATCH, _lock
 
 # --- Targets -------------------------------------------------------------------------------------
 
@@ -50,14 +50,40 @@ def _recount(assessment_ids: Iterable[int]) -> None:
     Assessment.objects.bulk_update(rows, ["tasks_total", "tasks_done", "tasks_on_time", "tasks_exceeded"])
 
 
+def _not_assigner(actor, assessments: list[Assessment]) -> dict[int, list[Reason]]:
+    """The subjects whose targets ``actor`` may not assign: whoever assigns the tasks evaluates them (RULES.md), so
+    targets are assigned by the subject's competent level (``decider``), each subject on its own (one check per
+    deciding organization)."""
+    allowed: dict[int, bool] = {}
+    refused: dict[int, list[Reason]] = {}
+    for a in assessments:
+        if a.decider_id not in allowed:
+            try:
+                access.authorize(actor, DECIDE, a.decider)
+            except Refused:
+                allowed[a.decider_id] = False
+            else:
+                allowed[a.decider_id] = True
+        if not allowed[a.decider_id]:
+            refused[a.pk] = [Reason("targets_not_assigner", {"subject": str(a), "org": a.decider.name})]
+    return refused
+
+
 def targets_assign(*, period: Period, assessments: list[Assessment], titles: list[str], due: dt.date | None,
                    actor) -> int:
-    """The same targets for many subjects at the start of the year (before they are decided)."""
+    """The same targets for many subjects at the start of the year (before they are decided): all or none.
+
+    Each subject's targets are assigned by its own competent level: an office that decides for a cell's members
+    cannot assign targets to a head whom the level above decides, even on the same page.
+    """
     titles = [t.strip()[:300] for t in titles if t.strip()]
     if not titles:
-        raise ValidationError(_("Không có chỉ tiêu, nhiệm vụ nào được nhập."))
+        raise Refused.because("targets_none")
     with transaction.atomic():
         locked = _lock([a.pk for a in assessments])
+        refused = _not_assigner(actor, locked)
+        if refused:
+            raise Refused([], refused)
         frozen = [a for a in locked if a.frozen or a.period_id != period.pk]
         if frozen:
             raise Refused([Reason("wrong_step", {"subject": str(frozen[0]), "state": frozen[0].state})])
@@ -67,7 +93,8 @@ def targets_assign(*, period: Period, assessments: list[Assessment], titles: lis
                                     for a in locked for i, t in enumerate(titles)], batch_size=BATCH)
         _recount([a.pk for a in locked])
         audit_record(actor=actor, action="assessments.targets_assign", obj=period,
-                     summary=_("Giao %(t)s chỉ tiêu cho %(n)s đối tượng") % {"t": len(titles), "n": len(locked)},
+                     summary=str(period), note=Reason("assessments_targets_assigned",
+                                                      {"titles": len(titles), "subjects": len(locked)}),
                      data={"titles": titles, "assessments": [a.pk for a in locked][:1000]})
     return len(titles) * len(locked)
 
@@ -75,9 +102,10 @@ def targets_assign(*, period: Period, assessments: list[Assessment], titles: lis
 def targets_copy(*, period: Period, source: Period, actor) -> int:
     """Copy last year's targets to the same subjects of this period (results start again as pending)."""
     if source.pk == period.pk:
-        raise ValidationError(_("Chọn một kỳ khác để sao chép."))
+        raise Refused.because("targets_copy_same_period")
     with transaction.atomic():
-        Period.objects.select_for_update().get(pk=period.pk)
+        period = Period.objects.select_for_update().select_related("organization").get(pk=period.pk)
+        access.authorize(actor, MANAGE_PERIODS, period.organization)  # the period's managers copy for all of it
         mine = {}
         for pk, person_id, org_id, _kind in Assessment.objects.filter(period=period).values_list(
                 "pk", "person_id", "organization_id", "kind"):
@@ -94,7 +122,8 @@ def targets_copy(*, period: Period, source: Period, actor) -> int:
         Target.objects.bulk_create(copies, batch_size=BATCH)
         _recount({t.assessment_id for t in copies})
         audit_record(actor=actor, action="assessments.targets_copy", obj=period,
-                     summary=_("Sao chép %(n)s chỉ tiêu từ %(s)s") % {"n": len(copies), "s": source},
+                     summary=str(period), note=Reason("assessments_targets_copied",
+                                                      {"n": len(copies), "source": str(source)}),
                      data={"source": source.pk, "count": len(copies)})
     return len(copies)
 
@@ -102,10 +131,11 @@ def targets_copy(*, period: Period, source: Period, actor) -> int:
 def target_result_record(*, target: Target, result: str, note: str, actor) -> Target:
     with transaction.atomic():
         (a,) = _lock([target.assessment_id])
+        access.authorize(actor, DECIDE, a.decider)  # whoever assigned the target records its result
         if a.frozen:
             raise Refused([Reason("wrong_step", {"subject": str(a), "state": a.state})])
         if result not in TargetResult.values:
-            raise ValidationError(_("Kết quả không hợp lệ."))
+            raise Refused.because("target_result_invalid")
         target = Target.objects.select_for_update().get(pk=target.pk)
         before = target.result
         target.result, target.note = result, note[:300]

@@ -11,10 +11,9 @@ from fractions import Fraction
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from common.reasons import Reason, as_json
+from common.reasons import Reason, Refused, as_json
 from organizations.models import (
     Discipline,
     Organization,
@@ -35,7 +34,7 @@ from ..models import (
     Period,
     Target,
 )
-from .base import Refused, _Change, _event, _key, _lock, _rollups_apply, _step
+from .base import _Change, _event, _key, _lock, _rollups_apply, _step
 
 # --- Facts for the rules ------------------------------------------------------------------
 
@@ -214,7 +213,8 @@ def assessments_review(*, period: Period, rows: list[Row], actor, meeting=None) 
                     continue
                 a.self_grades = schemes.clean_grades(scheme, a.kind, row.grades)
                 a.self_level = row.level
-                events.append(_event(a, "submit_self", Step.PENDING, actor, _("Nhập thay tại hội nghị")))
+                events.append(_event(a, "submit_self", Step.PENDING, actor,
+                                     reason=Reason("assessment_entered_at_meeting")))
             source = a.state
             reasons = _step(a, "review", actor)
             if reasons:
@@ -236,7 +236,7 @@ def assessments_review(*, period: Period, rows: list[Row], actor, meeting=None) 
         AssessmentEvent.objects.bulk_create(events)
         _rollups_apply(period, changes)
         audit_record(actor=actor, action="assessments.review", obj=period,
-                     summary=_("Kiểm điểm %(n)s đối tượng") % {"n": len(rows)},
+                     summary=str(period), note=Reason("assessments_reviewed", {"n": len(rows)}),
                      data={"assessments": [a.pk for a in locked], "meeting": getattr(meeting, "pk", None)})
     return locked
 
@@ -383,7 +383,7 @@ def assessments_decide(*, period: Period, decisions: list[Decision], actor) -> l
         AssessmentEvent.objects.bulk_create(events)
         _rollups_apply(period, changes)
         audit_record(actor=actor, action="assessments.decide", obj=period,
-                     summary=_("Quyết định xếp loại %(n)s đối tượng") % {"n": len(decisions)},
+                     summary=str(period), note=Reason("assessments_decided", {"n": len(decisions)}),
                      data={"levels": {str(d.assessment_id): d.level for d in decisions}})
     return locked
 
@@ -410,7 +410,7 @@ def assessments_notify(*, period: Period, ids: list[int], actor) -> int:
         AssessmentEvent.objects.bulk_create(events)
         _rollups_apply(period, changes)
         audit_record(actor=actor, action="assessments.notify", obj=period,
-                     summary=_("Thông báo kết quả %(n)s đối tượng") % {"n": len(locked)},
+                     summary=str(period), note=Reason("assessments_notified", {"n": len(locked)}),
                      data={"assessments": [a.pk for a in locked]})
     return len(locked)
 

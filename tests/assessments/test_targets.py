@@ -49,7 +49,7 @@ def test_last_year_s_targets_are_copied_to_the_same_subjects(world, board_office
     root = world.province.root
     last = open_period(root, board_officer, year=2025, capture=django_capture_on_commit_callbacks)
     svc.targets_assign(period=last, assessments=[of(last, world.members[0]), of(last, world.province.cell_1)],
-                       titles=["Chỉ tiêu A"], due=dt.date(2025, 6, 30), actor=board_officer)
+                       titles=["Chỉ tiêu A"], due=dt.date(2025, 6, 30), actor=world.grassroots_staff)
     this = open_period(root, board_officer, year=2026, capture=django_capture_on_commit_callbacks)
     assert svc.targets_copy(period=this, source=last, actor=board_officer) == 2
     copied = of(this, world.members[0]).targets.get()

@@ -37,6 +37,7 @@ VIEW = "view_organization"
 MANAGE_MEMBERS = "manage_members"
 MANAGE_ACCESS = "manage_access"
 VIEW_DISCIPLINE = "view_discipline"
+MANAGE_DISCIPLINE = "manage_discipline"
 VIEW_DASHBOARD = "view_dashboard"
 
 

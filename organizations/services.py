@@ -6,16 +6,17 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from common.actors import is_system
+from common.reasons import Reason, Refused
 from common.text import fold, name_sort_key
 
-from .access import people_for
+from .access import MANAGE_ACCESS, MANAGE_MEMBERS, authorize, people_for
 from .imports import ParsedRow, parse_member_table
 from .imports import error as import_error
 from .models import (
@@ -46,20 +47,25 @@ def overlapping_membership(person: Person, start: dt.date, end: dt.date | None,
 
 def membership_start(*, person: Person, organization: Organization, start: dt.date,
                      actor, note: str = "") -> Membership:
-    """Register ``person`` in a cell from ``start``; a current membership elsewhere ends the day before."""
-    if organization.kind not in CELL_KINDS:
-        raise ValidationError(_("Đảng viên chỉ sinh hoạt tại chi bộ."))
+    """Register ``person`` in a cell from ``start``; a current membership elsewhere ends the day before.
+
+    The actor manages members of the new cell and, for a transfer, of the cell the person leaves.
+    """
     with transaction.atomic():
-        current = person.memberships.select_for_update().filter(end__isnull=True).first()
+        authorize(actor, MANAGE_MEMBERS, organization)
+        if organization.kind not in CELL_KINDS:
+            raise Refused.because("membership_not_cell")
+        current = (person.memberships.select_for_update().select_related("organization")
+                   .filter(end__isnull=True).first())
         if current is not None:
+            authorize(actor, MANAGE_MEMBERS, current.organization)
             if current.start >= start:
-                raise ValidationError(_("Ngày bắt đầu phải sau ngày bắt đầu sinh hoạt hiện tại (%(d)s).")
-                                      % {"d": current.start.strftime("%d/%m/%Y")})
+                raise Refused.because("membership_start_not_after", d=current.start.isoformat())
             current.end = start - dt.timedelta(days=1)
             current.save(update_fields=["end"])
         clash = overlapping_membership(person, start, None)
         if clash is not None:
-            raise ValidationError(_("Trùng thời gian với sinh hoạt tại %(org)s.") % {"org": clash.organization})
+            raise Refused.because("membership_overlap", org=str(clash.organization))
         membership = Membership.objects.create(person=person, organization=organization,
                                                start=start, note=note)
         audit_record(actor=actor, action="membership.start", obj=membership,
@@ -73,6 +79,7 @@ def membership_start(*, person: Person, organization: Organization, start: dt.da
 def role_create(*, kind: str, organization: Organization, actor) -> AccessRole:
     """The role ``kind`` at ``organization`` (created with its group and declared permissions if new)."""
     with transaction.atomic():
+        authorize(actor, MANAGE_ACCESS, organization)
         role = AccessRole.objects.select_for_update().filter(kind=kind, organization=organization).first()
         if role is None:
             group = Group.objects.create(name=f"{kind}@{organization.code}")
@@ -86,9 +93,9 @@ def role_create(*, kind: str, organization: Organization, actor) -> AccessRole:
 def role_grant(*, user, kind: str, organization: Organization, actor) -> AccessRole:
     """Give ``user`` a role at ``organization`` (and so on its whole subtree)."""
     with transaction.atomic():
-        role = role_create(kind=kind, organization=organization, actor=actor)
+        role = role_create(kind=kind, organization=organization, actor=actor)  # authorizes the actor
         if role.group.user_set.filter(pk=user.pk).exists():
-            raise ValidationError(_("%(u)s đã có vai trò này.") % {"u": user.get_username()})
+            raise Refused.because("role_already_held", u=user.get_username())
         role.group.user_set.add(user)
         audit_record(actor=actor, action="role.grant", obj=role,
                      summary=f"{user.get_username()}: {role}", data={"user": user.pk})
@@ -97,19 +104,16 @@ def role_grant(*, user, kind: str, organization: Organization, actor) -> AccessR
 
 def role_revoke(*, user, role: AccessRole, actor) -> None:
     with transaction.atomic():
-        role = AccessRole.objects.select_for_update().get(pk=role.pk)
+        role = AccessRole.objects.select_for_update().select_related("organization").get(pk=role.pk)
+        authorize(actor, MANAGE_ACCESS, role.organization)
         if not role.group.user_set.filter(pk=user.pk).exists():
-            raise ValidationError(_("%(u)s không có vai trò này.") % {"u": user.get_username()})
+            raise Refused.because("role_not_held", u=user.get_username())
         role.group.user_set.remove(user)
         audit_record(actor=actor, action="role.revoke", obj=role,
                      summary=f"{user.get_username()}: {role}", data={"user": user.pk})
 
 
 # --- posts ------------------------------------------------------------------------
-
-
-def _day(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
 
 
 def tenure_start(*, person: Person, position: Position, organization: Organization, start: dt.date,
@@ -121,22 +125,22 @@ def tenure_start(*, person: Person, position: Position, organization: Organizati
     and, for the head's post, when someone else holds it substantively then
     (an acting or concurrent head may stand beside a substantive one).
     """
-    if body is not None and body.organization_id != organization.pk:
-        raise ValidationError(_("Cơ quan lãnh đạo phải thuộc chính tổ chức này."))
     with transaction.atomic():
+        authorize(actor, MANAGE_MEMBERS, organization)
+        if body is not None and body.organization_id != organization.pk:
+            raise Refused.because("tenure_body_elsewhere")
         # One organization's posts are changed one act at a time.
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
         running = Tenure.objects.filter(organization=organization, position=position).exclude(end__lt=start)
         same = running.filter(person=person).first()
         if same is not None:
-            raise ValidationError(_("%(p)s đã giữ chức vụ %(pos)s tại đây từ %(d)s.")
-                                  % {"p": person, "pos": position, "d": _day(same.start)})
+            raise Refused.because("tenure_already_held", p=str(person), pos=str(position),
+                                  d=same.start.isoformat())
         if position.role == PositionRole.HEAD and not (acting or concurrent):
             other = running.filter(acting=False, concurrent=False).select_related("person").first()
             if other is not None:
-                raise ValidationError(
-                    _("%(p)s đang giữ chức vụ %(pos)s từ %(d)s: kết thúc chức vụ đó trước.")
-                    % {"p": other.person, "pos": position, "d": _day(other.start)})
+                raise Refused.because("tenure_head_taken", p=str(other.person), pos=str(position),
+                                      d=other.start.isoformat())
         tenure = Tenure.objects.create(person=person, position=position, organization=organization,
                                        body=body, start=start, acting=acting, concurrent=concurrent,
                                        decision_ref=decision_ref)
@@ -152,11 +156,11 @@ def tenure_end(*, tenure: Tenure, end: dt.date, actor, decision_ref: str = "") -
     with transaction.atomic():
         tenure = Tenure.objects.select_for_update().select_related("person", "position", "organization") \
             .get(pk=tenure.pk)
+        authorize(actor, MANAGE_MEMBERS, tenure.organization)
         if tenure.end is not None:
-            raise ValidationError(_("Chức vụ này đã kết thúc ngày %(d)s.") % {"d": _day(tenure.end)})
+            raise Refused.because("tenure_already_ended", d=tenure.end.isoformat())
         if end < tenure.start:
-            raise ValidationError(_("Ngày kết thúc không được trước ngày bắt đầu (%(d)s).")
-                                  % {"d": _day(tenure.start)})
+            raise Refused.because("tenure_end_before_start", d=tenure.start.isoformat())
         tenure.end = end
         tenure.save(update_fields=["end"])
         audit_record(actor=actor, action="tenure.end", obj=tenure, summary=str(tenure),
@@ -202,20 +206,22 @@ def _printable(file_name: str) -> str:
 def member_import_preview(*, organization: Organization, file_name: str, content: bytes,
                           actor) -> tuple[MemberImport, list[ParsedRow]]:
     """Parse and check an upload once; keep its rows for the confirmation step. Writes no member."""
+    authorize(actor, MANAGE_MEMBERS, organization)  # before reading the file: no work for who may not
     file_name = _printable(file_name)
     parsed = parse_member_table(file_name, content)
     errors = parsed.errors + (_check_against_database(organization, parsed.rows, actor)
                               if parsed.rows else [])
     errors.sort(key=lambda e: (e["row"] or 0))
     with transaction.atomic():
+        authorize(actor, MANAGE_MEMBERS, organization)  # the check that counts, under the transaction
         batch = MemberImport.objects.create(
             organization=organization, uploaded_by=actor, file_name=file_name,
             content=content, row_count=len(parsed.rows), errors=errors,
             rows=[r.to_json() for r in parsed.rows],
             status=ImportStatus.REJECTED if errors else ImportStatus.PREVIEWED,
         )
-        audit_record(actor=actor, action="import.preview", obj=batch,
-                     summary=f"{file_name}: {len(parsed.rows)} dòng, {len(errors)} lỗi")
+        audit_record(actor=actor, action="import.preview", obj=batch, summary=file_name,
+                     note=Reason("import_previewed", {"rows": len(parsed.rows), "errors": len(errors)}))
     return batch, parsed.rows
 
 
@@ -223,7 +229,8 @@ def _reject(batch: MemberImport, errors: list[dict], actor) -> int:
     batch.status = ImportStatus.REJECTED
     batch.errors = errors
     batch.save(update_fields=["status", "errors"])
-    audit_record(actor=actor, action="import.reject", obj=batch, summary=f"{len(errors)} lỗi khi ghi")
+    audit_record(actor=actor, action="import.reject", obj=batch, summary=batch.file_name,
+                 note=Reason("import_rejected_at_commit", {"errors": len(errors)}))
     return 0
 
 
@@ -236,10 +243,11 @@ def member_import_commit(*, batch: MemberImport, actor) -> int:
     """
     with transaction.atomic():
         batch = MemberImport.objects.select_for_update().select_related("organization").get(pk=batch.pk)
+        authorize(actor, MANAGE_MEMBERS, batch.organization)
         if batch.status != ImportStatus.PREVIEWED:
-            raise ValidationError(_("Lượt nhập này không ở trạng thái chờ ghi."))
+            raise Refused.because("import_not_previewed")
         if not batch.rows:  # previewed before the rows were kept
-            raise ValidationError(_("Lượt nhập này cần được tải lên lại trước khi ghi."))
+            raise Refused.because("import_needs_reupload")
         rows = [ParsedRow.from_json(r) for r in batch.rows]
         errors = _check_against_database(batch.organization, rows, actor)
         if errors:
@@ -266,13 +274,15 @@ def member_import_commit(*, batch: MemberImport, actor) -> int:
             errors = _check_against_database(batch.organization, rows, actor)
             if errors:
                 return _reject(batch, errors, actor)
-            raise ValidationError(_("Dữ liệu vừa thay đổi trong lúc ghi; hãy xác nhận lại.")) from None
+            raise Refused.because("import_changed_meanwhile") from None
         batch.status = ImportStatus.COMMITTED
         batch.committed_at = timezone.now()
         batch.save(update_fields=["status", "committed_at"])
-        audit_record(actor=actor, action="import.commit", obj=batch,
-                     summary=f"{len(people)} đảng viên vào {batch.organization}",
-                     data={"people": [p.pk for p in people][:5000]})
+        # Every id, uncut: bulk inserts need not get consecutive ids, so a range would not say who was
+        # written; an import is at most IMPORT_MAX_ROWS rows, so the list stays small.
+        audit_record(actor=actor, action="import.commit", obj=batch, summary=str(batch.organization),
+                     note=Reason("import_committed", {"n": len(people), "org": str(batch.organization)}),
+                     data={"count": len(people), "people": [p.pk for p in people]})
     return len(people)
 
 
@@ -286,6 +296,9 @@ def member_imports_purge(*, actor, now: dt.datetime | None = None) -> dict[str, 
     """
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_KEEP_DAYS)
     with transaction.atomic():
+        # A chore of the portal (beat, the command): the portal itself or a superuser, nobody else.
+        if not (is_system(actor) or getattr(actor, "is_superuser", False) and actor.is_active):
+            raise Refused.because("not_permitted", perm="purge_imports")
         stale = MemberImport.objects.select_for_update().filter(
             status__in=[ImportStatus.REJECTED, ImportStatus.PREVIEWED], uploaded_at__lt=cutoff)
         deleted = sorted(stale.values_list("pk", flat=True))
@@ -296,7 +309,7 @@ def member_imports_purge(*, actor, now: dt.datetime | None = None) -> dict[str, 
         emptied = sorted(written.values_list("pk", flat=True))
         MemberImport.objects.filter(pk__in=emptied).update(content=b"", rows=[])
         audit_record(actor=actor, action="import.purge", obj=MemberImport,
-                     summary=f"{len(deleted)} lượt nhập đã xóa, {len(emptied)} tệp đã làm rỗng "
-                             f"(quá {settings.IMPORT_KEEP_DAYS} ngày)",
+                     note=Reason("import_purged", {"deleted": len(deleted), "emptied": len(emptied),
+                                                   "days": settings.IMPORT_KEEP_DAYS}),
                      data={"deleted": deleted, "emptied": emptied, "cutoff": cutoff.isoformat()})
     return {"deleted": deleted, "emptied": emptied}

@@ -6,6 +6,7 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.tables import ChoicesColumn, DateColumn, PortalFilterSet, PortalTable
@@ -125,7 +126,7 @@ class ImportRowTable(PortalTable):
         return {"male": _("Nam"), "female": _("Nữ")}.get(value, value)
 
     def render_start(self, value, record) -> str:
-        text = value.strftime("%d/%m/%Y")
+        text = date_format(value, "SHORT_DATE_FORMAT")
         return f"{text} ({_('theo ngày vào Đảng')})" if record.values.get("start_from_join") else text
 
 
@@ -164,9 +165,9 @@ class AccessHistoryTable(PortalTable):
     at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), format="d/m/Y H:i")
     actor = tables.Column(verbose_name=_("Người thực hiện"), default="—")
     action = tables.Column(verbose_name=_("Thao tác"))
-    summary = tables.Column(verbose_name=_("Nội dung"))
+    text = tables.Column(verbose_name=_("Nội dung"), accessor="text", orderable=False)
 
     class Meta(PortalTable.Meta):
-        fields = ("at", "actor", "action", "summary")
+        fields = ("at", "actor", "action", "text")
         order_by = ("-at",)
         empty_text = _("Chưa có.")

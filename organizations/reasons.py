@@ -62,7 +62,7 @@ MESSAGES = {
     "import_purged": lambda p: _(
         "%(deleted)s lượt nhập đã xóa, %(emptied)s tệp đã làm rỗng (quá %(days)s ngày)") % p,
     # The tree.
-    "org_code_taken": lambda p: _("Mã %(code)s đã được dùng cho tổ chức khác.") % p,
+    "org_code_taken": lambda p: _("Mã %(code)s đã được dùng cho tổ chức khác.") % {"code": p["org_code"]},
     "org_under_cell": lambda p: _("%(org)s là chi bộ: không có tổ chức trực thuộc.") % p,
     "org_dissolved": lambda p: _("%(org)s đã giải thể, sáp nhập ngày %(d)s.") % _with_day(p, "d"),
     "org_move_into_own_subtree": lambda p: _(
@@ -81,7 +81,7 @@ MESSAGES = {
     # People.
     "person_card_taken": lambda p: _("Số thẻ đảng viên %(card)s đã được cấp cho một người khác.") % p,
     "person_official_before_join": lambda p: _("Ngày chính thức không được trước ngày vào Đảng."),
-    "person_no_change": lambda p: _("Không có thông tin nào thay đổi."),
+    "organizations_no_change": lambda p: _("Không có thông tin nào thay đổi."),
     "person_no_cell": lambda p: _("%(p)s chưa sinh hoạt tại chi bộ nào: không xác định được tổ chức quản lý.") % p,
     # Kinship.
     "kinship_self": lambda p: _("Không thể kê khai quan hệ với chính mình."),

@@ -17,17 +17,39 @@ from audit.models import AuditEntry
 from common.actors import SYSTEM
 from common.reasons import Refused
 from organizations import services
-from organizations.models import AccessRole, ImportStatus, MemberImport, Membership, Person, RoleKind, Tenure
+from organizations.models import (
+    AccessRole,
+    Discipline,
+    DisciplineAnnulment,
+    DisciplineForm,
+    Gender,
+    ImportStatus,
+    Kinship,
+    MemberImport,
+    Membership,
+    Organization,
+    OrgKind,
+    Person,
+    Relation,
+    RoleKind,
+    Tenure,
+)
 from tests.factories import MembershipFactory, TenureFactory, UserFactory, position
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 CSV = "Họ và tên,Giới tính,Ngày vào Đảng\nLê Thị Mai,Nữ,19/05/2010\n"
-TABLES = (AuditEntry, Person, Membership, Tenure, AccessRole, Group, MemberImport)
+TABLES = (AuditEntry, Person, Membership, Tenure, AccessRole, Group, MemberImport, Organization, Kinship,
+          Discipline, DisciplineAnnulment)
 
 
-def _counts() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in TABLES}
+def _counts() -> dict[str, object]:
+    counts: dict[str, object] = {m.__name__: m.objects.count() for m in TABLES}
+    # Acts that change a row rather than add one: the tree's names, paths and ends, people's names, kinship ends.
+    counts["tree"] = sorted(Organization.objects.values_list("pk", "name", "path", "dissolved_on"))
+    counts["people"] = sorted(Person.objects.values_list("pk", "full_name", "birth_date"))
+    counts["kinship_ends"] = sorted(Kinship.objects.values_list("pk", "ended_on"))
+    return counts
 
 
 def assert_refused_and_nothing_written(act: Callable[[object], object], *actors) -> None:
@@ -119,3 +141,61 @@ def test_a_refusal_reads_in_the_readers_language(province, member, outsider):
                                   actor=outsider)
     with translation.override("en"):
         assert "not allowed" in str(refused.value)
+
+
+def test_organization_create_rename_move_dissolve(province, outsider, board_officer, staff_a):
+    assert_refused_and_nothing_written(
+        lambda actor: services.organization_create(parent=province.grassroots, name="Chi bộ 3", code="cb3",
+                                                   kind=OrgKind.CELL, actor=actor), outsider, board_officer)
+    assert_refused_and_nothing_written(
+        lambda actor: services.organization_rename(organization=province.cell_1, name="Tên mới", actor=actor),
+        outsider, board_officer)
+    assert_refused_and_nothing_written(
+        lambda actor: services.organization_dissolve(organization=province.cell_2, on=D(2026, 1, 1), actor=actor),
+        outsider, board_officer)
+    assert_refused_and_nothing_written(
+        lambda actor: services.organization_move(organization=province.cell_2, parent=province.sub_a, actor=actor),
+        outsider, board_officer)
+    # Out of A into B: staff of A act for one place only.
+    assert_refused_and_nothing_written(
+        lambda actor: services.organization_move(organization=province.cell_2, parent=province.sub_b, actor=actor),
+        staff_a)
+
+
+def test_person_create_and_correct(province, member, outsider, board_officer):
+    assert_refused_and_nothing_written(
+        lambda actor: services.person_create(organization=province.cell_1, start=D(2026, 1, 1), full_name="Lê Mới",
+                                             gender=Gender.MALE, actor=actor), outsider, board_officer)
+    assert_refused_and_nothing_written(
+        lambda actor: services.person_correct(person=member, full_name="Tên Khác", actor=actor),
+        outsider, board_officer)
+
+
+def test_kinship_declare_and_end(province, member, outsider, board_officer):
+    relative = MembershipFactory(organization=province.cell_2).person
+    assert_refused_and_nothing_written(
+        lambda actor: services.kinship_declare(person=member, relative=relative, relation=Relation.SPOUSE,
+                                               declared_on=D(2025, 1, 1), actor=actor), outsider, board_officer)
+    kinship = services.kinship_declare(person=member, relative=relative, relation=Relation.SPOUSE,
+                                       declared_on=D(2025, 1, 1), actor=SYSTEM)
+    assert_refused_and_nothing_written(
+        lambda actor: services.kinship_end(kinship=kinship, ended_on=D(2026, 1, 1), actor=actor),
+        outsider, board_officer)
+
+
+def test_discipline_record_and_annul(province, member, outsider, board_officer, staff_a, inspector_a):
+    """The inspection committee records discipline; the office, the board and B's people do not."""
+    assert_refused_and_nothing_written(
+        lambda actor: services.discipline_record(person=member, form=DisciplineForm.WARNING, decided_on=D(2026, 1, 1),
+                                                 decided_by=province.sub_a, actor=actor),
+        outsider, board_officer, staff_a)
+    # Nor for a body above the inspection committee's own level.
+    assert_refused_and_nothing_written(
+        lambda actor: services.discipline_record(person=member, form=DisciplineForm.WARNING, decided_on=D(2026, 1, 1),
+                                                 decided_by=province.root, actor=actor), inspector_a)
+    discipline = services.discipline_record(person=member, form=DisciplineForm.WARNING, decided_on=D(2026, 1, 1),
+                                            decided_by=province.sub_a, actor=inspector_a)
+    assert_refused_and_nothing_written(
+        lambda actor: services.discipline_annul(discipline=discipline, annulled_on=D(2026, 2, 1),
+                                                decided_by=province.sub_a, actor=actor),
+        outsider, board_officer, staff_a)

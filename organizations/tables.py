@@ -162,7 +162,7 @@ class TenureTable(PortalTable):
 class AccessHistoryTable(PortalTable):
     """The audit entries of the roles granted at one organization: who granted or revoked what, when."""
 
-    at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), format="d/m/Y H:i")
+    at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), short=True)
     actor = tables.Column(verbose_name=_("Người thực hiện"), default="—")
     action = tables.Column(verbose_name=_("Thao tác"))
     text = tables.Column(verbose_name=_("Nội dung"), accessor="text", orderable=False)

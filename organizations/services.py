@@ -52,6 +52,14 @@ def overlapping_membership(person: Person, start: dt.date, end: dt.date | None,
     return qs.select_related("organization").first()
 
 
+def _refuse_dissolved_cell(cell: Organization, start: dt.date) -> None:
+    """Lock the cell (a dissolution waits for the registration, and the other way round) and refuse one that
+    no longer exists on ``start``."""
+    cell = Organization.objects.select_for_update().get(pk=cell.pk)
+    if cell.dissolved_on is not None and cell.dissolved_on < start:
+        raise Refused.because("org_dissolved", org=str(cell), d=cell.dissolved_on.isoformat())
+
+
 def membership_start(*, person: Person, organization: Organization, start: dt.date,
                      actor, note: str = "") -> Membership:
     """Register ``person`` in a cell from ``start``; a current membership elsewhere ends the day before.
@@ -62,6 +70,7 @@ def membership_start(*, person: Person, organization: Organization, start: dt.da
         authorize(actor, MANAGE_MEMBERS, organization)
         if organization.kind not in CELL_KINDS:
             raise Refused.because("membership_not_cell")
+        _refuse_dissolved_cell(organization, start)
         current = (person.memberships.select_for_update().select_related("organization")
                    .filter(end__isnull=True).first())
         if current is not None:
@@ -358,7 +367,11 @@ def organization_create(*, parent: Organization, name: str, code: str, kind: str
         _refuse_placement(kind, parent)
         if Organization.objects.filter(code=code).exists():
             raise Refused.because("org_code_taken", org_code=code)
-        org = Organization.objects.add_child(parent, {"name": name, "code": code, "kind": kind})
+        try:
+            with transaction.atomic():
+                org = Organization.objects.add_child(parent, {"name": name, "code": code, "kind": kind})
+        except IntegrityError:  # the same code taken meanwhile
+            raise Refused.because("org_code_taken", org_code=code) from None
         audit_record(actor=actor, action="organization.create", obj=org, summary=f"{name} ({code})",
                      data={"parent": parent.pk, "name": name, "code": code, "kind": kind, "path": org.path})
     return org
@@ -464,6 +477,7 @@ def person_create(*, organization: Organization, start: dt.date, full_name: str,
         authorize(actor, MANAGE_MEMBERS, organization)
         if organization.kind not in CELL_KINDS:
             raise Refused.because("membership_not_cell")
+        _refuse_dissolved_cell(organization, start)
         _refuse_identity(values)
         try:
             with transaction.atomic():
@@ -521,8 +535,11 @@ def person_correct(*, person: Person, actor, **changes) -> Person:
 def kinship_declare(*, person: Person, relative: Person, relation: str, declared_on: dt.date, actor) -> Kinship:
     """``person`` declares ``relative``; the declaration belongs to the declarer's cell on that day."""
     with transaction.atomic():
-        # One person's declarations are made one at a time: the check for an existing one holds.
-        person = Person.objects.select_for_update().get(pk=person.pk)
+        # The pair's declarations are made one at a time (both people locked, in key order, whichever
+        # declares): the check for a running one holds.
+        locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[person.pk, relative.pk])
+                  .order_by("pk")}
+        person = locked[person.pk]
         owner = person.cell_on(declared_on)
         if owner is None:
             raise Refused.because("person_no_cell", p=str(person))

@@ -126,3 +126,22 @@ def test_a_member_of_another_cell_is_out_of_sight(client, province, staff_a):
     client.force_login(staff_a)
     for url in (f"/people/{stranger.pk}/correct/", f"/people/{stranger.pk}/kinship/new/"):
         assert client.get(url).status_code == 404
+
+
+def test_the_register_costs_the_same_whatever_its_length(client, province, inspector_a, django_assert_max_num_queries):
+    from organizations.services import discipline_record
+
+    client.force_login(inspector_a)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            person = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
+            discipline_record(person=person, form=DisciplineForm.REPRIMAND, decided_on=D(2026, 1, 1 + i),
+                              decided_by=province.sub_a, actor=inspector_a)
+
+    add(1)
+    with django_assert_max_num_queries(12):
+        assert client.get("/disciplines/").status_code == 200
+    add(9)
+    with django_assert_max_num_queries(12):
+        assert client.get("/disciplines/").status_code == 200

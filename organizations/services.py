@@ -442,8 +442,9 @@ def organization_dissolve(*, organization: Organization, on: dt.date, actor, dec
             raise Refused.because("org_has_members", org=str(org), n=members, d=on.isoformat())
         org.dissolved_on = on
         org.save(update_fields=["dissolved_on"])
-        audit_record(actor=actor, action="organization.dissolve", obj=org, summary=f"{org} ({decision_ref})"
-                     if decision_ref else str(org), data={"on": on.isoformat(), "decision_ref": decision_ref})
+        audit_record(actor=actor, action="organization.dissolve", obj=org,
+                     summary=f"{org} ({decision_ref})" if decision_ref else str(org),
+                     data={"on": on.isoformat(), "decision_ref": decision_ref})
     return org
 
 
@@ -495,7 +496,7 @@ def _authorize_on_person(actor, perm: str, person: Person) -> Organization | Non
     """Acts on a person are for whoever holds ``perm`` on their cell (today's, else their last)."""
     cell = person.cell_on(today())
     if cell is None:
-        if not (is_system(actor) or getattr(actor, "is_superuser", False)):
+        if not (is_system(actor) or getattr(actor, "is_superuser", False) and actor.is_active):
             raise Refused.because("not_permitted", perm=perm)
         return None
     authorize(actor, perm, cell)

@@ -12,7 +12,9 @@ class GovernanceConfig(AppConfig):
         from organizations.demo import register_demo_step
         from organizations.models import RoleKind
         from organizations.permissions import declare
+        from organizations.services import register_path_follower
         from regulations.citations import register_reader_scopes
+        from regulations.services import citations_rescope
 
         from . import rules  # noqa: F401  (its citations register on import)
         from .demo import meetings_and_decisions, working_regulations
@@ -25,6 +27,8 @@ class GovernanceConfig(AppConfig):
                 roles=[RoleKind.HEAD])
         # Citing records carry their organization's tree path as their scope.
         register_reader_scopes(lambda user: access.granted_paths(user, access.VIEW))
+        # ... and follow their organization when it moves in the tree.
+        register_path_follower(citations_rescope)
         register_demo_step(working_regulations)
         register_demo_step(meetings_and_decisions)
         register_messages(MESSAGES)

@@ -37,6 +37,7 @@ VIEW = "view_organization"
 MANAGE_MEMBERS = "manage_members"
 MANAGE_ACCESS = "manage_access"
 VIEW_DISCIPLINE = "view_discipline"
+MANAGE_DISCIPLINE = "manage_discipline"
 VIEW_DASHBOARD = "view_dashboard"
 
 
@@ -93,6 +94,19 @@ def perms_on(user, org: Organization) -> set[str]:
         content_type=ct, group__user=user, object_pk__in=pks).values_list("permission__codename")
     by_user = UserObjectPermission.objects.filter(
         content_type=ct, user=user, object_pk__in=pks).values_list("permission__codename")
+    return {codename for (codename,) in by_group.union(by_user)}
+
+
+def perms_anywhere(user) -> set[str]:
+    """Every permission ``user`` holds on some organization: one query (for the navigation bar)."""
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    if user.is_superuser:
+        return set(declared())
+    ct = ContentType.objects.get_for_model(Organization)
+    by_group = GroupObjectPermission.objects.filter(content_type=ct, group__user=user).values_list(
+        "permission__codename")
+    by_user = UserObjectPermission.objects.filter(content_type=ct, user=user).values_list("permission__codename")
     return {codename for (codename,) in by_group.union(by_user)}
 
 

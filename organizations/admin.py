@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from common.admin import PortalAdmin, PortalAdminMixin, ReadOnlyAdmin, ReadOnlyInline
+from common.admin import PortalAdmin, PortalAdminMixin, ReadOnlyAdmin, ReadOnlyInline, ReadOnlyMixin
 from common.text import fold
 
 from .access import parse_pk
@@ -14,6 +14,7 @@ from .models import (
     AccessRole,
     Body,
     Discipline,
+    DisciplineAnnulment,
     Kinship,
     MemberImport,
     Membership,
@@ -25,7 +26,10 @@ from .models import (
 
 
 @admin.register(Organization)
-class OrganizationAdmin(PortalAdminMixin, TreeAdmin):
+class OrganizationAdmin(ReadOnlyMixin, PortalAdminMixin, TreeAdmin):
+    """Read only, moving a node too: the tree changes through the organization services, with the audit and
+    the records that follow a move."""
+
     form = movenodeform_factory(Organization)
     list_display = ("name", "code", "kind", "dissolved_on")
     list_filter = ("kind",)
@@ -57,7 +61,9 @@ class MembershipInline(ReadOnlyInline):
 
 
 @admin.register(Person)
-class PersonAdmin(PortalAdmin):
+class PersonAdmin(ReadOnlyAdmin):
+    """Read only: people are created and corrected on their pages, through the person services."""
+
     list_display = ("full_name", "card_number", "birth_date", "status")
     list_filter = ("status", "gender")
     search_fields = ("search_name", "card_number")
@@ -79,16 +85,25 @@ class TenureAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Kinship)
-class KinshipAdmin(PortalAdmin):
-    list_display = ("person", "relation", "relative", "declared_on")
-    raw_id_fields = ("person", "relative")
+class KinshipAdmin(ReadOnlyAdmin):
+    """Read only: declared and ended on the person's page, through the kinship services."""
+
+    list_display = ("person", "relation", "relative", "declared_on", "ended_on", "organization")
+    raw_id_fields = ("person", "relative", "organization")
+
+
+class DisciplineAnnulmentInline(ReadOnlyInline):
+    model = DisciplineAnnulment
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(PortalAdmin):
-    list_display = ("form", "person", "organization", "decided_on", "self_detected_remedied")
+class DisciplineAdmin(ReadOnlyAdmin):
+    """Read only: recorded and annulled by the inspection committee, through the discipline services."""
+
+    list_display = ("form", "person", "organization", "owner", "decided_on", "self_detected_remedied")
     list_filter = ("form", "self_detected_remedied")
-    raw_id_fields = ("person", "organization", "decided_by")
+    raw_id_fields = ("person", "organization", "owner", "decided_by")
+    inlines = [DisciplineAnnulmentInline]
 
 
 @admin.register(AccessRole)

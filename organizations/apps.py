@@ -8,9 +8,14 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Tổ chức, đảng viên")
 
     def ready(self) -> None:
-        from .access import MANAGE_ACCESS, MANAGE_MEMBERS, VIEW, VIEW_DASHBOARD, VIEW_DISCIPLINE
+        from common.reasons import register_messages
+
+        from .access import MANAGE_ACCESS, MANAGE_DISCIPLINE, MANAGE_MEMBERS, VIEW, VIEW_DASHBOARD, VIEW_DISCIPLINE
         from .models import RoleKind as R
         from .permissions import declare
+        from .reasons import MESSAGES
+
+        register_messages(MESSAGES)
 
         # What each role may do on its organization and everything below it (a member: own record only).
         declare("organizations", VIEW, _("Xem tổ chức"),
@@ -19,6 +24,7 @@ class OrganizationsConfig(AppConfig):
                 roles=[R.COMMITTEE_STAFF])
         declare("organizations", VIEW_DISCIPLINE, _("Xem kỷ luật"),
                 roles=[R.PROVINCE_BOARD, R.HEAD, R.INSPECTION])
+        declare("organizations", MANAGE_DISCIPLINE, _("Ghi, hủy quyết định kỷ luật"), roles=[R.INSPECTION])
         declare("organizations", VIEW_DASHBOARD, _("Xem bảng tổng hợp"),
                 roles=[R.PROVINCE_BOARD, R.HEAD, R.INSPECTION])
         declare("organizations", MANAGE_ACCESS, _("Cấp, thu hồi vai trò truy cập"), roles=[])

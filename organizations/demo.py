@@ -268,23 +268,24 @@ def seed(scale_name: str, log: Callable[[str], None] = print, steps: bool = True
             seen.add((a, b))
             kinships.append(Kinship(person=people[a], relative=people[b],
                                     relation=_relation(people[a], people[b], rng),
-                                    declared_on=dt.date(2025, 3, 1)))
+                                    declared_on=dt.date(2025, 3, 1), organization=cell.obj))
         Kinship.objects.bulk_create(kinships, batch_size=2000)
 
         disciplines = []
+        cell_of = {p: cell.obj for cell in cells for p in cell.members}  # the owner: the member's cell
         for p in rng.sample(range(1, scale.members), scale.person_disciplines):
             form = rng.choices([DisciplineForm.REPRIMAND, DisciplineForm.WARNING,
                                 DisciplineForm.REMOVAL, DisciplineForm.EXPULSION],
                                weights=[60, 30, 7, 3])[0]
             disciplines.append(Discipline(
-                person=people[p], form=form,
+                person=people[p], owner=cell_of[p], form=form,
                 decided_on=dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 600)),
                 decision_ref=f"{rng.randrange(1, 999)}-QĐ/UBKT",
                 reason="Vi phạm quy định về những điều đảng viên không được làm",
                 self_detected_remedied=rng.random() < 0.2))
         for cell in rng.sample(cells, max(1, len(cells) // 800)):
             disciplines.append(Discipline(
-                organization=cell.obj, form=DisciplineForm.REPRIMAND,
+                organization=cell.obj, owner=cell.obj, form=DisciplineForm.REPRIMAND,
                 decided_on=dt.date(2025, 2, 1) + dt.timedelta(days=rng.randrange(0, 200)),
                 decision_ref=f"{rng.randrange(1, 999)}-QĐ/UBKT",
                 reason="Buông lỏng lãnh đạo, quản lý đảng viên"))

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import DateField
 from common.uploads import LimitedUploadForm
 
-from .models import Position, RoleKind
+from .models import DisciplineForm, Gender, OrgKind, Position, Relation, RoleKind
 
 
 class SearchForm(forms.Form):
@@ -103,3 +103,131 @@ class TenureEndForm(forms.Form):
     end = DateField(label=_("Đến ngày (hết ngày)"))
     decision_ref = forms.CharField(label=_("Số quyết định"), max_length=60, required=False,
                                    widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+# --- the tree, people, kinship, discipline -----------------------------------------------
+
+_TEXT = {"class": "form-control"}
+_SELECT = {"class": "form-select"}
+
+
+def _text(label, max_length: int, required: bool = True) -> forms.CharField:
+    return forms.CharField(label=label, max_length=max_length, required=required,
+                           widget=forms.TextInput(attrs={**_TEXT, "autocomplete": "off"}))
+
+
+class OrganizationCreateForm(forms.Form):
+    name = _text(_("Tên"), 255)
+    code = forms.SlugField(label=_("Mã"), max_length=40, widget=forms.TextInput(attrs=_TEXT),
+                           help_text=_("Chữ không dấu, số và dấu gạch ngang, duy nhất trong toàn hệ thống."))
+    kind = forms.ChoiceField(label=_("Loại"), widget=forms.Select(attrs=_SELECT),
+                             choices=[c for c in OrgKind.choices if c[0] != OrgKind.PROVINCIAL])
+
+
+class OrganizationRenameForm(forms.Form):
+    name = _text(_("Tên mới"), 255)
+
+
+class OrganizationMoveForm(forms.Form):
+    """The new superior organization, by its code, among those the user manages (no list of the province)."""
+
+    parent_code = _text(_("Mã tổ chức cấp trên mới"), 40)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_parent_code(self):
+        from .access import MANAGE_MEMBERS, orgs_for
+
+        code = self.cleaned_data["parent_code"].strip()
+        parent = orgs_for(self.user, MANAGE_MEMBERS).filter(code=code).first()
+        if parent is None:  # alike for a code that does not exist and one out of reach
+            raise forms.ValidationError(_("Không tìm thấy tổ chức có mã %(c)s trong phạm vi bạn quản lý.")
+                                        % {"c": code})
+        self.cleaned_data["parent"] = parent
+        return code
+
+
+class OrganizationDissolveForm(forms.Form):
+    on = DateField(label=_("Ngày giải thể, sáp nhập"))
+    decision_ref = _text(_("Số quyết định"), 60, required=False)
+
+
+class PersonIdentityForm(forms.Form):
+    """The identity fields of a party member (creation adds the cell's start date)."""
+
+    full_name = _text(_("Họ và tên"), 120)
+    gender = forms.ChoiceField(label=_("Giới tính"), choices=Gender.choices, widget=forms.Select(attrs=_SELECT))
+    birth_date = DateField(label=_("Ngày sinh"), required=False)
+    card_number = forms.RegexField(label=_("Số thẻ đảng viên"), regex=r"^\d{1,20}$", max_length=20, required=False,
+                                   widget=forms.TextInput(attrs={**_TEXT, "autocomplete": "off"}),
+                                   error_messages={"invalid": _("Số thẻ đảng viên chỉ gồm chữ số.")})
+    join_date = DateField(label=_("Ngày vào Đảng"), required=False)
+    official_date = DateField(label=_("Ngày chính thức"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        join, official = data.get("join_date"), data.get("official_date")
+        if join and official and official < join:
+            self.add_error("official_date", _("Ngày chính thức không được trước ngày vào Đảng."))
+        return data
+
+
+class PersonCreateForm(PersonIdentityForm):
+    start = DateField(label=_("Sinh hoạt tại chi bộ từ ngày"))
+
+
+class KinshipDeclareForm(forms.Form):
+    relative_card = _text(_("Số thẻ đảng viên của người thân"), 20)
+    relation = forms.ChoiceField(label=_("Quan hệ"), choices=Relation.choices, widget=forms.Select(attrs=_SELECT))
+    declared_on = DateField(label=_("Ngày kê khai"))
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_relative_card(self):
+        from .access import person_by_card_for
+
+        card = self.cleaned_data["relative_card"].strip()
+        relative = person_by_card_for(self.user, card)
+        if relative is None:  # alike for a card that does not exist and one out of reach
+            raise forms.ValidationError(_("Không tìm thấy đảng viên có số thẻ %(c)s.") % {"c": card})
+        self.cleaned_data["relative"] = relative
+        return card
+
+
+class KinshipEndForm(forms.Form):
+    ended_on = DateField(label=_("Ngày kết thúc"))
+
+
+class DisciplineRecordForm(forms.Form):
+    """A measure on the page's person or organization; the issuing body among the levels the user acts for."""
+
+    form = forms.ChoiceField(label=_("Hình thức"), widget=forms.Select(attrs=_SELECT))
+    decided_on = DateField(label=_("Ngày quyết định"))
+    decided_by = forms.ModelChoiceField(label=_("Cấp quyết định"), queryset=None, widget=forms.Select(attrs=_SELECT))
+    decision_ref = _text(_("Số quyết định"), 60, required=False)
+    reason = forms.CharField(label=_("Lý do"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={**_TEXT, "rows": 3}))
+    self_detected_remedied = forms.BooleanField(label=_("Tự phát hiện, đã khắc phục"), required=False)
+
+    def __init__(self, *args, issuers, subject: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decided_by"].queryset = issuers
+        unfit = DisciplineForm.DISSOLUTION if subject == "person" else DisciplineForm.EXPULSION
+        self.fields["form"].choices = [c for c in DisciplineForm.choices if c[0] != unfit]
+
+
+class DisciplineAnnulForm(forms.Form):
+    annulled_on = DateField(label=_("Ngày hủy"))
+    decided_by = forms.ModelChoiceField(label=_("Cấp quyết định hủy"), queryset=None,
+                                        widget=forms.Select(attrs=_SELECT))
+    decision_ref = _text(_("Số quyết định hủy"), 60, required=False)
+    reason = forms.CharField(label=_("Lý do"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={**_TEXT, "rows": 3}))
+
+    def __init__(self, *args, issuers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decided_by"].queryset = issuers

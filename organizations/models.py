@@ -42,6 +42,7 @@ __all__ = [
     "Kinship",
     "DisciplineForm",
     "Discipline",
+    "DisciplineAnnulment",
     "RoleKind",
     "AccessRole",
     "ImportStatus",
@@ -242,7 +243,8 @@ class Person(models.Model):
     def relatives(self) -> PersonQuerySet:
         """Declared relatives, whichever side declared the kinship."""
         return Person.objects.filter(
-            Q(kinships_declared_as_relative__person=self) | Q(kinships__relative=self)
+            Q(kinships_declared_as_relative__person=self, kinships_declared_as_relative__ended_on__isnull=True)
+            | Q(kinships__relative=self, kinships__ended_on__isnull=True)
         ).distinct()
 
 
@@ -418,6 +420,16 @@ class Tenure(DatedRecord):
             raise ValidationError({"body": _("Cơ quan lãnh đạo phải thuộc chính tổ chức này.")})
 
 
+def _cell_for_record(person: Person, on: dt.date) -> Organization | None:
+    """The cell a record about ``person`` on ``on`` belongs to: theirs on that day, else the last one before,
+    else the first one after (as migration 0005 filled the owners)."""
+    cell = person.cell_on(on)
+    if cell is None:
+        first = person.memberships.select_related("organization").order_by("start").first()
+        cell = first.organization if first else None
+    return cell
+
+
 class Relation(models.TextChoices):
     SPOUSE = "spouse", _("Vợ, chồng")
     PARENT = "parent", _("Cha, mẹ")
@@ -427,8 +439,23 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
+class KinshipQuerySet(models.QuerySet):
+    def active_on(self, on: dt.date | None = None) -> KinshipQuerySet:
+        """Kinships declared by ``on`` and not ended before it."""
+        on = on or today()
+        return self.filter(Q(declared_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on)))
+
+    def in_subtree(self, org: Organization) -> KinshipQuerySet:
+        return self.filter(organization__path__startswith=org.path)
+
+
 class Kinship(models.Model):
-    """A declared relative, read by conflict-of-interest checks (either direction)."""
+    """A declared relative, read by conflict-of-interest checks (either direction).
+
+    ``organization`` is the organization that holds the declaration (the declarer's cell when it was made):
+    stored, so the access layer never has to guess it from memberships that may be missing. An ended
+    kinship (a divorce) stays as a record; a new declaration of the same pair may follow it.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="kinships",
                                verbose_name=_("Người kê khai"))
@@ -437,23 +464,40 @@ class Kinship(models.Model):
                                  verbose_name=_("Người thân"))
     relation = models.CharField(_("Quan hệ"), max_length=8, choices=Relation.choices)
     declared_on = models.DateField(_("Ngày kê khai"), default=today)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="kinships",
+                                     verbose_name=_("Tổ chức quản lý"))
+    ended_on = models.DateField(_("Ngày kết thúc"), null=True, blank=True)
+
+    objects = KinshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Quan hệ gia đình")
         verbose_name_plural = _("Quan hệ gia đình")
+        ordering = ["-declared_on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "relative"], name="kinship_once"),
+            models.UniqueConstraint(fields=["person", "relative"], condition=Q(ended_on__isnull=True),
+                                    name="kinship_once_running"),
             models.CheckConstraint(condition=~Q(person=models.F("relative")),
                                    name="kinship_not_self"),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("declared_on")),
+                                   name="kinship_ends_after_declared"),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_relation_display()}: {self.relative}"
 
+    def save(self, *args, **kwargs) -> None:
+        # The services set the owner; a row written without one (a fixture) takes the declarer's cell then
+        # (or the relative's, as migration 0005 did), and the database refuses it when there is none.
+        if self.organization_id is None and self.person_id is not None:
+            cell = _cell_for_record(self.person, self.declared_on) or (
+                _cell_for_record(self.relative, self.declared_on) if self.relative_id else None)
+            self.organization_id = cell.pk if cell else None
+        super().save(*args, **kwargs)
+
     @property
-    def owning_organization(self) -> Organization | None:
-        """The declarer's cell on the day of the declaration."""
-        return self.person.cell_on(self.declared_on)
+    def owning_organization(self) -> Organization:
+        return self.organization
 
 
 class DisciplineForm(models.TextChoices):
@@ -464,14 +508,30 @@ class DisciplineForm(models.TextChoices):
     DISSOLUTION = "dissolution", _("Giải tán")
 
 
+class DisciplineQuerySet(models.QuerySet):
+    def standing(self) -> DisciplineQuerySet:
+        """Measures not annulled: the ones the rules count."""
+        return self.filter(annulment__isnull=True)
+
+    def in_subtree(self, org: Organization) -> DisciplineQuerySet:
+        return self.filter(owner__path__startswith=org.path)
+
+
 class Discipline(models.Model):
-    """A disciplinary measure on a person or on an organization (exactly one)."""
+    """A disciplinary measure on a person or on an organization (exactly one).
+
+    ``owner`` is the organization that holds the record: the organization disciplined, or the person's
+    cell on the day of the decision. It is stored (the access layer reads it), never derived when asked.
+    A measure is never changed or deleted: an annulment is a new act (``DisciplineAnnulment``).
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True,
                                related_name="disciplines", verbose_name=_("Đảng viên"))
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True,
                                      blank=True, related_name="disciplines",
                                      verbose_name=_("Tổ chức"))
+    owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="disciplines_held",
+                              verbose_name=_("Tổ chức quản lý"))
     form = models.CharField(_("Hình thức"), max_length=12, choices=DisciplineForm.choices)
     decided_on = models.DateField(_("Ngày quyết định"))
     decision_ref = models.CharField(_("Số quyết định"), max_length=60, blank=True)
@@ -483,6 +543,8 @@ class Discipline(models.Model):
         _("Tự phát hiện, đã khắc phục"), default=False,
         help_text=_("Vi phạm do tự phát hiện và đã chủ động khắc phục."),
     )
+
+    objects = DisciplineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Kỷ luật")
@@ -508,12 +570,40 @@ class Discipline(models.Model):
     def __str__(self) -> str:
         return f"{self.get_form_display()} — {self.person or self.organization}"
 
+    def save(self, *args, **kwargs) -> None:
+        # As for a kinship: the services set the owner; a row written without one takes it from its subject.
+        if self.owner_id is None:
+            cell = self.organization if self.organization_id else (
+                _cell_for_record(self.person, self.decided_on) if self.person_id else None)
+            self.owner_id = cell.pk if cell else None
+        super().save(*args, **kwargs)
+
     @property
-    def owning_organization(self) -> Organization | None:
-        """The organization disciplined, or the person's cell on the day of the decision."""
-        if self.organization_id:
-            return self.organization
-        return self.person.cell_on(self.decided_on)
+    def owning_organization(self) -> Organization:
+        return self.owner
+
+
+class DisciplineAnnulment(models.Model):
+    """The annulment of a disciplinary measure by a competent body: a recorded act of its own."""
+
+    discipline = models.OneToOneField(Discipline, on_delete=models.PROTECT, related_name="annulment",
+                                      verbose_name=_("Quyết định kỷ luật"))
+    annulled_on = models.DateField(_("Ngày hủy"))
+    decision_ref = models.CharField(_("Số quyết định hủy"), max_length=60, blank=True)
+    decided_by = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("Cấp quyết định hủy"))
+    reason = models.TextField(_("Lý do"), blank=True)
+
+    class Meta:
+        verbose_name = _("Hủy quyết định kỷ luật")
+        verbose_name_plural = _("Hủy quyết định kỷ luật")
+
+    def __str__(self) -> str:
+        return f"{self.discipline} ({self.annulled_on.isoformat()})"
+
+    @property
+    def owning_organization(self) -> Organization:
+        return self.discipline.owner
 
 
 # --- Access -----------------------------------------------------------------

@@ -3,33 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from common.actors import is_system
+from common.reasons import Reason, Refused
 from common.text import fold, name_sort_key
 
-from .access import people_for
+from .access import MANAGE_ACCESS, MANAGE_DISCIPLINE, MANAGE_MEMBERS, authorize, people_for
 from .imports import ParsedRow, parse_member_table
 from .imports import error as import_error
 from .models import (
     CELL_KINDS,
     AccessRole,
     Body,
+    Discipline,
+    DisciplineAnnulment,
+    DisciplineForm,
     ImportStatus,
+    Kinship,
     MemberImport,
     Membership,
     Organization,
+    OrgKind,
     Person,
     Position,
     PositionRole,
     Tenure,
+    today,
 )
 from .permissions import sync_role
 
@@ -44,22 +52,36 @@ def overlapping_membership(person: Person, start: dt.date, end: dt.date | None,
     return qs.select_related("organization").first()
 
 
+def _refuse_dissolved_cell(cell: Organization, start: dt.date) -> None:
+    """Lock the cell (a dissolution waits for the registration, and the other way round) and refuse one that
+    no longer exists on ``start``."""
+    cell = Organization.objects.select_for_update().get(pk=cell.pk)
+    if cell.dissolved_on is not None and cell.dissolved_on < start:
+        raise Refused.because("org_dissolved", org=str(cell), d=cell.dissolved_on.isoformat())
+
+
 def membership_start(*, person: Person, organization: Organization, start: dt.date,
                      actor, note: str = "") -> Membership:
-    """Register ``person`` in a cell from ``start``; a current membership elsewhere ends the day before."""
-    if organization.kind not in CELL_KINDS:
-        raise ValidationError(_("Đảng viên chỉ sinh hoạt tại chi bộ."))
+    """Register ``person`` in a cell from ``start``; a current membership elsewhere ends the day before.
+
+    The actor manages members of the new cell and, for a transfer, of the cell the person leaves.
+    """
     with transaction.atomic():
-        current = person.memberships.select_for_update().filter(end__isnull=True).first()
+        authorize(actor, MANAGE_MEMBERS, organization)
+        if organization.kind not in CELL_KINDS:
+            raise Refused.because("membership_not_cell")
+        _refuse_dissolved_cell(organization, start)
+        current = (person.memberships.select_for_update().select_related("organization")
+                   .filter(end__isnull=True).first())
         if current is not None:
+            authorize(actor, MANAGE_MEMBERS, current.organization)
             if current.start >= start:
-                raise ValidationError(_("Ngày bắt đầu phải sau ngày bắt đầu sinh hoạt hiện tại (%(d)s).")
-                                      % {"d": current.start.strftime("%d/%m/%Y")})
+                raise Refused.because("membership_start_not_after", d=current.start.isoformat())
             current.end = start - dt.timedelta(days=1)
             current.save(update_fields=["end"])
         clash = overlapping_membership(person, start, None)
         if clash is not None:
-            raise ValidationError(_("Trùng thời gian với sinh hoạt tại %(org)s.") % {"org": clash.organization})
+            raise Refused.because("membership_overlap", org=str(clash.organization))
         membership = Membership.objects.create(person=person, organization=organization,
                                                start=start, note=note)
         audit_record(actor=actor, action="membership.start", obj=membership,
@@ -73,6 +95,7 @@ def membership_start(*, person: Person, organization: Organization, start: dt.da
 def role_create(*, kind: str, organization: Organization, actor) -> AccessRole:
     """The role ``kind`` at ``organization`` (created with its group and declared permissions if new)."""
     with transaction.atomic():
+        authorize(actor, MANAGE_ACCESS, organization)
         role = AccessRole.objects.select_for_update().filter(kind=kind, organization=organization).first()
         if role is None:
             group = Group.objects.create(name=f"{kind}@{organization.code}")
@@ -86,9 +109,9 @@ def role_create(*, kind: str, organization: Organization, actor) -> AccessRole:
 def role_grant(*, user, kind: str, organization: Organization, actor) -> AccessRole:
     """Give ``user`` a role at ``organization`` (and so on its whole subtree)."""
     with transaction.atomic():
-        role = role_create(kind=kind, organization=organization, actor=actor)
+        role = role_create(kind=kind, organization=organization, actor=actor)  # authorizes the actor
         if role.group.user_set.filter(pk=user.pk).exists():
-            raise ValidationError(_("%(u)s đã có vai trò này.") % {"u": user.get_username()})
+            raise Refused.because("role_already_held", u=user.get_username())
         role.group.user_set.add(user)
         audit_record(actor=actor, action="role.grant", obj=role,
                      summary=f"{user.get_username()}: {role}", data={"user": user.pk})
@@ -97,19 +120,16 @@ def role_grant(*, user, kind: str, organization: Organization, actor) -> AccessR
 
 def role_revoke(*, user, role: AccessRole, actor) -> None:
     with transaction.atomic():
-        role = AccessRole.objects.select_for_update().get(pk=role.pk)
+        role = AccessRole.objects.select_for_update().select_related("organization").get(pk=role.pk)
+        authorize(actor, MANAGE_ACCESS, role.organization)
         if not role.group.user_set.filter(pk=user.pk).exists():
-            raise ValidationError(_("%(u)s không có vai trò này.") % {"u": user.get_username()})
+            raise Refused.because("role_not_held", u=user.get_username())
         role.group.user_set.remove(user)
         audit_record(actor=actor, action="role.revoke", obj=role,
                      summary=f"{user.get_username()}: {role}", data={"user": user.pk})
 
 
 # --- posts ------------------------------------------------------------------------
-
-
-def _day(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
 
 
 def tenure_start(*, person: Person, position: Position, organization: Organization, start: dt.date,
@@ -121,22 +141,22 @@ def tenure_start(*, person: Person, position: Position, organization: Organizati
     and, for the head's post, when someone else holds it substantively then
     (an acting or concurrent head may stand beside a substantive one).
     """
-    if body is not None and body.organization_id != organization.pk:
-        raise ValidationError(_("Cơ quan lãnh đạo phải thuộc chính tổ chức này."))
     with transaction.atomic():
+        authorize(actor, MANAGE_MEMBERS, organization)
+        if body is not None and body.organization_id != organization.pk:
+            raise Refused.because("tenure_body_elsewhere")
         # One organization's posts are changed one act at a time.
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
         running = Tenure.objects.filter(organization=organization, position=position).exclude(end__lt=start)
         same = running.filter(person=person).first()
         if same is not None:
-            raise ValidationError(_("%(p)s đã giữ chức vụ %(pos)s tại đây từ %(d)s.")
-                                  % {"p": person, "pos": position, "d": _day(same.start)})
+            raise Refused.because("tenure_already_held", p=str(person), pos=str(position),
+                                  d=same.start.isoformat())
         if position.role == PositionRole.HEAD and not (acting or concurrent):
             other = running.filter(acting=False, concurrent=False).select_related("person").first()
             if other is not None:
-                raise ValidationError(
-                    _("%(p)s đang giữ chức vụ %(pos)s từ %(d)s: kết thúc chức vụ đó trước.")
-                    % {"p": other.person, "pos": position, "d": _day(other.start)})
+                raise Refused.because("tenure_head_taken", p=str(other.person), pos=str(position),
+                                      d=other.start.isoformat())
         tenure = Tenure.objects.create(person=person, position=position, organization=organization,
                                        body=body, start=start, acting=acting, concurrent=concurrent,
                                        decision_ref=decision_ref)
@@ -152,11 +172,11 @@ def tenure_end(*, tenure: Tenure, end: dt.date, actor, decision_ref: str = "") -
     with transaction.atomic():
         tenure = Tenure.objects.select_for_update().select_related("person", "position", "organization") \
             .get(pk=tenure.pk)
+        authorize(actor, MANAGE_MEMBERS, tenure.organization)
         if tenure.end is not None:
-            raise ValidationError(_("Chức vụ này đã kết thúc ngày %(d)s.") % {"d": _day(tenure.end)})
+            raise Refused.because("tenure_already_ended", d=tenure.end.isoformat())
         if end < tenure.start:
-            raise ValidationError(_("Ngày kết thúc không được trước ngày bắt đầu (%(d)s).")
-                                  % {"d": _day(tenure.start)})
+            raise Refused.because("tenure_end_before_start", d=tenure.start.isoformat())
         tenure.end = end
         tenure.save(update_fields=["end"])
         audit_record(actor=actor, action="tenure.end", obj=tenure, summary=str(tenure),
@@ -202,20 +222,22 @@ def _printable(file_name: str) -> str:
 def member_import_preview(*, organization: Organization, file_name: str, content: bytes,
                           actor) -> tuple[MemberImport, list[ParsedRow]]:
     """Parse and check an upload once; keep its rows for the confirmation step. Writes no member."""
+    authorize(actor, MANAGE_MEMBERS, organization)  # before reading the file: no work for who may not
     file_name = _printable(file_name)
     parsed = parse_member_table(file_name, content)
     errors = parsed.errors + (_check_against_database(organization, parsed.rows, actor)
                               if parsed.rows else [])
     errors.sort(key=lambda e: (e["row"] or 0))
     with transaction.atomic():
+        authorize(actor, MANAGE_MEMBERS, organization)  # the check that counts, under the transaction
         batch = MemberImport.objects.create(
             organization=organization, uploaded_by=actor, file_name=file_name,
             content=content, row_count=len(parsed.rows), errors=errors,
             rows=[r.to_json() for r in parsed.rows],
             status=ImportStatus.REJECTED if errors else ImportStatus.PREVIEWED,
         )
-        audit_record(actor=actor, action="import.preview", obj=batch,
-                     summary=f"{file_name}: {len(parsed.rows)} dòng, {len(errors)} lỗi")
+        audit_record(actor=actor, action="import.preview", obj=batch, summary=file_name,
+                     note=Reason("import_previewed", {"rows": len(parsed.rows), "errors": len(errors)}))
     return batch, parsed.rows
 
 
@@ -223,7 +245,8 @@ def _reject(batch: MemberImport, errors: list[dict], actor) -> int:
     batch.status = ImportStatus.REJECTED
     batch.errors = errors
     batch.save(update_fields=["status", "errors"])
-    audit_record(actor=actor, action="import.reject", obj=batch, summary=f"{len(errors)} lỗi khi ghi")
+    audit_record(actor=actor, action="import.reject", obj=batch, summary=batch.file_name,
+                 note=Reason("import_rejected_at_commit", {"errors": len(errors)}))
     return 0
 
 
@@ -236,10 +259,11 @@ def member_import_commit(*, batch: MemberImport, actor) -> int:
     """
     with transaction.atomic():
         batch = MemberImport.objects.select_for_update().select_related("organization").get(pk=batch.pk)
+        authorize(actor, MANAGE_MEMBERS, batch.organization)
         if batch.status != ImportStatus.PREVIEWED:
-            raise ValidationError(_("Lượt nhập này không ở trạng thái chờ ghi."))
+            raise Refused.because("import_not_previewed")
         if not batch.rows:  # previewed before the rows were kept
-            raise ValidationError(_("Lượt nhập này cần được tải lên lại trước khi ghi."))
+            raise Refused.because("import_needs_reupload")
         rows = [ParsedRow.from_json(r) for r in batch.rows]
         errors = _check_against_database(batch.organization, rows, actor)
         if errors:
@@ -266,13 +290,15 @@ def member_import_commit(*, batch: MemberImport, actor) -> int:
             errors = _check_against_database(batch.organization, rows, actor)
             if errors:
                 return _reject(batch, errors, actor)
-            raise ValidationError(_("Dữ liệu vừa thay đổi trong lúc ghi; hãy xác nhận lại.")) from None
+            raise Refused.because("import_changed_meanwhile") from None
         batch.status = ImportStatus.COMMITTED
         batch.committed_at = timezone.now()
         batch.save(update_fields=["status", "committed_at"])
-        audit_record(actor=actor, action="import.commit", obj=batch,
-                     summary=f"{len(people)} đảng viên vào {batch.organization}",
-                     data={"people": [p.pk for p in people][:5000]})
+        # Every id, uncut: bulk inserts need not get consecutive ids, so a range would not say who was
+        # written; an import is at most IMPORT_MAX_ROWS rows, so the list stays small.
+        audit_record(actor=actor, action="import.commit", obj=batch, summary=str(batch.organization),
+                     note=Reason("import_committed", {"n": len(people), "org": str(batch.organization)}),
+                     data={"count": len(people), "people": [p.pk for p in people]})
     return len(people)
 
 
@@ -286,6 +312,9 @@ def member_imports_purge(*, actor, now: dt.datetime | None = None) -> dict[str, 
     """
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_KEEP_DAYS)
     with transaction.atomic():
+        # A chore of the portal (beat, the command): the portal itself or a superuser, nobody else.
+        if not (is_system(actor) or getattr(actor, "is_superuser", False) and actor.is_active):
+            raise Refused.because("not_permitted", perm="purge_imports")
         stale = MemberImport.objects.select_for_update().filter(
             status__in=[ImportStatus.REJECTED, ImportStatus.PREVIEWED], uploaded_at__lt=cutoff)
         deleted = sorted(stale.values_list("pk", flat=True))
@@ -296,7 +325,319 @@ def member_imports_purge(*, actor, now: dt.datetime | None = None) -> dict[str, 
         emptied = sorted(written.values_list("pk", flat=True))
         MemberImport.objects.filter(pk__in=emptied).update(content=b"", rows=[])
         audit_record(actor=actor, action="import.purge", obj=MemberImport,
-                     summary=f"{len(deleted)} lượt nhập đã xóa, {len(emptied)} tệp đã làm rỗng "
-                             f"(quá {settings.IMPORT_KEEP_DAYS} ngày)",
+                     note=Reason("import_purged", {"deleted": len(deleted), "emptied": len(emptied),
+                                                   "days": settings.IMPORT_KEEP_DAYS}),
                      data={"deleted": deleted, "emptied": emptied, "cutoff": cutoff.isoformat()})
     return {"deleted": deleted, "emptied": emptied}
+
+
+# --- the tree -------------------------------------------------------------------
+
+# Records of other apps that store a tree path (a citation's scope) follow a move: each higher app registers
+# a callback ``(old_prefix, new_prefix)`` run inside the move's transaction (``register_path_follower``).
+PathFollower = Callable[[str, str], None]
+_path_followers: list[PathFollower] = []
+
+
+def register_path_follower(follower: PathFollower) -> None:
+    if follower not in _path_followers:
+        _path_followers.append(follower)
+
+
+def _authorize_above(actor, perm: str, org: Organization) -> None:
+    """Acts on an organization itself are the superior's: the office above it (the root's own, for the root)."""
+    parent = Organization.objects.get_parent(org) if org.depth > 1 else None
+    authorize(actor, perm, parent or org)
+
+
+def _refuse_placement(kind: str, parent: Organization) -> None:
+    if parent.kind in CELL_KINDS:
+        raise Refused.because("org_under_cell", org=str(parent))
+    if kind == OrgKind.PROVINCIAL:
+        raise Refused.because("org_kind_wrong_place", kind=kind, parent=str(parent))
+    if parent.dissolved_on is not None:
+        raise Refused.because("org_dissolved", org=str(parent), d=parent.dissolved_on.isoformat())
+
+
+def organization_create(*, parent: Organization, name: str, code: str, kind: str, actor) -> Organization:
+    """A new organization under ``parent`` (as its last child), by the office of ``parent`` or above."""
+    with transaction.atomic():
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
+        authorize(actor, MANAGE_MEMBERS, parent)
+        _refuse_placement(kind, parent)
+        if Organization.objects.filter(code=code).exists():
+            raise Refused.because("org_code_taken", org_code=code)
+        try:
+            with transaction.atomic():
+                org = Organization.objects.add_child(parent, {"name": name, "code": code, "kind": kind})
+        except IntegrityError:  # the same code taken meanwhile
+            raise Refused.because("org_code_taken", org_code=code) from None
+        audit_record(actor=actor, action="organization.create", obj=org, summary=f"{name} ({code})",
+                     data={"parent": parent.pk, "name": name, "code": code, "kind": kind, "path": org.path})
+    return org
+
+
+def organization_rename(*, organization: Organization, name: str, actor) -> Organization:
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        _authorize_above(actor, MANAGE_MEMBERS, org)
+        if org.dissolved_on is not None:
+            raise Refused.because("org_dissolved", org=str(org), d=org.dissolved_on.isoformat())
+        if org.name == name:
+            raise Refused.because("organizations_no_change")
+        old = org.name
+        org.name = name
+        org.save(update_fields=["name"])
+        audit_record(actor=actor, action="organization.rename", obj=org, summary=f"{old} → {name}",
+                     data={"old": old, "new": name})
+    return org
+
+
+def organization_move(*, organization: Organization, parent: Organization, actor) -> Organization:
+    """Move ``organization`` and its subtree under ``parent`` (as its last child).
+
+    The actor acts for the superiors of both places. Every record that stores the old path as a prefix
+    follows inside the same transaction: the tree's own paths (treebeard), and the registered followers.
+    """
+    with transaction.atomic():
+        # Both places, in path order so two moves wait for each other rather than deadlock.
+        locked = {o.pk: o for o in Organization.objects.select_for_update()
+                  .filter(pk__in=[organization.pk, parent.pk]).order_by("path")}
+        org, target = locked[organization.pk], locked.get(parent.pk)
+        if org.depth == 1:
+            raise Refused.because("org_move_root")
+        _authorize_above(actor, MANAGE_MEMBERS, org)
+        if target is None or target.path.startswith(org.path):
+            raise Refused.because("org_move_into_own_subtree", org=str(org))
+        authorize(actor, MANAGE_MEMBERS, target)
+        if org.parent_path == target.path:
+            raise Refused.because("org_move_same_place", org=str(org), parent=str(target))
+        if org.dissolved_on is not None:
+            raise Refused.because("org_dissolved", org=str(org), d=org.dissolved_on.isoformat())
+        _refuse_placement(org.kind, target)
+        old_path, old_parent = org.path, Organization.objects.get_parent(org)
+        Organization.objects.move(org, target, pos="last-child")
+        org = Organization.objects.get(pk=org.pk)
+        for follow in _path_followers:
+            follow(old_path, org.path)
+        audit_record(actor=actor, action="organization.move", obj=org,
+                     summary=f"{org}: {old_parent} → {target}",
+                     data={"from": old_parent.pk, "to": target.pk, "old_path": old_path, "new_path": org.path})
+    return org
+
+
+def organization_dissolve(*, organization: Organization, on: dt.date, actor, decision_ref: str = "") -> Organization:
+    """The organization ends on ``on`` (dissolved or merged): once nothing under it runs past that day."""
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        _authorize_above(actor, MANAGE_MEMBERS, org)
+        if org.dissolved_on is not None:
+            raise Refused.because("org_dissolved", org=str(org), d=org.dissolved_on.isoformat())
+        children = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1,
+                                               dissolved_on__isnull=True).count()
+        if children:
+            raise Refused.because("org_has_active_children", org=str(org), n=children)
+        members = Membership.objects.filter(organization=org).filter(Q(end__isnull=True) | Q(end__gt=on)).count()
+        if members:
+            raise Refused.because("org_has_members", org=str(org), n=members, d=on.isoformat())
+        org.dissolved_on = on
+        org.save(update_fields=["dissolved_on"])
+        audit_record(actor=actor, action="organization.dissolve", obj=org,
+                     summary=f"{org} ({decision_ref})" if decision_ref else str(org),
+                     data={"on": on.isoformat(), "decision_ref": decision_ref})
+    return org
+
+
+# --- people ---------------------------------------------------------------------
+
+IDENTITY_FIELDS = ("full_name", "birth_date", "gender", "card_number", "join_date", "official_date")
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _refuse_identity(values: dict, exclude_pk: int | None = None) -> None:
+    card = values.get("card_number")
+    if card and Person.objects.filter(card_number=card).exclude(pk=exclude_pk).exists():
+        # A card number is unique nationally: say it is taken, never by whom.
+        raise Refused.because("person_card_taken", card=card)
+    join, official = values.get("join_date"), values.get("official_date")
+    if join and official and official < join:
+        raise Refused.because("person_official_before_join")
+
+
+def person_create(*, organization: Organization, start: dt.date, full_name: str, gender: str, actor,
+                  birth_date: dt.date | None = None, card_number: str | None = None,
+                  join_date: dt.date | None = None, official_date: dt.date | None = None) -> Person:
+    """A new party member, registered in the cell ``organization`` from ``start`` (a person belongs somewhere:
+    the access layer sees people through their memberships)."""
+    values = {"full_name": full_name, "gender": gender, "birth_date": birth_date,
+              "card_number": card_number or None, "join_date": join_date, "official_date": official_date}
+    with transaction.atomic():
+        authorize(actor, MANAGE_MEMBERS, organization)
+        if organization.kind not in CELL_KINDS:
+            raise Refused.because("membership_not_cell")
+        _refuse_dissolved_cell(organization, start)
+        _refuse_identity(values)
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(**values)
+        except IntegrityError:  # the same card registered meanwhile
+            raise Refused.because("person_card_taken", card=card_number) from None
+        membership = Membership.objects.create(person=person, organization=organization, start=start)
+        audit_record(actor=actor, action="person.create", obj=person, summary=f"{person} → {organization}",
+                     data={**{k: _json_value(v) for k, v in values.items()}, "organization": organization.pk,
+                           "start": start.isoformat(), "membership": membership.pk})
+    return person
+
+
+def _authorize_on_person(actor, perm: str, person: Person) -> Organization | None:
+    """Acts on a person are for whoever holds ``perm`` on their cell (today's, else their last)."""
+    cell = person.cell_on(today())
+    if cell is None:
+        if not (is_system(actor) or getattr(actor, "is_superuser", False) and actor.is_active):
+            raise Refused.because("not_permitted", perm=perm)
+        return None
+    authorize(actor, perm, cell)
+    return cell
+
+
+def person_correct(*, person: Person, actor, **changes) -> Person:
+    """Correct identity fields (``IDENTITY_FIELDS``); the audit keeps the old and the new values."""
+    unknown = set(changes) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise TypeError(f"not identity fields: {sorted(unknown)}")
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        _authorize_on_person(actor, MANAGE_MEMBERS, person)
+        if "card_number" in changes:
+            changes["card_number"] = changes["card_number"] or None
+        changed = {k: v for k, v in changes.items() if getattr(person, k) != v}
+        if not changed:
+            raise Refused.because("organizations_no_change")
+        _refuse_identity({**{k: getattr(person, k) for k in IDENTITY_FIELDS}, **changed}, exclude_pk=person.pk)
+        old = {k: _json_value(getattr(person, k)) for k in changed}
+        for k, v in changed.items():
+            setattr(person, k, v)
+        try:
+            with transaction.atomic():
+                person.save(update_fields=[*changed, "search_name", "sort_name"])
+        except IntegrityError:
+            raise Refused.because("person_card_taken", card=changed.get("card_number")) from None
+        audit_record(actor=actor, action="person.correct", obj=person, summary=str(person),
+                     data={"old": old, "new": {k: _json_value(v) for k, v in changed.items()}})
+    return person
+
+
+# --- kinship --------------------------------------------------------------------
+
+
+def kinship_declare(*, person: Person, relative: Person, relation: str, declared_on: dt.date, actor) -> Kinship:
+    """``person`` declares ``relative``; the declaration belongs to the declarer's cell on that day."""
+    with transaction.atomic():
+        # The pair's declarations are made one at a time (both people locked, in key order, whichever
+        # declares): the check for a running one holds.
+        locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[person.pk, relative.pk])
+                  .order_by("pk")}
+        person = locked[person.pk]
+        owner = person.cell_on(declared_on)
+        if owner is None:
+            raise Refused.because("person_no_cell", p=str(person))
+        authorize(actor, MANAGE_MEMBERS, owner)
+        if person.pk == relative.pk:
+            raise Refused.because("kinship_self")
+        running = (Kinship.objects.filter(ended_on__isnull=True)
+                   .filter(Q(person=person, relative=relative) | Q(person=relative, relative=person)).first())
+        if running is not None:
+            raise Refused.because("kinship_exists", p=str(person), r=str(relative), relation=running.relation)
+        kinship = Kinship.objects.create(person=person, relative=relative, relation=relation,
+                                         declared_on=declared_on, organization=owner)
+        audit_record(actor=actor, action="kinship.declare", obj=kinship, summary=str(kinship),
+                     data={"person": person.pk, "relative": relative.pk, "relation": relation,
+                           "declared_on": declared_on.isoformat(), "organization": owner.pk})
+    return kinship
+
+
+def kinship_end(*, kinship: Kinship, ended_on: dt.date, actor) -> Kinship:
+    """The kinship no longer holds from the day after ``ended_on`` (a divorce); the record stays."""
+    with transaction.atomic():
+        kinship = Kinship.objects.select_for_update().select_related("organization", "person", "relative") \
+            .get(pk=kinship.pk)
+        authorize(actor, MANAGE_MEMBERS, kinship.organization)
+        if kinship.ended_on is not None:
+            raise Refused.because("kinship_already_ended", d=kinship.ended_on.isoformat())
+        if ended_on < kinship.declared_on:
+            raise Refused.because("kinship_end_before_declared", d=kinship.declared_on.isoformat())
+        kinship.ended_on = ended_on
+        kinship.save(update_fields=["ended_on"])
+        audit_record(actor=actor, action="kinship.end", obj=kinship, summary=str(kinship),
+                     data={"ended_on": ended_on.isoformat()})
+    return kinship
+
+
+# --- discipline -----------------------------------------------------------------
+
+
+def _refuse_issuer(issuer: Organization, owner: Organization, strictly_above: bool) -> None:
+    above = owner.path.startswith(issuer.path) and not (strictly_above and issuer.pk == owner.pk)
+    if not above:
+        raise Refused.because("discipline_issuer_not_above", issuer=str(issuer), org=str(owner))
+
+
+def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organization, actor,
+                      person: Person | None = None, organization: Organization | None = None,
+                      decision_ref: str = "", reason: str = "", self_detected_remedied: bool = False) -> Discipline:
+    """Record a disciplinary measure on a person or an organization, decided by ``decided_by``.
+
+    The record belongs to the organization disciplined, or to the member's cell on the day of the decision.
+    The issuing body is that organization's own level or above (above, for an organization), and the actor
+    records for it (``manage_discipline`` there: its inspection committee).
+    """
+    with transaction.atomic():
+        if (person is None) == (organization is None):
+            raise Refused.because("discipline_one_subject")
+        owner = organization if organization is not None else person.cell_on(decided_on)
+        if owner is None:
+            raise Refused.because("person_no_cell", p=str(person))
+        authorize(actor, MANAGE_DISCIPLINE, owner)
+        subject = "organization" if organization is not None else "person"
+        if (form == DisciplineForm.EXPULSION and organization is not None) or (
+                form == DisciplineForm.DISSOLUTION and person is not None):
+            raise Refused.because("discipline_form_subject", form=form, subject=subject)
+        _refuse_issuer(decided_by, owner, strictly_above=organization is not None)
+        authorize(actor, MANAGE_DISCIPLINE, decided_by)
+        discipline = Discipline.objects.create(
+            person=person, organization=organization, owner=owner, form=form, decided_on=decided_on,
+            decided_by=decided_by, decision_ref=decision_ref, reason=reason,
+            self_detected_remedied=self_detected_remedied)
+        audit_record(actor=actor, action="discipline.record", obj=discipline,
+                     summary=f"{discipline} ({decision_ref})" if decision_ref else str(discipline),
+                     data={"person": person.pk if person else None,
+                           "organization": organization.pk if organization else None, "owner": owner.pk,
+                           "form": form, "decided_on": decided_on.isoformat(), "decided_by": decided_by.pk,
+                           "decision_ref": decision_ref, "self_detected_remedied": self_detected_remedied})
+    return discipline
+
+
+def discipline_annul(*, discipline: Discipline, annulled_on: dt.date, decided_by: Organization, actor,
+                     decision_ref: str = "", reason: str = "") -> DisciplineAnnulment:
+    """Annul a measure by a new recorded act; the measure's own row is kept as it was decided."""
+    with transaction.atomic():
+        discipline = Discipline.objects.select_for_update().select_related("owner").get(pk=discipline.pk)
+        authorize(actor, MANAGE_DISCIPLINE, discipline.owner)
+        done = DisciplineAnnulment.objects.filter(discipline=discipline).first()
+        if done is not None:
+            raise Refused.because("discipline_already_annulled", d=done.annulled_on.isoformat())
+        if annulled_on < discipline.decided_on:
+            raise Refused.because("discipline_annul_before_decided", d=discipline.decided_on.isoformat())
+        _refuse_issuer(decided_by, discipline.owner, strictly_above=False)
+        authorize(actor, MANAGE_DISCIPLINE, decided_by)
+        annulment = DisciplineAnnulment.objects.create(discipline=discipline, annulled_on=annulled_on,
+                                                       decided_by=decided_by, decision_ref=decision_ref,
+                                                       reason=reason)
+        audit_record(actor=actor, action="discipline.annul", obj=discipline,
+                     summary=f"{discipline} ({decision_ref})" if decision_ref else str(discipline),
+                     data={"annulment": annulment.pk, "annulled_on": annulled_on.isoformat(),
+                           "decided_by": decided_by.pk, "decision_ref": decision_ref})
+    return annulment

@@ -6,12 +6,13 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import ChoicesColumn, DateColumn, PortalFilterSet, PortalTable
+from common.tables import ChoicesColumn, DateColumn, PortalDateFilter, PortalFilterSet, PortalTable
 from common.text import fold
 
-from .models import BodyKind, Membership, Person, PersonStatus, Tenure, today
+from .models import BodyKind, Discipline, DisciplineForm, Membership, Person, PersonStatus, Tenure, today
 
 # --- person search ---------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class ImportRowTable(PortalTable):
         return {"male": _("Nam"), "female": _("Nữ")}.get(value, value)
 
     def render_start(self, value, record) -> str:
-        text = value.strftime("%d/%m/%Y")
+        text = date_format(value, "SHORT_DATE_FORMAT")
         return f"{text} ({_('theo ngày vào Đảng')})" if record.values.get("start_from_join") else text
 
 
@@ -161,12 +162,99 @@ class TenureTable(PortalTable):
 class AccessHistoryTable(PortalTable):
     """The audit entries of the roles granted at one organization: who granted or revoked what, when."""
 
-    at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), format="d/m/Y H:i")
+    at = tables.DateTimeColumn(verbose_name=_("Thời điểm"), short=True)
     actor = tables.Column(verbose_name=_("Người thực hiện"), default="—")
     action = tables.Column(verbose_name=_("Thao tác"))
-    summary = tables.Column(verbose_name=_("Nội dung"))
+    text = tables.Column(verbose_name=_("Nội dung"), accessor="text", orderable=False)
 
     class Meta(PortalTable.Meta):
-        fields = ("at", "actor", "action", "summary")
+        fields = ("at", "actor", "action", "text")
         order_by = ("-at",)
         empty_text = _("Chưa có.")
+
+
+# --- the discipline register ------------------------------------------------------------------
+
+
+class DisciplineFilter(PortalFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Họ tên, tổ chức hoặc số quyết định"), max_length=120)
+    form = django_filters.ChoiceFilter(choices=DisciplineForm.choices, label=_("Hình thức"), empty_label=_("Tất cả"))
+    date_from = PortalDateFilter(field_name="decided_on", lookup_expr="gte", label=_("Từ ngày"))
+    date_to = PortalDateFilter(field_name="decided_on", lookup_expr="lte", label=_("Đến ngày"))
+    self_detected_remedied = django_filters.ChoiceFilter(
+        method="filter_remedied", label=_("Tự phát hiện, đã khắc phục"), empty_label=_("Tất cả"),
+        choices=[("yes", _("Có")), ("no", _("Không"))])
+    annulled = django_filters.ChoiceFilter(method="filter_annulled", label=_("Đã hủy"), empty_label=_("Tất cả"),
+                                           choices=[("yes", _("Đã hủy")), ("no", _("Còn hiệu lực"))])
+
+    class Meta:
+        model = Discipline
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        folded = fold(value)
+        return queryset.filter(Q(person__in=Person.objects.search(value)) | Q(organization__name__icontains=value)
+                               | Q(decision_ref__icontains=value.strip()) | Q(person__search_name__contains=folded))
+
+    def filter_remedied(self, queryset, name, value):
+        return queryset.filter(self_detected_remedied=(value == "yes"))
+
+    def filter_annulled(self, queryset, name, value):
+        return queryset.filter(annulment__isnull=(value != "yes"))
+
+
+class DisciplineTable(PortalTable):
+    """Who, which form, when, by which body and decision, self-detected and remedied, and an annulment if any."""
+
+    subject = tables.Column(verbose_name=_("Đối tượng"), empty_values=(), order_by=("person__sort_name",
+                                                                                     "organization__name", "pk"))
+    form = ChoicesColumn(DisciplineForm.choices, verbose_name=_("Hình thức"))
+    decided_on = DateColumn(verbose_name=_("Ngày quyết định"))
+    decided_by = tables.Column(verbose_name=_("Cấp quyết định"), accessor="decided_by__name", default="—")
+    decision_ref = tables.Column(verbose_name=_("Số quyết định"), default="—")
+    self_detected_remedied = tables.BooleanColumn(verbose_name=_("Tự phát hiện, đã khắc phục"),
+                                                  yesno=(_("Có"), _("Không")))
+    owner = tables.Column(verbose_name=_("Tổ chức quản lý"), accessor="owner__name",
+                          linkify=("organizations:organization", {"pk": tables.A("owner_id")}))
+    annulled_on = DateColumn(verbose_name=_("Ngày hủy"), accessor="annulment__annulled_on", default="—")
+    actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta(PortalTable.Meta):
+        model = Discipline
+        fields = ("subject", "form", "decided_on", "decided_by", "decision_ref", "self_detected_remedied",
+                  "owner", "annulled_on", "actions")
+        order_by = ("-decided_on",)
+        empty_text = _("Chưa có quyết định kỷ luật nào.")
+
+    def __init__(self, *args, manage_paths: list[str] | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.manage_paths = manage_paths  # where the reader may annul (None: everywhere)
+
+    def render_subject(self, record) -> str:
+        from django.utils.html import format_html
+
+        if record.person_id:
+            return format_html('<a href="{}">{}</a>', record.person.get_absolute_url(), record.person.full_name)
+        return format_html('<a href="{}">{}</a>', record.organization.get_absolute_url(), record.organization.name)
+
+    def value_subject(self, record) -> str:
+        return record.person.full_name if record.person_id else record.organization.name
+
+    def value_self_detected_remedied(self, value) -> str:
+        return str(_("Có") if value else _("Không"))
+
+    def render_actions(self, record) -> str:
+        from django.core.exceptions import ObjectDoesNotExist
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        try:
+            record.annulment  # noqa: B018  (selected with the row)
+            return ""
+        except ObjectDoesNotExist:
+            pass
+        paths = self.manage_paths
+        if not (paths is None or any(record.owner.path.startswith(p) for p in paths)):
+            return ""  # a link only where the reader may go
+        return format_html('<a class="btn btn-outline-secondary btn-sm" href="{}">{}</a>',
+                           reverse("organizations:discipline_annul", args=[record.pk]), _("Hủy quyết định"))

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,11 +17,29 @@ from common.tables import list_response
 from common.uploads import upload_form, upload_limit
 
 from . import access, selectors, services
-from .forms import MemberImportForm, RoleGrantForm, RoleRevokeForm, TenureEndForm, TenureStartForm
+from .forms import (
+    DisciplineAnnulForm,
+    DisciplineRecordForm,
+    KinshipDeclareForm,
+    KinshipEndForm,
+    MemberImportForm,
+    OrganizationCreateForm,
+    OrganizationDissolveForm,
+    OrganizationMoveForm,
+    OrganizationRenameForm,
+    PersonCreateForm,
+    PersonIdentityForm,
+    RoleGrantForm,
+    RoleRevokeForm,
+    TenureEndForm,
+    TenureStartForm,
+)
 from .imports import ParsedRow, error_message
-from .models import AccessRole, ImportStatus, Organization, Tenure, today
+from .models import AccessRole, Discipline, ImportStatus, Kinship, Organization, Tenure, today
 from .tables import (
     AccessHistoryTable,
+    DisciplineFilter,
+    DisciplineTable,
     ImportRowTable,
     MemberFilter,
     MemberTable,
@@ -53,10 +72,12 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": selectors.subtree_counts(org, on),
         "bodies": selectors.bodies_with_holders(org, on),
         "posts": selectors.posts_outside_bodies(org, on),
-        "disciplines": org.disciplines.all() if access.VIEW_DISCIPLINE in org.perms else None,
+        "disciplines": (org.disciplines.select_related("decided_by", "annulment")
+                        if access.VIEW_DISCIPLINE in org.perms else None),
         "access_holders": access.access_holders(org),
         "can_manage": access.MANAGE_MEMBERS in org.perms,
         "can_manage_access": access.MANAGE_ACCESS in org.perms,
+        "can_discipline": access.MANAGE_DISCIPLINE in org.perms,
         "on": on,
     })
 
@@ -83,12 +104,14 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.person_record(person)
     current = next((m for m in record["memberships"] if m.end is None), None)
     own = person.user_id is not None and person.user_id == request.user.pk
-    sensitive = own or (current is not None
-                        and access.can(request.user, access.VIEW_DISCIPLINE, current.organization))
-    if not sensitive:
+    perms = access.perms_on(request.user, current.organization) if current is not None else set()
+    if not (own or access.VIEW_DISCIPLINE in perms):
         record["disciplines"] = record["kinships"] = None
-    return render(request, "organizations/person.html",
-                  {"person": person, "current": current, "own": own, **record})
+    return render(request, "organizations/person.html", {
+        "person": person, "current": current, "own": own, **record,
+        "can_manage": access.MANAGE_MEMBERS in perms, "can_discipline": access.MANAGE_DISCIPLINE in perms,
+        "end_form": KinshipEndForm(initial={"ended_on": today()}),
+    })
 
 
 @upload_limit("IMPORT_MAX_BYTES")
@@ -253,3 +276,199 @@ def tenure_end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã kết thúc chức vụ: %(t)s.") % {"t": tenure})
     return redirect("organizations:posts", tenure.org.pk)
+
+
+# --- the tree, people, kinship and discipline: one page per act -------------------------------
+
+
+def _data(request: HttpRequest):
+    """The posted data for a bound form (an empty POST too: it is shown with its errors), or None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _act_page(request: HttpRequest, form, act, *, title: str, org: Organization | None, back: str,
+              success: str, intro: str = "", subject: str = "") -> HttpResponse:
+    """A form page for one act: GET shows it; a valid POST calls ``act(cleaned_data)`` (a service call that
+    returns where to go next); a refusal is shown on the form with every input kept."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = act(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, success)
+            return redirect(target)
+    return render(request, "organizations/act_form.html", {
+        "form": form, "title": title, "org": org, "back": back, "intro": intro, "subject": subject,
+    }, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    form = OrganizationCreateForm(_data(request))
+
+    def act(data):
+        return services.organization_create(parent=parent, name=data["name"], code=data["code"], kind=data["kind"],
+                                            actor=request.user)
+    return _act_page(request, form, act, title=_("Thêm tổ chức trực thuộc"), org=parent,
+                     back=parent.get_absolute_url(), success=_("Đã thêm tổ chức."))
+
+
+@require_http_methods(["GET", "POST"])
+def organization_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    form = OrganizationRenameForm(_data(request), initial={"name": org.name})
+
+    def act(data):
+        return services.organization_rename(organization=org, name=data["name"], actor=request.user)
+    return _act_page(request, form, act, title=_("Đổi tên tổ chức"), org=org, back=org.get_absolute_url(),
+                     success=_("Đã đổi tên tổ chức."))
+
+
+@require_http_methods(["GET", "POST"])
+def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    form = OrganizationMoveForm(_data(request), user=request.user)
+
+    def act(data):
+        return services.organization_move(organization=org, parent=data["parent"], actor=request.user)
+    return _act_page(request, form, act, title=_("Chuyển tổ chức sang cấp trên khác"), org=org,
+                     back=org.get_absolute_url(), success=_("Đã chuyển tổ chức cùng các tổ chức trực thuộc."),
+                     intro=_("Tổ chức được chuyển cùng toàn bộ tổ chức trực thuộc, đảng viên và hồ sơ của nó."))
+
+
+@require_http_methods(["GET", "POST"])
+def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    form = OrganizationDissolveForm(_data(request))
+
+    def act(data):
+        return services.organization_dissolve(organization=org, on=data["on"], decision_ref=data["decision_ref"],
+                                              actor=request.user)
+    return _act_page(request, form, act, title=_("Giải thể, sáp nhập tổ chức"), org=org,
+                     back=org.get_absolute_url(), success=_("Đã ghi giải thể, sáp nhập."),
+                     intro=_("Chỉ ghi được khi không còn tổ chức trực thuộc và đảng viên sinh hoạt sau ngày đó."))
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest, pk: int) -> HttpResponse:
+    cell = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    form = PersonCreateForm(_data(request), initial={"start": today()})
+
+    def act(data):
+        return services.person_create(organization=cell, actor=request.user, **data)
+    return _act_page(request, form, act, title=_("Thêm đảng viên"), org=cell, back=cell.get_absolute_url(),
+                     success=_("Đã thêm đảng viên."))
+
+
+def _person_for(request: HttpRequest, pk, perm: str):
+    """The person (404 if out of sight) and their cell, where the user must hold ``perm`` (403)."""
+    person = access.get_person_for(request, pk)
+    cell = person.cell_on(today())
+    if cell is None or not access.can(request.user, perm, cell):
+        raise PermissionDenied
+    return person, cell
+
+
+@require_http_methods(["GET", "POST"])
+def person_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    person, cell = _person_for(request, pk, access.MANAGE_MEMBERS)
+    form = PersonIdentityForm(_data(request),
+                              initial={f: getattr(person, f) for f in services.IDENTITY_FIELDS})
+
+    def act(data):
+        return services.person_correct(person=person, actor=request.user, **data)
+    return _act_page(request, form, act, title=_("Sửa thông tin đảng viên"), org=cell,
+                     back=person.get_absolute_url(), success=_("Đã sửa thông tin đảng viên."), subject=str(person))
+
+
+@require_http_methods(["GET", "POST"])
+def kinship_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    person, cell = _person_for(request, pk, access.MANAGE_MEMBERS)
+    form = KinshipDeclareForm(_data(request), user=request.user, initial={"declared_on": today()})
+
+    def act(data):
+        services.kinship_declare(person=person, relative=data["relative"], relation=data["relation"],
+                                 declared_on=data["declared_on"], actor=request.user)
+        return person
+    return _act_page(request, form, act, title=_("Kê khai quan hệ gia đình"), org=cell,
+                     back=person.get_absolute_url(), success=_("Đã ghi quan hệ gia đình."), subject=str(person))
+
+
+@require_POST
+def kinship_end(request: HttpRequest, pk: int) -> HttpResponse:
+    kinship = access.get_owned_for(request, Kinship.objects.select_related("organization", "person", "relative"), pk,
+                                   access.MANAGE_MEMBERS)
+    form = KinshipEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+    else:
+        try:
+            services.kinship_end(kinship=kinship, ended_on=form.cleaned_data["ended_on"], actor=request.user)
+        except ValidationError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("Đã ghi kết thúc quan hệ: %(k)s.") % {"k": kinship})
+    return redirect(kinship.person)
+
+
+def _issuers(user, owner: Organization, strictly_above: bool = False):
+    """The levels that may issue a measure on a record of ``owner`` and for which ``user`` records discipline:
+    ``owner``'s own level (for a member's cell) and its ancestors."""
+    paths = owner.ancestor_paths()[:-1] if strictly_above else owner.ancestor_paths()
+    return access.orgs_for(user, access.MANAGE_DISCIPLINE).filter(path__in=paths).order_by("-depth")
+
+
+@require_http_methods(["GET", "POST"])
+def discipline_record_person(request: HttpRequest, pk: int) -> HttpResponse:
+    person, cell = _person_for(request, pk, access.MANAGE_DISCIPLINE)
+    form = DisciplineRecordForm(_data(request), issuers=_issuers(request.user, cell), subject="person",
+                                initial={"decided_on": today()})
+
+    def act(data):
+        services.discipline_record(person=person, actor=request.user, **data)
+        return person
+    return _act_page(request, form, act, title=_("Ghi quyết định kỷ luật đảng viên"), org=cell,
+                     back=person.get_absolute_url(), success=_("Đã ghi quyết định kỷ luật."), subject=str(person))
+
+
+@require_http_methods(["GET", "POST"])
+def discipline_record_organization(request: HttpRequest, pk: int) -> HttpResponse:
+    org = access.get_organization_for(request, pk, access.MANAGE_DISCIPLINE)
+    form = DisciplineRecordForm(_data(request), issuers=_issuers(request.user, org, strictly_above=True),
+                                subject="organization", initial={"decided_on": today()})
+
+    def act(data):
+        services.discipline_record(organization=org, actor=request.user, **data)
+        return org
+    return _act_page(request, form, act, title=_("Ghi quyết định kỷ luật tổ chức"), org=org,
+                     back=org.get_absolute_url(), success=_("Đã ghi quyết định kỷ luật."), subject=str(org))
+
+
+@require_http_methods(["GET", "POST"])
+def discipline_annul(request: HttpRequest, pk: int) -> HttpResponse:
+    discipline = access.get_owned_for(
+        request, Discipline.objects.select_related("owner", "person", "organization"), pk, access.MANAGE_DISCIPLINE)
+    form = DisciplineAnnulForm(_data(request), issuers=_issuers(request.user, discipline.owner),
+                               initial={"annulled_on": today()})
+
+    def act(data):
+        services.discipline_annul(discipline=discipline, actor=request.user, **data)
+        return "organizations:disciplines"
+    return _act_page(request, form, act, title=_("Hủy quyết định kỷ luật"), org=discipline.org,
+                     back=reverse("organizations:disciplines"), success=_("Đã ghi quyết định hủy kỷ luật."),
+                     subject=str(discipline))
+
+
+def disciplines(request: HttpRequest) -> HttpResponse:
+    """The discipline register of every subtree where the user may see discipline: filtered, sorted, exported."""
+    paths = access.granted_paths(request.user, access.VIEW_DISCIPLINE)
+    if paths == []:
+        raise Http404
+    rows = (Discipline.objects.filter(access.subtree_q(paths, "owner__path"))
+            .select_related("person", "organization", "owner", "decided_by", "annulment"))
+    filters = DisciplineFilter(request.GET, queryset=rows)
+    table = DisciplineTable(filters.qs, manage_paths=access.granted_paths(request.user, access.MANAGE_DISCIPLINE))
+    return list_response(request, table, "organizations/disciplines.html", {"filter": filters},
+                         filename="so-theo-doi-ky-luat")

@@ -222,3 +222,16 @@ def citations_set(*, obj, refs: list[tuple[str, str]], label: str, url: str = ""
     rows = citations_build(obj=obj, refs=refs, label=label, url=url, scope=scope)
     Citation.objects.of(obj).delete()
     return Citation.objects.bulk_create(rows)
+
+
+def citations_rescope(old_prefix: str, new_prefix: str) -> int:
+    """Citing rows scoped under ``old_prefix`` are scoped under ``new_prefix`` instead: a scope is the citing
+    record's tree path, and a subtree that moves takes its citations along. Runs inside the caller's
+    transaction (an organization's move); returns the number of rows rescoped."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Substr
+
+    if not old_prefix or old_prefix == new_prefix:
+        return 0
+    return (Citation.objects.filter(scope__startswith=old_prefix)
+            .update(scope=Concat(Value(new_prefix), Substr("scope", len(old_prefix) + 1))))

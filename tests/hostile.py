@@ -136,6 +136,7 @@ class World:
                      ("working-regulations/", "regulation"), ("meetings/", "meeting"),
                      ("decisions/", "decision"), ("regulations/imports/", "text_import"),
                      ("regulations/", "document"), ("tenures/", "tenure"),
+                     ("kinships/", "kinship"), ("disciplines/", "discipline"),
                      ("matters/", "matter")]
         values = {}
         for p in route.params:
@@ -205,6 +206,13 @@ def build_world(province, staff_a, an) -> World:
     report = report_request(kind="form", organization=assessment.organization, title="Bản kiểm điểm",
                             params={"assessments": [assessment.pk]}, actor=superuser)
     job_execute(report.job_id)  # rendered, as a worker renders it
+    from organizations.models import DisciplineForm, Relation  # noqa: PLC0415
+    from organizations.services import discipline_record, kinship_declare  # noqa: PLC0415
+
+    kinship = kinship_declare(person=an, relative=people[2], relation=Relation.SIBLING, declared_on=D(2025, 1, 1),
+                              actor=superuser)
+    discipline = discipline_record(person=an, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 2, 1),
+                                   decided_by=province.sub_a, actor=superuser)
     world = World(province=province, superuser=superuser, staff=staff_a)
     world.ids = {
         "organization": str(org.pk), "import": str(batch.pk), "report": str(report.pk), "person": str(people[0].pk),
@@ -225,8 +233,11 @@ def build_world(province, staff_a, an) -> World:
         "target": str(assessment.targets.get().pk),
         "admin:assessments_period": str(draft_period.pk), "admin:assessments_assessment": str(assessment.pk),
         "admin:jobs_job": str(job.pk),
+        "kinship": str(kinship.pk), "discipline": str(discipline.pk),
+        "admin:organizations_kinship": str(kinship.pk), "admin:organizations_discipline": str(discipline.pk),
     }
     world.cards = {"signatory_card": people[0].card_number, "person_card": people[1].card_number,
+                   "relative_card": people[3].card_number,
                    "concerns_card": "", "card_number": "0999999999"}
     return world
 

@@ -19,7 +19,17 @@ from audit.models import AuditEntry
 from common.actors import SYSTEM
 from governance import services as svc
 from governance.models import Assignment, Decision, Field, Matter, Meeting, WorkingRegulation
-from organizations.models import ImportStatus, MemberImport, Membership, Person, Tenure
+from organizations.models import (
+    Discipline,
+    DisciplineAnnulment,
+    ImportStatus,
+    Kinship,
+    MemberImport,
+    Membership,
+    Organization,
+    Person,
+    Tenure,
+)
 from organizations.services import member_import_preview
 from reports.models import Report
 from tests.governance.test_views_working import _committee
@@ -48,7 +58,17 @@ def world(province, staff_a):
     people[1].card_number = "0400000002"
     people[1].save()
     tenure = Tenure.objects.filter(organization=province.grassroots).first()
-    return {"tenure": tenure, "people": people, "collective": collective, "individual": individual, "meeting": meeting,
+    from organizations.models import DisciplineForm, Relation
+    from organizations.services import discipline_record, kinship_declare
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory(organization=province.cell_1, start=D(2020, 1, 1)).person
+    kinship = kinship_declare(person=member, relative=people[1], relation=Relation.SIBLING,
+                              declared_on=D(2025, 1, 1), actor=SYSTEM)
+    discipline = discipline_record(person=member, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 2, 1),
+                                   decided_by=province.sub_a, actor=SYSTEM)
+    return {"tenure": tenure, "member": member, "kinship": kinship, "discipline": discipline,
+            "people": people, "collective": collective, "individual": individual, "meeting": meeting,
             "report_meeting": report_meeting, "collective_decision": collective_decision,
             "individual_decision": individual_decision, "draft": draft, "assignment": assignment, "batch": batch}
 
@@ -70,6 +90,11 @@ def _snapshot(w) -> dict:
         "people": Person.objects.count(),
         "memberships": Membership.objects.count(),
         "tenures": sorted(Tenure.objects.values_list("pk", "end")),
+        "tree": sorted(Organization.objects.values_list("pk", "name", "path", "dissolved_on")),
+        "names": sorted(Person.objects.values_list("pk", "full_name")),
+        "kinships": sorted(Kinship.objects.values_list("pk", "ended_on")),
+        "disciplines": Discipline.objects.count(),
+        "annulments": DisciplineAnnulment.objects.count(),
         "reports": Report.objects.count(),
     }
 
@@ -119,6 +144,32 @@ def _requests(province, w) -> list[tuple[str, str, dict]]:
         ("post", f"/org/{gr}/posts/new/", {"card_number": "0400000002", "position": w["tenure"].position_id,
                                            "start": "01/02/2026"}),
         ("post", f"/tenures/{w['tenure'].pk}/end/", {"end": "01/02/2026"}),
+        ("get", f"/org/{gr}/new/", {}),
+        ("post", f"/org/{gr}/new/", {"name": "Chi bộ lạ", "code": "la", "kind": "cell"}),
+        ("get", f"/org/{gr}/rename/", {}),
+        ("post", f"/org/{gr}/rename/", {"name": "Tên lạ"}),
+        ("get", f"/org/{gr}/move/", {}),
+        ("post", f"/org/{gr}/move/", {"parent_code": province.sub_b.code}),
+        ("get", f"/org/{province.cell_2.pk}/dissolve/", {}),
+        ("post", f"/org/{province.cell_2.pk}/dissolve/", {"on": "01/02/2026"}),
+        ("get", f"/org/{province.cell_1.pk}/people/new/", {}),
+        ("post", f"/org/{province.cell_1.pk}/people/new/", {"full_name": "Người Lạ", "gender": "male",
+                                                            "start": "01/02/2026"}),
+        ("get", f"/org/{gr}/discipline/new/", {}),
+        ("post", f"/org/{gr}/discipline/new/", {"form": "reprimand", "decided_on": "01/02/2026",
+                                                "decided_by": province.sub_a.pk}),
+        ("get", f"/people/{w['member'].pk}/correct/", {}),
+        ("post", f"/people/{w['member'].pk}/correct/", {"full_name": "Tên Lạ", "gender": "male"}),
+        ("get", f"/people/{w['member'].pk}/kinship/new/", {}),
+        ("post", f"/people/{w['member'].pk}/kinship/new/", {"relative_card": "0400000002", "relation": "other",
+                                                            "declared_on": "01/02/2026"}),
+        ("get", f"/people/{w['member'].pk}/discipline/new/", {}),
+        ("post", f"/people/{w['member'].pk}/discipline/new/", {"form": "reprimand", "decided_on": "01/02/2026",
+                                                               "decided_by": province.sub_a.pk}),
+        ("post", f"/kinships/{w['kinship'].pk}/end/", {"ended_on": "01/02/2026"}),
+        ("get", f"/disciplines/{w['discipline'].pk}/annul/", {}),
+        ("post", f"/disciplines/{w['discipline'].pk}/annul/", {"annulled_on": "01/03/2026",
+                                                               "decided_by": province.sub_a.pk}),
         ("post", f"/reports/meeting/{meeting.pk}/minutes/", {}),
         ("post", f"/reports/org/{gr}/register/", {"from": "01/01/2026", "to": "31/12/2026"}),
     ]
@@ -141,8 +192,9 @@ def test_staff_of_a_reach_the_same_pages(client, province, staff_a, inspector_a,
     for method, url, _data in _requests(province, world):
         if method != "get":
             continue
-        # The queue of irregular decisions and the dashboard are the inspection committee's pages.
-        actor = inspector_a if url.endswith(("/irregular/", "/decisions-dashboard/")) else staff_a
+        # The queue of irregular decisions, the dashboard and discipline are the inspection committee's pages.
+        actor = inspector_a if url.endswith(("/irregular/", "/decisions-dashboard/")) or "discipline" in url \
+            else staff_a
         client.force_login(actor)
         answers[f"GET {url} as {actor.username}"] = client.get(url).status_code
     wrong = {k: v for k, v in answers.items() if v not in (200, 302)}

@@ -138,7 +138,8 @@ def test_an_adopted_version_is_frozen_and_personnel_goes_by_secret_ballot(commit
 
 def test_a_member_related_to_the_person_concerned_is_recused_and_not_counted(committee):
     nominee = PersonFactory(full_name="Người được giới thiệu")
-    Kinship.objects.create(person=nominee, relative=committee["members"][4], relation=Relation.SIBLING)
+    Kinship.objects.create(person=nominee, relative=committee["members"][4], relation=Relation.SIBLING,
+                           organization=committee["org"])
     meeting = _meeting(committee, absent=committee["members"][9:])  # 9 present, one of them recused
     decision = svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="GT",
                                               votes_for=6, votes_against=2, concerns=nominee, actor=SYSTEM)

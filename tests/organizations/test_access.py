@@ -90,7 +90,7 @@ def test_perms_on_collects_every_permission_in_one_query(province, staff_a, insp
         assert access.perms_on(staff_a, province.cell_1) == {access.VIEW, access.MANAGE_MEMBERS,
                                                              RECORD_DECISIONS, ENTER, DECIDE}
     assert access.perms_on(inspector_a, province.cell_2) == {access.VIEW, access.VIEW_DISCIPLINE,
-                                                             access.VIEW_DASHBOARD}
+                                                             access.MANAGE_DISCIPLINE, access.VIEW_DASHBOARD}
     assert access.perms_on(staff_a, province.cell_b) == set()
 
 

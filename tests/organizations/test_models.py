@@ -111,8 +111,8 @@ def test_the_secretary_who_also_heads_the_agency_holds_two_tenures(province):
     assert Tenure.objects.filter(person=secretary).active_on(on).heads().count() == 2
 
 
-def test_relatives_are_found_whichever_side_declared_them(db):
-    a, b, c = PersonFactory(), PersonFactory(), PersonFactory()
+def test_relatives_are_found_whichever_side_declared_them(province):
+    a, b, c = (MembershipFactory(organization=province.cell_1, start=dt.date(2010, 1, 1)).person for _ in range(3))
     Kinship.objects.create(person=a, relative=b, relation=Relation.SPOUSE)
     Kinship.objects.create(person=c, relative=a, relation=Relation.CHILD)
     assert set(a.relatives()) == {b, c}
@@ -122,7 +122,7 @@ def test_relatives_are_found_whichever_side_declared_them(db):
 
 
 def test_a_discipline_has_exactly_one_fitting_subject(province):
-    person = PersonFactory()
+    person = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
     Discipline.objects.create(person=person, form=DisciplineForm.WARNING, decided_on=D(2024, 5, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
         Discipline.objects.create(person=person, organization=province.cell_1,
@@ -149,19 +149,29 @@ def test_a_cell_meeting_is_every_member_of_the_cell_on_the_date(province):
     assert set(meeting.members_on(D(2024, 1, 1))) == {early, late}
 
 
-def test_kinship_and_discipline_declare_their_organization(province):
-
+def test_kinship_and_discipline_store_their_organization(province):
     person = PersonFactory()
     MembershipFactory(person=person, organization=province.cell_1, start=dt.date(2010, 1, 1),
                       end=dt.date(2019, 12, 31))
     MembershipFactory(person=person, organization=province.cell_b, start=dt.date(2020, 1, 1))
-    relative = PersonFactory()
-    # The cell the person belonged to on the day: moving later does not move the record.
-    assert Kinship(person=person, relative=relative, declared_on=dt.date(2015, 6, 1)).owning_organization \
-        == province.cell_1
-    assert Kinship(person=person, relative=relative, declared_on=dt.date(2024, 6, 1)).owning_organization \
-        == province.cell_b
-    assert Discipline(person=person, form=DisciplineForm.REPRIMAND,
-                      decided_on=dt.date(2018, 3, 1)).owning_organization == province.cell_1
-    assert Discipline(organization=province.grassroots, form=DisciplineForm.WARNING,
-                      decided_on=dt.date(2018, 3, 1)).owning_organization == province.grassroots
+    # Written without an owner, a row takes the cell the person belonged to on the day, and keeps it.
+    old = Kinship.objects.create(person=person, relative=PersonFactory(), relation=Relation.SIBLING,
+                                 declared_on=dt.date(2015, 6, 1))
+    new = Kinship.objects.create(person=person, relative=PersonFactory(), relation=Relation.SIBLING,
+                                 declared_on=dt.date(2024, 6, 1))
+    reprimand = Discipline.objects.create(person=person, form=DisciplineForm.REPRIMAND, decided_on=dt.date(2018, 3, 1))
+    warning = Discipline.objects.create(organization=province.grassroots, form=DisciplineForm.WARNING,
+                                        decided_on=dt.date(2018, 3, 1))
+    person.memberships.all().delete()  # nothing left to derive from: the stored owner stays
+    assert Kinship.objects.get(pk=old.pk).owning_organization == province.cell_1
+    assert Kinship.objects.get(pk=new.pk).owning_organization == province.cell_b
+    assert Discipline.objects.get(pk=reprimand.pk).owning_organization == province.cell_1
+    assert Discipline.objects.get(pk=warning.pk).owning_organization == province.grassroots
+
+
+def test_a_kinship_with_no_cell_to_belong_to_is_refused_by_the_database(province):
+    """Neither the declarer nor the relative belongs anywhere: no owner, and no row."""
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Kinship.objects.create(person=PersonFactory(), relative=PersonFactory(), relation=Relation.SPOUSE)

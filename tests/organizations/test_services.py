@@ -17,11 +17,11 @@ D = dt.date
 
 def test_a_transfer_closes_the_current_membership_the_day_before(province, staff_a):
     person = MembershipFactory(organization=province.cell_1, start=D(2020, 1, 1)).person
-    new = membership_start(person=person, organization=province.cell_b, start=D(2024, 7, 1), actor=staff_a)
+    new = membership_start(person=person, organization=province.cell_2, start=D(2024, 7, 1), actor=staff_a)
     old = Membership.objects.get(person=person, organization=province.cell_1)
     assert old.end == D(2024, 6, 30) and new.end is None
     assert person.membership_on(D(2024, 6, 30)).organization == province.cell_1
-    assert person.membership_on(D(2024, 7, 1)).organization == province.cell_b
+    assert person.membership_on(D(2024, 7, 1)).organization == province.cell_2
     entry = AuditEntry.objects.get(action="membership.start")
     assert entry.actor == staff_a and entry.data["ended"] == old.pk
 
@@ -46,7 +46,9 @@ def test_a_transfer_into_a_closed_past_period_is_refused(province, staff_a):
         membership_start(person=person, organization=province.cell_2, start=D(2025, 1, 1), actor=staff_a)
 
 
-def test_roles_share_one_group_per_organization_and_can_be_revoked(province, board_officer):
+def test_roles_share_one_group_per_organization_and_can_be_revoked(province, admin_user):
+    """Roles are given by the system administrator: no role holds ``manage_access``."""
+    board_officer = admin_user
     first, second = UserFactory(), UserFactory()
     role_grant(user=first, kind=RoleKind.COMMITTEE_STAFF, organization=province.cell_b, actor=board_officer)
     role_grant(user=second, kind=RoleKind.COMMITTEE_STAFF, organization=province.cell_b, actor=board_officer)

@@ -349,7 +349,9 @@ def recused_members(meeting: Meeting, concerns: Person | None) -> list[Person]:
     if concerns is None:
         return []
     present = meeting.attendance.filter(present=True, voting=True).values("person_id")
-    related = Kinship.objects.filter(Q(person=concerns) | Q(relative=concerns))
+    # A relation ended before the meeting (a divorce) no longer recuses; one declared since still does.
+    related = (Kinship.objects.filter(Q(person=concerns) | Q(relative=concerns))
+               .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=meeting.date)))
     kin = {pk for pair in related.values_list("person_id", "relative_id") for pk in pair} - {concerns.pk}
     return list(Person.objects.filter(pk__in=present).filter(Q(pk__in=kin) | Q(pk=concerns.pk)))
 

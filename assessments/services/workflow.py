@@ -48,7 +48,8 @@ def facts_for(assessments: list[Assessment], grades_of=None) -> dict[int, rules.
     grades_of = grades_of or (lambda a: a.grades or a.self_grades)
     people = [a.person_id for a in assessments if a.person_id]
     disciplined: dict[int, bool] = {}
-    for person_id, remedied in (Discipline.objects.filter(person_id__in=people, decided_on__year=year)
+    # Standing measures only: an annulled discipline is no longer a fact of the year (a recorded act undid it).
+    for person_id, remedied in (Discipline.objects.standing().filter(person_id__in=people, decided_on__year=year)
                                 .values_list("person_id", "self_detected_remedied")):
         disciplined[person_id] = disciplined.get(person_id, False) or not remedied
     collectives = [a for a in assessments if a.kind == SubjectKind.COLLECTIVE]
@@ -56,12 +57,14 @@ def facts_for(assessments: list[Assessment], grades_of=None) -> dict[int, rules.
     led_share: dict[int, Fraction | None] = {}
     if collectives:
         org_ids = [a.organization_id for a in collectives]
-        org_disciplined = set(Discipline.objects.filter(organization_id__in=org_ids, decided_on__year=year)
+        org_disciplined = set(Discipline.objects.standing().filter(organization_id__in=org_ids,
+                                                                   decided_on__year=year)
                               .values_list("organization_id", flat=True))
         leaders_disciplined = set(
             Tenure.objects.filter(organization_id__in=org_ids, start__lte=dt.date(year, 12, 31))
             .filter(Q(end__isnull=True) | Q(end__gte=dt.date(year, 1, 1)))
-            .filter(person__disciplines__decided_on__year=year).values_list("organization_id", flat=True))
+            .filter(person__disciplines__decided_on__year=year, person__disciplines__annulment__isnull=True)
+            .values_list("organization_id", flat=True))
         paths = {a.organization.path: a.organization_id for a in collectives}
         condition = Q()
         for path in paths:
@@ -73,7 +76,7 @@ def facts_for(assessments: list[Assessment], grades_of=None) -> dict[int, rules.
             if parent:
                 children[parent] += 1
                 sub_ids[pk] = parent
-        for org_id in (Discipline.objects.filter(organization_id__in=list(sub_ids), decided_on__year=year)
+        for org_id in (Discipline.objects.standing().filter(organization_id__in=list(sub_ids), decided_on__year=year)
                        .values_list("organization_id", flat=True).distinct()):
             children_disciplined[sub_ids[org_id]] += 1
     leaders = [a for a in assessments if a.kind == SubjectKind.LEADER and a.role_organization_id]

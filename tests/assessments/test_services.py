@@ -13,7 +13,7 @@ from assessments import services as svc
 from assessments.choices import Level, Step, SubjectKind
 from assessments.models import Assessment, PeerGroup, Reminder
 from assessments.reminders import reminders_send
-from organizations.models import Discipline, DisciplineForm
+from organizations.models import Discipline, DisciplineAnnulment, DisciplineForm
 
 from .conftest import of, open_period
 
@@ -122,6 +122,19 @@ def test_discipline_in_the_year_caps_the_level_unless_self_detected_and_remedied
         svc.Decision(rows[1].assessment_id, Level.NOT_COMPLETED),
         svc.Decision(rows[2].assessment_id, Level.GOOD)])
     assert of(period, world.members[1]).level == Level.GOOD
+
+
+def test_an_annulled_discipline_no_longer_caps_the_level(world, period_2026):
+    period, cell = period_2026, world.province.cell_1
+    measure = Discipline.objects.create(person=world.members[0], form=DisciplineForm.REPRIMAND,
+                                        decided_on=dt.date(2026, 5, 1))
+    DisciplineAnnulment.objects.create(discipline=measure, annulled_on=dt.date(2026, 8, 1))
+    rows = [svc.Row(of(period, cell).pk, grades=COLLECTIVE, level=Level.GOOD),
+            svc.Row(of(period, world.members[0]).pk, grades=GOOD, level=Level.GOOD)]
+    svc.assessments_review(period=period, rows=rows, actor=world.cell_staff)
+    svc.assessments_decide(period=period, actor=world.grassroots_staff,
+                           decisions=[svc.Decision(r.assessment_id, Level.GOOD) for r in rows])
+    assert of(period, world.members[0]).level == Level.GOOD
 
 
 def test_a_decided_result_is_frozen(world, period_2026):

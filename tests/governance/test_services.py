@@ -151,6 +151,17 @@ def test_a_member_related_to_the_person_concerned_is_recused_and_not_counted(com
     assert refused.value.reasons[0].code == "count_votes_over_voters"
 
 
+def test_a_relation_ended_before_the_meeting_recuses_nobody(committee):
+    nominee = PersonFactory(full_name="Người được giới thiệu")
+    meeting = _meeting(committee, absent=committee["members"][9:])
+    Kinship.objects.create(person=nominee, relative=committee["members"][4], relation=Relation.SPOUSE,
+                           organization=committee["org"], declared_on=meeting.date - dt.timedelta(days=400),
+                           ended_on=meeting.date - dt.timedelta(days=1))
+    decision = svc.decision_record_collective(meeting=meeting, matter=committee["matters"]["NS-01"], title="GT",
+                                              votes_for=6, votes_against=3, concerns=nominee, actor=SYSTEM)
+    assert list(decision.recused.all()) == []
+
+
 def test_the_head_decides_and_must_report_back(committee):
     tc, secretary, deputy = committee["matters"]["TC-01"], committee["members"][0], committee["members"][1]
     decision = svc.decision_record_individual(organization=committee["org"], matter=tc, date=D(2025, 4, 1),

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common import uploads
@@ -107,9 +108,23 @@ def error(code: str, row: int | None = None, **params) -> dict:
     return {"row": row, "code": code, "params": params}
 
 
+# Parameters kept as ISO dates, shown in the reader's date format (older rows kept "dd/mm/yyyy": shown as kept).
+_DATE_PARAMS = {"future_date": ("v",), "under_18": ("join",)}
+
+
+def _shown_date(value: object) -> object:
+    try:
+        return date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return value
+
+
 def error_message(e: dict) -> str:
     """An error in the reader's language."""
     params = dict(e.get("params") or {})
+    for name in _DATE_PARAMS.get(e.get("code", ""), ()):
+        if name in params:
+            params[name] = _shown_date(params[name])
     if "col" in params:
         params["col"] = LABELS.get(params["col"], params["col"])
     if "cols" in params:
@@ -264,7 +279,7 @@ def _parse_row(number: int, cells: dict, errors: list[dict]) -> ParsedRow:
             bad("bad_date", col=f, v=_echo(value))
             continue
         if day > now:
-            bad("future_date", col=f, v=day.strftime("%d/%m/%Y"))
+            bad("future_date", col=f, v=day.isoformat())
             continue
         row.values[f] = day
     v = row.values
@@ -274,7 +289,7 @@ def _parse_row(number: int, cells: dict, errors: list[dict]) -> ParsedRow:
         bad("join_before_birth")
     elif v.get("birth_date") and v.get("join_date") and age_on(v["birth_date"], v["join_date"]) < MIN_AGE:
         # Charter Art. 1: a party member is a citizen of eighteen or more (RULES.md).
-        bad("under_18", join=v["join_date"].strftime("%d/%m/%Y"), age=age_on(v["birth_date"], v["join_date"]))
+        bad("under_18", join=v["join_date"].isoformat(), age=age_on(v["birth_date"], v["join_date"]))
     if v.get("start") and v.get("join_date") and v["start"] < v["join_date"]:
         bad("start_before_join")
     if not v.get("start") and v.get("join_date"):

@@ -95,7 +95,7 @@ def targets_assign(*, period: Period, assessments: list[Assessment], titles: lis
         audit_record(actor=actor, action="assessments.targets_assign", obj=period,
                      summary=str(period), note=Reason("assessments_targets_assigned",
                                                       {"titles": len(titles), "subjects": len(locked)}),
-                     data={"titles": titles, "assessments": [a.pk for a in locked][:1000]})
+                     data={"titles": titles, "assessments": [a.pk for a in locked]})
     return len(titles) * len(locked)
 
 

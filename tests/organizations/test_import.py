@@ -437,6 +437,13 @@ def test_the_charter_checks_age_and_the_start_of_activity(client, province, staf
     codes = {e["row"]: e["code"] for e in batch.errors}
     assert codes == {2: "under_18", 4: "start_before_join"}
     assert "khi đó mới 17 tuổi" in client.get(batch.get_absolute_url()).content.decode()
+    # The date is kept as a date and shown in the reader's format.
+    under_18 = next(e for e in batch.errors if e["code"] == "under_18")
+    assert under_18["params"]["join"] == "2018-05-01"
+    with translation.override("vi"):
+        assert "01/05/2018" in error_message(under_18)
+    with translation.override("en"):
+        assert error_message(under_18).startswith("Joined the Party on 01/05/2018 at 17 years old")
     assert not Person.objects.exists()
 
 

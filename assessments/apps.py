@@ -12,12 +12,14 @@ class AssessmentsConfig(AppConfig):
         from organizations.demo import register_demo_step
         from organizations.models import RoleKind as R
         from organizations.permissions import declare
+        from organizations.services import register_path_follower
 
         from . import rules, schemes  # noqa: F401  (their citations register on import)
         from .demo import review
         from .permissions import APPRAISE, DECIDE, ENTER, MANAGE_PERIODS
         from .reasons import MESSAGES
         from .services import period_open_job
+        from .services.base import periods_follow_move
 
         declare("assessments", ENTER, _("Nhập tự đánh giá, kết quả hội nghị kiểm điểm"),
                 roles=[R.COMMITTEE_STAFF, R.HEAD])
@@ -29,3 +31,4 @@ class AssessmentsConfig(AppConfig):
         register_messages(MESSAGES)
         register("assessments.period_open", period_open_job)
         register_demo_step(review)
+        register_path_follower(periods_follow_move)

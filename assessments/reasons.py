@@ -23,6 +23,9 @@ def _scheme(p) -> str:
 
 
 MESSAGES = {
+    "period_move_out_of_subtree": lambda p: _(
+        "%(period)s đang diễn ra trên cây tổ chức của %(org)s: không chuyển được tổ chức ra ngoài phạm vi đó "
+        "cho tới khi kết thúc kỳ.") % p,
     # Ceilings (assessments.rules).
     "criterion_poor": lambda p: _("Có tiêu chí xếp mức Kém: chỉ được xếp %(level)s.") % {"level": _at_most(p)},
     "criterion_average": lambda p: _("Có tiêu chí mức Trung bình: cao nhất %(level)s.") % {"level": _at_most(p)},

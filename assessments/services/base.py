@@ -12,7 +12,8 @@ from django.db.models import Count, F, Q
 from django_fsm import can_proceed, has_transition_perm
 
 from audit.services import audit_record
-from common.reasons import Reason
+from common.actors import SYSTEM
+from common.reasons import Reason, Refused
 from organizations import access
 from organizations.models import (
     Organization,
@@ -22,6 +23,7 @@ from ..models import (
     Assessment,
     AssessmentEvent,
     Period,
+    PeriodStatus,
     Rollup,
 )
 from ..permissions import MANAGE_PERIODS
@@ -108,6 +110,24 @@ def rollups_rebuild(*, period: Period, actor) -> int:
         audit_record(actor=actor, action="assessments.rollups_rebuild", obj=period, summary=str(period),
                      data={"rows": len(counts)})
     return len(counts)
+
+
+def periods_follow_move(old_path: str, new_path: str) -> None:
+    """An organization has moved in the tree (a path follower of ``organizations.services.organization_move``,
+    inside its transaction): the periods still running above its old place count their rollups again on the
+    new tree. A move out of such a period's subtree is refused: its subjects were listed from that subtree,
+    and a period keeps the tree it was opened on until it is closed."""
+    steplen = Organization.steplen
+    above = [old_path[:end] for end in range(steplen, len(old_path), steplen)]
+    running = (Period.objects.select_for_update().select_related("organization")
+               .filter(organization__path__in=above).exclude(status=PeriodStatus.CLOSED).order_by("pk"))
+    for period in running:
+        if not Assessment.objects.filter(period=period, organization__path__startswith=new_path).exists():
+            continue
+        if not new_path.startswith(period.organization.path):
+            raise Refused.because("period_move_out_of_subtree", period=str(period),
+                                  org=period.organization.name)
+        rollups_rebuild(period=period, actor=SYSTEM)
 
 
 def _key(a: Assessment) -> tuple[str, str]:

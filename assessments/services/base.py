@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django_fsm import can_proceed, has_transition_perm
 
@@ -68,6 +68,7 @@ def _rollups_apply(period: Period, changes: Iterable[_Change]) -> None:
     deltas = Counter({k: v for k, v in deltas.items() if v})
     if not deltas:
         return
+    _share_period(period)
     ids = dict(Organization.objects.filter(path__in=paths).values_list("path", "pk"))
     keyed = {(ids[path], kind, state, level): delta for (path, kind, state, level), delta in deltas.items()}
     # Missing rows are inserted in key order too: two acts inserting the same new keys in opposite orders
@@ -84,6 +85,15 @@ def _rollups_apply(period: Period, changes: Iterable[_Change]) -> None:
         by_delta[keyed[tuple(key)]].append(pk)
     for delta, pks in by_delta.items():
         Rollup.objects.filter(pk__in=pks).update(count=F("count") + delta)
+
+
+def _share_period(period: Period) -> None:
+    """Changes to the rollups hold the period's row in share mode: many at once, but never while a rebuild
+    (which takes it for update) counts and rewrites them, so no change is counted against rows the rebuild
+    removes, and the rebuild counts only what has committed. SQLite has one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Period._meta.db_table} WHERE id = %s FOR SHARE", [period.pk])
 
 
 def rollups_rebuild(*, period: Period, actor) -> int:

@@ -391,3 +391,28 @@ def test_a_decision_waiting_on_a_group_being_split_is_refused(racing, world, boa
     assert {of(period, m).state for m in world.members} == {Step.REVIEWED}
     assert {of(period, m).peer_group_id for m in world.members} == {split.result.pk}
     assert not PeerGroup.objects.filter(period=period, good__gt=0).exists()
+
+
+# --- A rebuild of the rollups while a grid is saved ---------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_waits_for_a_grid_being_saved_and_counts_it(racing, world, board_officer,
+                                                             django_capture_on_commit_callbacks):
+    """The grid updates counters that exist already (no new row locks the period); the rebuild, started
+    meanwhile, waits for it on the period's row and counts what it committed, not what it read before."""
+    p = world.province
+    period = open_period(p.root, board_officer, capture=django_capture_on_commit_callbacks)
+    _review(period, p.cell_1, world.members[:2], world.cell_staff)
+    rest = [svc.Row(of(period, m).pk, grades=GOOD_366, level=Level.GOOD) for m in world.members[2:]]
+    grid = _held(lambda: svc.assessments_review(period=period, rows=rest, actor=world.cell_staff))
+    rebuild = _waiting(lambda: svc.rollups_rebuild(period=period, actor=board_officer))
+    assert _lock_wait(rebuild)[0] == {grid.pid}
+    _finish(grid, rebuild)
+    assert not isinstance(grid.result, Exception), grid.result
+    assert not isinstance(rebuild.result, Exception), rebuild.result
+    reviewed = Rollup.objects.get(period=period, organization=p.root, kind=SubjectKind.MEMBER,
+                                  state=Step.REVIEWED, level="")
+    assert reviewed.count == len(world.members)
+    assert sum(Rollup.objects.filter(period=period, organization=p.root).values_list("count", flat=True)) \
+        == Assessment.objects.filter(period=period).count()

@@ -130,6 +130,11 @@ class Period(models.Model):
         return _("Năm %(y)s") % {"y": self.year}
 
     @property
+    def plain_label(self) -> str:
+        """The period in no language, for what is stored (audit summaries): "Đảng bộ tỉnh X 2026" or "… 2026-Q2"."""
+        return f"{self.organization.name} {self.year}" + (f"-Q{self.quarter}" if self.quarter else "")
+
+    @property
     def owning_organization(self) -> Organization:
         return self.organization
 

@@ -117,7 +117,7 @@ def rollups_rebuild(*, period: Period, actor) -> int:
         Rollup.objects.filter(period=period).delete()
         Rollup.objects.bulk_create([Rollup(period=period, organization_id=o, kind=k, state=s, level=lv, count=n)
                                     for (o, k, s, lv), n in counts.items()], batch_size=BATCH)
-        audit_record(actor=actor, action="assessments.rollups_rebuild", obj=period, summary=str(period),
+        audit_record(actor=actor, action="assessments.rollups_rebuild", obj=period, summary=period.plain_label,
                      data={"rows": len(counts)})
     return len(counts)
 

@@ -99,7 +99,7 @@ def period_create(*, organization: Organization, year: int, quarter: int | None 
         if Period.objects.filter(organization=organization, year=year, quarter=quarter or None).exists():
             raise Refused.because("period_exists")
         period.save()
-        audit_record(actor=actor, action="assessments.period_create", obj=period, summary=str(period),
+        audit_record(actor=actor, action="assessments.period_create", obj=period, summary=period.plain_label,
                      data={"scheme": period.scheme, "year": year, "quarter": quarter})
     return period
 
@@ -122,7 +122,7 @@ def period_update(*, period: Period, actor, **values) -> Period:
         _check_period(period)
         period.save()
         after = {k: str(getattr(period, k)) for k in before}
-        audit_record(actor=actor, action="assessments.period_update", obj=period, summary=str(period),
+        audit_record(actor=actor, action="assessments.period_update", obj=period, summary=period.plain_label,
                      data={k: [before[k], after[k]] for k in before if before[k] != after[k]})
     return period
 
@@ -138,7 +138,7 @@ def period_open(*, period: Period, actor) -> Job:
                         label=_("Lập danh sách đánh giá: %(p)s") % {"p": period})
         period.status, period.job = PeriodStatus.OPENING, job
         period.save(update_fields=["status", "job"])
-        audit_record(actor=actor, action="assessments.period_open", obj=period, summary=str(period),
+        audit_record(actor=actor, action="assessments.period_open", obj=period, summary=period.plain_label,
                      data={"job": job.pk})
     return job
 
@@ -297,7 +297,7 @@ def _open(period: Period, job: Job, progress) -> dict:
         locked.save(update_fields=["status", "subjects", "opened_at"])
         citations_set(obj=locked, refs=locked.rules.citations(), label=str(locked)[:400],
                       url=locked.get_absolute_url(), scope=root.path)
-        audit_record(actor=job.requested_by, action="assessments.period_opened", obj=locked, summary=str(locked),
+        audit_record(actor=job.requested_by, action="assessments.period_opened", obj=locked, summary=locked.plain_label,
                      data={"subjects": total, "job": job.pk, "peer_groups": len(keys), "attempt": job.attempts})
     return _opened(locked)
 

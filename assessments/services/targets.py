@@ -93,7 +93,7 @@ def targets_assign(*, period: Period, assessments: list[Assessment], titles: lis
                                     for a in locked for i, t in enumerate(titles)], batch_size=BATCH)
         _recount([a.pk for a in locked])
         audit_record(actor=actor, action="assessments.targets_assign", obj=period,
-                     summary=str(period), note=Reason("assessments_targets_assigned",
+                     summary=period.plain_label, note=Reason("assessments_targets_assigned",
                                                       {"titles": len(titles), "subjects": len(locked)}),
                      data={"titles": titles, "assessments": [a.pk for a in locked]})
     return len(titles) * len(locked)
@@ -122,8 +122,8 @@ def targets_copy(*, period: Period, source: Period, actor) -> int:
         Target.objects.bulk_create(copies, batch_size=BATCH)
         _recount({t.assessment_id for t in copies})
         audit_record(actor=actor, action="assessments.targets_copy", obj=period,
-                     summary=str(period), note=Reason("assessments_targets_copied",
-                                                      {"n": len(copies), "source": str(source)}),
+                     summary=period.plain_label, note=Reason("assessments_targets_copied",
+                                                      {"n": len(copies), "source": source.plain_label}),
                      data={"source": source.pk, "count": len(copies)})
     return len(copies)
 

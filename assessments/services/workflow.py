@@ -239,7 +239,7 @@ def assessments_review(*, period: Period, rows: list[Row], actor, meeting=None) 
         AssessmentEvent.objects.bulk_create(events)
         _rollups_apply(period, changes)
         audit_record(actor=actor, action="assessments.review", obj=period,
-                     summary=str(period), note=Reason("assessments_reviewed", {"n": len(rows)}),
+                     summary=period.plain_label, note=Reason("assessments_reviewed", {"n": len(rows)}),
                      data={"assessments": [a.pk for a in locked], "meeting": getattr(meeting, "pk", None)})
     return locked
 
@@ -386,7 +386,7 @@ def assessments_decide(*, period: Period, decisions: list[Decision], actor) -> l
         AssessmentEvent.objects.bulk_create(events)
         _rollups_apply(period, changes)
         audit_record(actor=actor, action="assessments.decide", obj=period,
-                     summary=str(period), note=Reason("assessments_decided", {"n": len(decisions)}),
+                     summary=period.plain_label, note=Reason("assessments_decided", {"n": len(decisions)}),
                      data={"levels": {str(d.assessment_id): d.level for d in decisions}})
     return locked
 
@@ -413,7 +413,7 @@ def assessments_notify(*, period: Period, ids: list[int], actor) -> int:
         AssessmentEvent.objects.bulk_create(events)
         _rollups_apply(period, changes)
         audit_record(actor=actor, action="assessments.notify", obj=period,
-                     summary=str(period), note=Reason("assessments_notified", {"n": len(locked)}),
+                     summary=period.plain_label, note=Reason("assessments_notified", {"n": len(locked)}),
                      data={"assessments": [a.pk for a in locked]})
     return len(locked)
 

@@ -62,3 +62,11 @@ def test_a_refused_period_setting_reads_in_the_readers_language(world, board_off
     with translation.override("en"):
         assert "of the Good ones" in str(refused.value)
         assert "of the Good ones" in refused.value.messages[0]
+
+
+def test_the_audit_of_a_period_names_it_in_no_language(world, board_officer):
+    with translation.override("vi"):
+        period = svc.period_create(organization=world.province.root, year=2026, quarter=2, actor=board_officer)
+    entry = AuditEntry.objects.get(action="assessments.period_create", object_id=str(period.pk))
+    assert entry.summary == f"{world.province.root.name} 2026-Q2"
+    assert "Năm" not in entry.summary and "Quý" not in entry.summary

@@ -24,7 +24,7 @@ class ReportFilter(django_filters.FilterSet):
 
 
 class ReportTable(PortalTable):
-    created_at = tables.DateTimeColumn(verbose_name=_("Yêu cầu lúc"), format="d/m/Y H:i")
+    created_at = tables.DateTimeColumn(verbose_name=_("Yêu cầu lúc"), format="SHORT_DATETIME_FORMAT")
     title = tables.Column(verbose_name=_("Báo cáo"), linkify=True)
     kind = ChoicesColumn(ReportKind.choices, verbose_name=_("Loại báo cáo"))
     organization = tables.Column(verbose_name=_("Phạm vi"), accessor="organization__name")

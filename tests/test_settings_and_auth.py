@@ -106,6 +106,21 @@ def test_behind_the_proxy_two_clients_are_two_addresses(client, settings):
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.5", "198.51.100.7"}
 
 
+def test_behind_the_proxy_an_account_locked_by_one_client_is_locked_for_another(client, settings):
+    """Every request comes from the proxy (10.0.0.1); the failures count per client address and per account."""
+    from axes.models import AccessAttempt
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="thuky")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _fail(client, "thuky", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+    response = client.post("/login/", {"username": "thuky", "password": PASSWORD},
+                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 429
+    assert client.get("/").status_code == 302
+
+
 def test_the_documented_proxy_set_up_trusts_one_proxy():
     import subprocess
     import sys

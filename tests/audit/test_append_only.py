@@ -84,7 +84,9 @@ def test_the_triggers_come_back_after_a_migrate(entry):
     appendonly.uninstall_for_flush()
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # idempotent
-    assert {"UPDATE", "DELETE"} <= appendonly.installed_protection(AuditEntry)
+    # On PostgreSQL the flush takes away the TRUNCATE trigger only: it is the one that must come back.
+    expected = {"UPDATE", "DELETE"} | ({"TRUNCATE"} if connection.vendor == "postgresql" else set())
+    assert expected <= appendonly.installed_protection(AuditEntry)
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
 

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation gettext
 
-.PHONY: run test setup system-deps python-deps node-deps messages migrate lint lock clean bench bench-search bench-assessments bench-reports
+.PHONY: run test setup system-deps python-deps node-deps messages migrate lint lock clean bench bench-search bench-assessments bench-reports bench-uploads
 
 run: setup migrate
 	DEBUG=1 $(PY) manage.py seed_demo --scale small --if-empty
@@ -90,3 +90,7 @@ bench-search: setup
 # workers on Redis db 8), the provincial summary (drops and recreates portal_bench_reports).
 bench-reports: setup
 	$(PY) bench/reports.py
+
+# Upload bombs against the three imports, and a legitimate member list: time, CPU and memory of each (no database).
+bench-uploads: setup
+	$(PY) bench/uploads.py

@@ -90,7 +90,7 @@ def test_an_unreadable_file_and_an_empty_one_are_reasons_too(world, period_2026)
     broken = imports.parse(period_2026, waiting, "kq.xlsx", b"not a workbook")
     other = imports.parse(period_2026, waiting, "kq.pdf", b"%PDF")
     empty = imports.parse(period_2026, waiting, "kq.xlsx", _sheet([]))
-    assert [r.code for r in broken.errors] == ["review_import_table"]
+    assert [r.code for r in broken.errors] == ["upload_unreadable"]  # the upload's own reason
     assert [r.code for r in other.errors] == ["review_import_table"]
     assert [r.code for r in empty.errors] == ["review_import_empty"]
     with translation.override("en"):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from common import uploads
 from common.reasons import Reason
 
-from .models import Level
+from .models import Level, Provision
 
 POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"  # the Vietnamese order used for points
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -33,6 +33,8 @@ _SECTION = re.compile(r"^m(?:ục|ỤC)\s+(\d+)\b[.:]?\s*(.*)$", re.IGNORECASE)
 _ARTICLE = re.compile(r"^đ(?:iều|IỀU)\s+(\d+)\s*[.:]?\s*(.*)$", re.IGNORECASE)
 _CLAUSE = re.compile(r"^(\d+)\.\s+(.*)$")
 _POINT = re.compile(r"^([a-zđ])\)\s+(.*)$")
+_NUMBERED = (_CHAPTER, _SECTION, _ARTICLE, _CLAUSE)
+NUMBER_MAX = Provision._meta.get_field("number").max_length
 
 
 def roman(value: str) -> int:
@@ -128,6 +130,17 @@ def parse(lines: list[str]) -> ParseResult:
                 pending_chapter_title = None
                 continue
             pending_chapter_title = None
+
+        # What the database cannot hold is an error of its line, not an exception (nor a number int() refuses).
+        if "\x00" in line:
+            error(number, "regulation_text_nul")
+            continue
+        too_long = next((m.group(1) for p in _NUMBERED if (m := p.match(line)) and len(m.group(1)) > NUMBER_MAX),
+                        None)
+        if too_long is not None:
+            error(number, "regulation_text_number_too_long", n=too_long[:20] + ("…" if len(too_long) > 20 else ""),
+                  max=NUMBER_MAX, digits=len(too_long))
+            continue
 
         if m := _CHAPTER.match(line):
             value = roman(m.group(1))

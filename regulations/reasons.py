@@ -55,6 +55,9 @@ def _level(value: str) -> str:
 TEXT_MESSAGES = {
     "regulation_text_kind": lambda p: _("Chỉ nhận tệp .txt hoặc .docx."),
     "regulation_text_empty": lambda p: _("Không tìm thấy chương, điều hay khoản nào trong văn bản."),
+    "regulation_text_nul": lambda p: _at_line(p, _(
+        "Tệp có ký tự không hợp lệ (mã NUL); hãy lưu lại tệp rồi tải lên lại.")),
+    "regulation_text_number_too_long": lambda p: _("Dòng %(line)s: số “%(n)s” dài quá %(max)s ký tự.") % p,
     "regulation_text_chapter_order": lambda p: _at_line(p, _(
         "Chương %(n)s không đúng thứ tự (sau chương %(p)s).") % {"n": p["n"], "p": p["p"] or "—"}),
     "regulation_text_section_outside": lambda p: _at_line(p, _("Mục %(n)s nằm ngoài chương nào.") % p),

@@ -79,3 +79,27 @@ def test_a_confirm_of_a_text_that_no_longer_parses_shows_its_lines(admin_client,
     html = response.content.decode()
     assert "Line 2: Article 1 comes after Article 2" in html and "Line 4: Clause 3 of Article 2 is out of order" in html
     assert not document.versions.exists()
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Điều " + "9" * 5000 + ". X\n", "regulation_text_number_too_long"),  # past what int() reads
+    ("Điều 12345678901. X\n", "regulation_text_number_too_long"),  # past the database column
+    ("Điều 1. X\n1. Y\n\x00\n", "regulation_text_nul"),
+])
+def test_what_the_database_cannot_hold_is_refused_by_the_import_itself(document, text, code):
+    """Not only by the upload form: the command and a confirmation read the text without it."""
+    from regulations.services import document_import
+
+    with pytest.raises(ImportRejected) as rejected:
+        document_import(document=document, file_name="qd.txt", content=text.encode(), actor=SYSTEM)
+    assert [r.code for row in rejected.value.rows.values() for r in row] == [code]
+    assert not document.versions.exists()
+
+
+def test_a_confirm_of_a_number_past_the_column_shows_a_page(admin_client, document):
+    batch = document_import_preview(document=document, file_name="qd.txt", content=GOOD.encode(), actor=SYSTEM)
+    TextImport.objects.filter(pk=batch.pk).update(content=("Điều " + "9" * 5000 + ". X\n").encode())
+    response = admin_client.post(f"{batch.get_absolute_url()}confirm/")
+    assert response.status_code == 200 and "Dòng 1: số “99999999999999999999…” dài quá 10 ký tự." in \
+        response.content.decode()
+    assert not document.versions.exists()

@@ -5,8 +5,9 @@ meeting, one row each, keyed by the assessment's number, with a column per
 criterion of the period's scheme (its code in brackets), the task counts and
 the proposed level. Reading it checks every row with the same rules as the
 grid (``schemes.grade_errors``, the level, the counts) and reports each
-problem with its row number; the rows are then saved by the grid's service,
-all or nothing.
+problem as a reason keyed by its row number (codes in ``assessments.reasons``,
+read in the reader's language when shown); the rows are then saved by the
+grid's service, all or nothing.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common.reasons import Reason, Refused
 from common.spreadsheets import xlsx_bytes
 from common.text import fold
-from organizations.imports import TableError, error_message, read_rows
+from organizations.imports import UPLOAD, TableError, read_rows
 
 from . import schemes
 from .choices import SHORT_LEVEL, Level
@@ -72,8 +74,27 @@ def template(period, rows: list[Assessment]) -> bytes:
 @dataclass
 class Parsed:
     rows: list[Row] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    file_errors: list[Reason] = field(default_factory=list)  # the file as a whole (unreadable, empty)
+    row_errors: dict[int, list[Reason]] = field(default_factory=dict)  # by row number in the file
     line_of: dict[int, int] = field(default_factory=dict)  # assessment id -> row number in the file
+
+    def bad(self, number: int, code: str, **params) -> None:
+        self.row_errors.setdefault(number, []).append(Reason(code, {"row": number, **params}))
+
+    @property
+    def errors(self) -> list[Reason]:
+        """Every reason, the file's first, then the rows' in row order (each says its row)."""
+        return self.file_errors + [r for _n, row in sorted(self.row_errors.items()) for r in row]
+
+    def refused(self) -> Refused:
+        return Refused(self.file_errors, rows=dict(sorted(self.row_errors.items())))
+
+
+def _table_reason(exc: TableError) -> Reason:
+    """What the member-table reader refused, as a reason: a limit of the upload is its own reason."""
+    if exc.error["code"] == UPLOAD:
+        return Reason.from_json(exc.error["params"]["reason"])
+    return Reason("review_import_table", {"error": exc.error})
 
 
 def _number(value) -> int | None:
@@ -106,12 +127,10 @@ def parse(period, waiting: list[Assessment], file_name: str, content: bytes) -> 
             key = _number(folded.get(fold(ID)))
             a = by_id.get(key) if key else None
             if a is None:
-                result.errors.append(_("Dòng %(n)s: mã đánh giá “%(v)s” không thuộc danh sách chờ kiểm điểm.") % {
-                    "n": number, "v": str(folded.get(fold(ID), ""))[:20]})
+                result.bad(number, "review_import_unknown", v=str(folded.get(fold(ID), ""))[:20])
                 continue
             if a.pk in result.line_of:
-                result.errors.append(_("Dòng %(n)s: đối tượng %(s)s đã có ở dòng %(m)s.") % {
-                    "n": number, "s": a.subject, "m": result.line_of[a.pk]})
+                result.bad(number, "review_import_duplicate", subject=str(a.subject), first=result.line_of[a.pk])
                 continue
             result.line_of[a.pk] = number
             grades = {}
@@ -121,25 +140,25 @@ def parse(period, waiting: list[Assessment], file_name: str, content: bytes) -> 
                     grades[match.group(1)] = value.upper() if scheme.graded else value.replace(",", ".")
             codes = {c.code for c in scheme.criteria_for(a.kind)}
             grades = {k: v for k, v in grades.items() if k in codes}
-            problems = [r.message for r in schemes.grade_errors(scheme, a.kind, grades)]
+            problems = list(schemes.grade_errors(scheme, a.kind, grades))
             level = levels.get(fold(folded.get(fold(LEVEL), "")))
             if level is None:
-                problems.append(_("chưa có mức xếp loại hoặc không hiểu “%(v)s”") % {
-                    "v": folded.get(fold(LEVEL), "")[:30]})
+                problems.append(Reason("review_import_no_level", {"v": folded.get(fold(LEVEL), "")[:30]}))
             counts = {}
             for name, column in TASKS.items():
                 value = _number(folded.get(fold(column)))
                 if value == -1:
-                    problems.append(_("số nhiệm vụ “%(v)s” không hợp lệ") % {"v": folded.get(fold(column), "")[:20]})
+                    problems.append(Reason("review_import_bad_count", {"v": folded.get(fold(column), "")[:20]}))
                 counts[name] = value
             if problems:
-                result.errors.append(_("Dòng %(n)s (%(s)s): %(p)s") % {"n": number, "s": a.subject,
-                                                                      "p": "; ".join(problems)})
+                # One line per row, as the grid shows it: the subject, then its problems.
+                result.bad(number, "review_import_row", subject=str(a.subject),
+                           problems=[r.to_json() for r in problems])
                 continue
             result.rows.append(Row(a.pk, grades=grades, level=level,
                                    **{k: v for k, v in counts.items() if v is not None}))
     except TableError as exc:
-        result.errors.append(error_message(exc.error))
+        result.file_errors.append(_table_reason(exc))
     if header is None and not result.errors:
-        result.errors.append(_("Tệp không có dòng nào."))
+        result.file_errors.append(Reason("review_import_empty"))
     return result

@@ -22,7 +22,35 @@ def _scheme(p) -> str:
     return _label(SchemeCode, p["scheme"])
 
 
+def _row_problems(p) -> str:
+    from common.reasons import Reason  # noqa: PLC0415
+
+    return "; ".join(Reason.from_json(problem).message for problem in p["problems"])
+
+
+def _table_error(p) -> str:
+    from organizations.imports import error_message  # noqa: PLC0415  (the reader of the table says it)
+
+    return error_message(p["error"])
+
+
+# The review results read from a spreadsheet (``assessments.imports``): the row is a parameter.
+IMPORT_MESSAGES = {
+    "review_import_unknown": lambda p: _(
+        "Dòng %(n)s: mã đánh giá “%(v)s” không thuộc danh sách chờ kiểm điểm.") % {"n": p["row"], "v": p["v"]},
+    "review_import_duplicate": lambda p: _("Dòng %(n)s: đối tượng %(s)s đã có ở dòng %(m)s.") % {
+        "n": p["row"], "s": p["subject"], "m": p["first"]},
+    "review_import_row": lambda p: _("Dòng %(n)s (%(s)s): %(p)s") % {
+        "n": p["row"], "s": p["subject"], "p": _row_problems(p)},
+    "review_import_no_level": lambda p: _("chưa có mức xếp loại hoặc không hiểu “%(v)s”") % p,
+    "review_import_bad_count": lambda p: _("số nhiệm vụ “%(v)s” không hợp lệ") % p,
+    "review_import_empty": lambda p: _("Tệp không có dòng nào."),
+    "review_import_table": _table_error,
+}
+
+
 MESSAGES = {
+    **IMPORT_MESSAGES,
     "period_move_out_of_subtree": lambda p: _(
         "%(period)s đang diễn ra trên cây tổ chức của %(org)s: không chuyển được tổ chức ra ngoài phạm vi đó "
         "cho tới khi kết thúc kỳ.") % p,

@@ -57,9 +57,9 @@ NAME_MAX = 120
 CARD_MAX = 20
 ECHO_MAX = 40  # a bad value is quoted back, cut to this length
 
-MESSAGES = {
-    # the whole file
-    "file_type": _("Chỉ nhận tệp .xlsx hoặc .csv."),
+# What a file past a limit, damaged or badly encoded read as before ``common.uploads`` said it itself: such a
+# file is now refused with the upload's own reason (``UPLOAD``); these codes only render imports stored earlier.
+STORED_EARLIER = {
     "too_large": _("Tệp quá lớn (tối đa %(mb)s MB)."),
     "unzipped_too_large": _("Tệp Excel khi giải nén quá lớn (tối đa %(mb)s MB)."),
     "csv_encoding": _("Tệp CSV phải được lưu với bảng mã UTF-8."),
@@ -69,6 +69,11 @@ MESSAGES = {
     "xlsx_unreadable": _("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải tệp .xlsx."),
     "xlsx_no_sheet": _("Tệp Excel không có trang tính nào."),
     "xlsx_broken": _("Tệp Excel bị hỏng: nội dung trang tính không đọc được."),
+}
+
+MESSAGES = {
+    # the whole file
+    "file_type": _("Chỉ nhận tệp .xlsx hoặc .csv."),
     "empty": _("Tệp không có dữ liệu."),
     "no_rows": _("Tệp chỉ có dòng tên cột, không có dòng dữ liệu nào."),
     "missing_columns": _("Thiếu cột bắt buộc: %(cols)s."),
@@ -103,9 +108,15 @@ UPLOAD = "upload"
 
 def error(code: str, row: int | None = None, **params) -> dict:
     """The one shape of an import error, stored as JSON and rendered when shown."""
-    if code not in MESSAGES and code != UPLOAD:
+    if code not in MESSAGES and code != UPLOAD:  # STORED_EARLIER codes are read, never written
         raise ValueError(f"unknown import error code {code!r}")
     return {"row": row, "code": code, "params": params}
+
+
+def upload_error(reason: Reason) -> dict:
+    """A limit of the upload passed, or a file it cannot read: the reason ``common.uploads`` gave, kept as
+    it is (it says the row itself where there is one)."""
+    return error(UPLOAD, reason=reason.to_json())
 
 
 # Parameters kept as ISO dates, shown in the reader's date format (older rows kept "dd/mm/yyyy": shown as kept).
@@ -135,7 +146,7 @@ def error_message(e: dict) -> str:
         return params["text"]
     if e["code"] == UPLOAD:
         return text_of(Reason.from_json(params["reason"]))
-    template = MESSAGES.get(e["code"])
+    template = MESSAGES.get(e["code"]) or STORED_EARLIER.get(e["code"])
     return str(template) % params if template is not None else e["code"]
 
 
@@ -175,26 +186,6 @@ class TableError(Exception):
         self.error = error(code, row, **params)
 
 
-# What common.uploads says of a damaged file, kept under this importer's own codes (stored on imports).
-_OWN_CODES = {
-    ".xlsx": {"upload_unreadable": "xlsx_unreadable", "upload_no_sheet": "xlsx_no_sheet",
-              "upload_broken": "xlsx_broken"},
-    ".csv": {"upload_encoding": "csv_encoding", "upload_broken": "csv_broken",
-             "upload_cell_too_long": "csv_field_too_long"},
-}
-
-
-def _table_error(exc: UploadRefused, extension: str) -> TableError:
-    reason = exc.reasons[0]
-    params = dict(reason.params)
-    own = _OWN_CODES[extension].get(reason.code)
-    if own is None:  # a limit of the upload: kept as the reason itself
-        return TableError(UPLOAD, reason=reason.to_json())
-    row = params.pop("row", None)
-    params.pop("kind", None)
-    return TableError(own, row, **params)
-
-
 def read_rows(file_name: str, content: bytes) -> Iterator[tuple[int, tuple | list]]:
     """(row number, cells) for every row of the first sheet, one at a time, within the upload limits
     (``common.uploads``); raises TableError."""
@@ -206,7 +197,7 @@ def read_rows(file_name: str, content: bytes) -> Iterator[tuple[int, tuple | lis
     try:
         yield from rows
     except UploadRefused as exc:
-        raise _table_error(exc, extension) from exc
+        raise TableError(UPLOAD, reason=exc.reasons[0].to_json()) from exc
 
 
 def _parse_date(value: object) -> dt.date:
@@ -309,7 +300,7 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 def parse_member_table(file_name: str, content: bytes) -> ParseResult:
     """Read and check every row; never touches the database."""
     if len(content) > settings.IMPORT_MAX_BYTES:
-        return ParseResult([], [error("too_large", mb=settings.IMPORT_MAX_BYTES // 2**20)])
+        return ParseResult([], [upload_error(Reason("upload_too_large", {"size": settings.IMPORT_MAX_BYTES}))])
     errors: list[dict] = []
     rows: list[ParsedRow] = []
     header: list[str | None] | None = None

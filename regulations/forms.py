@@ -1,4 +1,5 @@
 import datetime as dt
+import sys
 
 from django import forms
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.uploads import LimitedUploadForm
 
-from .models import DocKind, DocStatus, Document, Provision
+from .models import DocKind, DocStatus, Document
 from .parser import parse, read_lines
 
 
@@ -72,16 +73,10 @@ class ImportForm(LimitedUploadForm):
             return upload  # the import reports an unreadable file with its own message
         if any("\x00" in line for line in lines):  # no text has one, and the database refuses it
             raise forms.ValidationError(_("Tệp có ký tự không hợp lệ (mã NUL); hãy lưu lại tệp rồi tải lên lại."))
-        # The parser checks the structure; what the database cannot hold is checked here.
-        longest = Provision._meta.get_field("number").max_length
-        try:
-            nodes = parse(lines).nodes
-        except ValueError as exc:  # a number too long for int() (over 4,300 digits)
-            raise forms.ValidationError(_("Văn bản có số điều, khoản quá dài.")) from exc
-        for node in nodes:
-            if len(node.number) > longest:
-                raise forms.ValidationError(
-                    _("Dòng %(line)s: số “%(n)s” dài quá %(max)s ký tự.")
-                    % {"line": node.line, "n": node.number[:20] + ("…" if len(node.number) > 20 else ""),
-                       "max": longest})
+        # The parser refuses a number the database cannot hold (the import refuses it too); said here at once.
+        for reason in parse(lines).errors:
+            if reason.code == "regulation_text_number_too_long":
+                if reason.params["digits"] > sys.get_int_max_str_digits():  # not even a number to Python
+                    raise forms.ValidationError(_("Văn bản có số điều, khoản quá dài."))
+                raise forms.ValidationError(str(reason))
         return upload

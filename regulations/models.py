@@ -10,6 +10,7 @@ documents that replace it; it is never stored by hand.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -128,9 +129,15 @@ class Document(models.Model):
         """The code's slug; for a second text with the same code, the code and its date (the first keeps its
         address)."""
         others = Document.objects.exclude(pk=self.pk)
-        candidates = [base] + ([f"{base}-{self.issue_date}"] if self.issue_date else [])  # an ISO date
-        candidates += [f"{candidates[-1]}-{n}" for n in range(2, 100)]
-        return next(slug for slug in candidates if not others.filter(slug=slug).exists())
+        taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))  # one query
+        stem = f"{base}-{self.issue_date}" if self.issue_date else base  # an ISO date
+        candidates = list(dict.fromkeys([base, stem])) + [f"{stem}-{n}" for n in range(2, 100)]
+        free = next((slug for slug in candidates if slug not in taken), None)
+        while free is None or free in taken:
+            # Past 99 texts of one code and date: a random suffix, the stem cut to fit the column.
+            suffix = uuid.uuid4().hex[:8]
+            free = f"{stem[:self._meta.get_field('slug').max_length - len(suffix) - 1]}-{suffix}"
+        return free
 
     def status_on(self, on: dt.date | None = None) -> str:
         on = on or timezone.localdate()

@@ -9,7 +9,8 @@ Recognised lines (at the start of a line, after trimming):
 - ``a) text``: a point of the current clause (or of the article if it has no clauses).
 
 Anything else continues the text of the last provision. Structural mistakes
-are reported with their line numbers, and nothing is returned as usable
+are reported as reasons (codes registered in ``regulations.reasons``) carrying
+their line number in ``params["line"]``, and nothing is returned as usable
 while any remains: the caller saves all or nothing.
 """
 
@@ -19,11 +20,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
 from common import uploads
+from common.reasons import Reason
 
-from .models import Level
+from .models import Level, Provision
 
 POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"  # the Vietnamese order used for points
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -33,6 +33,8 @@ _SECTION = re.compile(r"^m(?:ục|ỤC)\s+(\d+)\b[.:]?\s*(.*)$", re.IGNORECASE)
 _ARTICLE = re.compile(r"^đ(?:iều|IỀU)\s+(\d+)\s*[.:]?\s*(.*)$", re.IGNORECASE)
 _CLAUSE = re.compile(r"^(\d+)\.\s+(.*)$")
 _POINT = re.compile(r"^([a-zđ])\)\s+(.*)$")
+_NUMBERED = (_CHAPTER, _SECTION, _ARTICLE, _CLAUSE)
+NUMBER_MAX = Provision._meta.get_field("number").max_length
 
 
 def roman(value: str) -> int:
@@ -64,38 +66,53 @@ class Node:
 @dataclass
 class ParseResult:
     nodes: list[Node]  # document order
-    errors: list[dict]  # {"line": n, "message": str}
+    errors: list[Reason]  # each with its line in params["line"], but the one for a text without structure
     preamble: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.nodes)
 
+    @property
+    def rows(self) -> dict[int, list[Reason]]:
+        """The errors keyed by their line, in line order."""
+        rows: dict[int, list[Reason]] = {}
+        for reason in self.errors:
+            if "line" in reason.params:
+                rows.setdefault(reason.params["line"], []).append(reason)
+        return rows
+
+    @property
+    def overall(self) -> list[Reason]:
+        """The errors of the text as a whole (no line)."""
+        return [reason for reason in self.errors if "line" not in reason.params]
+
 
 def read_lines(file_name: str, content: bytes) -> list[str]:
     """Plain text (UTF-8) or .docx paragraphs, as lines, read within the upload limits (``common.uploads``).
 
-    Raises ValueError: ``UploadRefused`` (a ValueError too) for a file past a limit or unreadable.
+    Raises ``UploadRefused`` (a ``Refused`` and a ValueError) for a file of another kind, past a limit or
+    unreadable.
     """
     if file_name.lower().endswith(".docx"):
         paragraphs = uploads.docx_paragraphs(content)
         return [line for p in paragraphs for line in p.split("\n")]
     if file_name.lower().endswith(".txt"):
         return uploads.text_lines(content)
-    raise ValueError(_("Chỉ nhận tệp .txt hoặc .docx."))
+    raise uploads.refuse("regulation_text_kind")
 
 
 def parse(lines: list[str]) -> ParseResult:
     nodes: list[Node] = []
-    errors: list[dict] = []
+    errors: list[Reason] = []
     preamble: list[str] = []
     chapter = section = article = clause = None
     current: Node | None = None
     pending_chapter_title: Node | None = None
     last_article = 0
 
-    def error(line: int, message: str) -> None:
-        errors.append({"line": line, "message": message})
+    def error(line: int, code: str, **params) -> None:
+        errors.append(Reason(code, {"line": line, **params}))
 
     def add(node: Node) -> Node:
         nodes.append(node)
@@ -114,12 +131,22 @@ def parse(lines: list[str]) -> ParseResult:
                 continue
             pending_chapter_title = None
 
+        # What the database cannot hold is an error of its line, not an exception (nor a number int() refuses).
+        if "\x00" in line:
+            error(number, "regulation_text_nul")
+            continue
+        too_long = next((m.group(1) for p in _NUMBERED if (m := p.match(line)) and len(m.group(1)) > NUMBER_MAX),
+                        None)
+        if too_long is not None:
+            error(number, "regulation_text_number_too_long", n=too_long[:20] + ("…" if len(too_long) > 20 else ""),
+                  max=NUMBER_MAX, digits=len(too_long))
+            continue
+
         if m := _CHAPTER.match(line):
             value = roman(m.group(1))
             previous = roman(chapter.number) if chapter else 0
             if value != previous + 1:
-                error(number, _("Chương %(n)s không đúng thứ tự (sau chương %(p)s).")
-                      % {"n": m.group(1), "p": chapter.number if chapter else "—"})
+                error(number, "regulation_text_chapter_order", n=m.group(1), p=chapter.number if chapter else "")
             chapter = add(Node(Level.CHAPTER, m.group(1).upper(), m.group(2).strip(), number,
                                f"chuong-{m.group(1).lower()}"))
             section = article = clause = None
@@ -128,11 +155,11 @@ def parse(lines: list[str]) -> ParseResult:
                 pending_chapter_title = chapter
         elif m := _SECTION.match(line):
             if chapter is None:
-                error(number, _("Mục %(n)s nằm ngoài chương nào.") % {"n": m.group(1)})
+                error(number, "regulation_text_section_outside", n=m.group(1))
                 continue
             expected = int(section.number) + 1 if section else 1
             if int(m.group(1)) != expected:
-                error(number, _("Mục %(n)s không đúng thứ tự (cần Mục %(e)s).") % {"n": m.group(1), "e": expected})
+                error(number, "regulation_text_section_order", n=m.group(1), e=expected)
             section = add(Node(Level.SECTION, m.group(1), m.group(2).strip(), number,
                                f"{chapter.anchor}.muc-{m.group(1)}", parent=chapter))
             article = clause = None
@@ -140,8 +167,7 @@ def parse(lines: list[str]) -> ParseResult:
         elif m := _ARTICLE.match(line):
             value = int(m.group(1))
             if value <= last_article:
-                error(number, _("Điều %(n)s đứng sau Điều %(p)s: số điều phải tăng dần.")
-                      % {"n": value, "p": last_article})
+                error(number, "regulation_text_article_order", n=value, p=last_article)
                 continue
             last_article = value
             article = add(Node(Level.ARTICLE, str(value), m.group(2).strip().rstrip("."), number,
@@ -150,26 +176,25 @@ def parse(lines: list[str]) -> ParseResult:
             current = article
         elif m := _CLAUSE.match(line):
             if article is None:
-                error(number, _("Khoản %(n)s nằm ngoài điều nào.") % {"n": m.group(1)})
+                error(number, "regulation_text_clause_outside", n=m.group(1))
                 continue
             expected = int(clause.number) + 1 if clause else 1
             if int(m.group(1)) != expected:
-                error(number, _("Khoản %(n)s của Điều %(a)s không đúng thứ tự (cần khoản %(e)s).")
-                      % {"n": m.group(1), "a": article.number, "e": expected})
+                error(number, "regulation_text_clause_order", n=m.group(1), a=article.number, e=expected)
                 continue
             clause = add(Node(Level.CLAUSE, m.group(1), "", number, f"{article.anchor}.khoan-{m.group(1)}",
                               parent=article, lines=[m.group(2)]))
             current = clause
         elif m := _POINT.match(line):
             if article is None:
-                error(number, _("Điểm %(n)s) nằm ngoài điều nào.") % {"n": m.group(1)})
+                error(number, "regulation_text_point_outside", n=m.group(1))
                 continue
             owner = clause or article
             siblings = [c for c in owner.children if c.level == Level.POINT]
             expected = POINT_LETTERS[len(siblings)] if len(siblings) < len(POINT_LETTERS) else "?"
             if m.group(1) != expected:
-                error(number, _("Điểm %(n)s) của %(owner)s không đúng thứ tự (cần điểm %(e)s)).")
-                      % {"n": m.group(1), "owner": f"{Level(owner.level).label} {owner.number}", "e": expected})
+                error(number, "regulation_text_point_order", n=m.group(1), level=str(owner.level),
+                      owner=owner.number, e=expected)
                 continue
             current = add(Node(Level.POINT, m.group(1), "", number, f"{owner.anchor}.diem-{m.group(1)}",
                                parent=owner, lines=[m.group(2)]))
@@ -179,5 +204,5 @@ def parse(lines: list[str]) -> ParseResult:
             current.lines.append(line)
 
     if not nodes and not errors:
-        errors.append({"line": None, "message": _("Không tìm thấy chương, điều hay khoản nào trong văn bản.")})
+        errors.append(Reason("regulation_text_empty"))
     return ParseResult(nodes, errors, "\n".join(preamble))

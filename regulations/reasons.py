@@ -37,7 +37,45 @@ def _ambiguous(p: dict) -> str:
                                   "example": candidates[-1]["key"]}
 
 
+def _at_line(p: dict, text: str) -> str:
+    """A structural error of a text, after the line it was found on."""
+    return _("Dòng %(line)s: %(text)s") % {"line": p["line"], "text": text}
+
+
+def _level(value: str) -> str:
+    from .models import Level  # noqa: PLC0415  (models are not loaded when the app registers its messages)
+
+    try:
+        return str(Level(value).label)
+    except ValueError:
+        return str(value)
+
+
+# The structural errors of an imported text (``regulations.parser``): the line is a parameter.
+TEXT_MESSAGES = {
+    "regulation_text_kind": lambda p: _("Chỉ nhận tệp .txt hoặc .docx."),
+    "regulation_text_empty": lambda p: _("Không tìm thấy chương, điều hay khoản nào trong văn bản."),
+    "regulation_text_nul": lambda p: _at_line(p, _(
+        "Tệp có ký tự không hợp lệ (mã NUL); hãy lưu lại tệp rồi tải lên lại.")),
+    "regulation_text_number_too_long": lambda p: _("Dòng %(line)s: số “%(n)s” dài quá %(max)s ký tự.") % p,
+    "regulation_text_chapter_order": lambda p: _at_line(p, _(
+        "Chương %(n)s không đúng thứ tự (sau chương %(p)s).") % {"n": p["n"], "p": p["p"] or "—"}),
+    "regulation_text_section_outside": lambda p: _at_line(p, _("Mục %(n)s nằm ngoài chương nào.") % p),
+    "regulation_text_section_order": lambda p: _at_line(p, _("Mục %(n)s không đúng thứ tự (cần Mục %(e)s).") % p),
+    "regulation_text_article_order": lambda p: _at_line(p, _(
+        "Điều %(n)s đứng sau Điều %(p)s: số điều phải tăng dần.") % p),
+    "regulation_text_clause_outside": lambda p: _at_line(p, _("Khoản %(n)s nằm ngoài điều nào.") % p),
+    "regulation_text_clause_order": lambda p: _at_line(p, _(
+        "Khoản %(n)s của Điều %(a)s không đúng thứ tự (cần khoản %(e)s).") % p),
+    "regulation_text_point_outside": lambda p: _at_line(p, _("Điểm %(n)s) nằm ngoài điều nào.") % p),
+    "regulation_text_point_order": lambda p: _at_line(p, _(
+        "Điểm %(n)s) của %(owner)s không đúng thứ tự (cần điểm %(e)s)).") % {
+        "n": p["n"], "owner": f"{_level(p['level'])} {p['owner']}", "e": p["e"]}),
+}
+
+
 MESSAGES = {
+    **TEXT_MESSAGES,
     "citation_bad_ref": lambda p: _("Không hiểu tham chiếu “%(ref)s” (viết như 12, 12.4 hoặc 12.4.a).") % p,
     "citation_bad_anchor": lambda p: _("Mã neo không hợp lệ: %(a)s") % p,
     "citation_ambiguous": _ambiguous,

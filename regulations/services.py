@@ -12,7 +12,7 @@ from common.reasons import Reason, Refused
 from common.text import fold
 
 from .models import Citation, Document, DocumentVersion, Provision, TextImport, TextImportStatus
-from .parser import Node, parse, read_lines
+from .parser import Node, ParseResult, parse, read_lines
 
 IMPORT = "regulations.import_document"  # the catalog is national: a global permission, not one on the tree
 
@@ -20,10 +20,21 @@ IMPORT = "regulations.import_document"  # the catalog is national: a global perm
 _LEVEL_ORDER = ["chuong", "muc", "dieu", "khoan", "diem"]
 
 
-class ImportRejected(Exception):
-    def __init__(self, errors: list[dict]):
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
+class ImportRejected(Refused):
+    """A text that cannot be read (``reasons``) or is malformed (``rows``: its structural errors by line).
+
+    Its errors are codes with parameters (``regulations.reasons``), read in the language of whoever is shown
+    them.
+    """
+
+    @classmethod
+    def of(cls, parsed: ParseResult) -> ImportRejected:
+        return cls(parsed.overall, rows=parsed.rows)
+
+    @property
+    def all_reasons(self) -> list[Reason]:
+        """The reasons of the text as a whole, then those of each line, in line order."""
+        return self.reasons + [r for _line, row in sorted(self.rows.items()) for r in row]
 
 
 @dataclass
@@ -86,8 +97,8 @@ def document_import(*, document: Document, file_name: str, content: bytes, actor
     require_perm(actor, IMPORT)
     try:
         lines = read_lines(file_name, content)
-    except ValueError as exc:
-        raise ImportRejected([{"line": None, "message": str(exc)}]) from exc
+    except Refused as exc:  # UploadRefused: another kind of file, past a limit, unreadable
+        raise ImportRejected(exc.reasons) from exc
     return document_import_lines(document=document, lines=lines, source_name=file_name, actor=actor,
                                  skeleton=skeleton)
 
@@ -107,11 +118,11 @@ def document_import_preview(*, document: Document, file_name: str, content: byte
     require_perm(actor, IMPORT)  # before the upload is even read
     try:
         lines = read_lines(file_name, content)
-    except ValueError as exc:
-        raise ImportRejected([{"line": None, "message": str(exc)}]) from exc
+    except Refused as exc:  # UploadRefused: another kind of file, past a limit, unreadable
+        raise ImportRejected(exc.reasons) from exc
     parsed = parse(lines)
     if not parsed.ok:
-        raise ImportRejected(parsed.errors)
+        raise ImportRejected.of(parsed)
     base, old = _current_provisions(document)
     new = {n.anchor: (n.heading[:500], n.text) for n in parsed.nodes}
     changes = diff_versions(old, new) if base else Changes(list(new), [], [])
@@ -137,9 +148,12 @@ def document_import_confirm(*, batch: TextImport, actor) -> DocumentVersion:
         base, _old = _current_provisions(batch.document)
         if base != batch.base_number:
             raise Refused.because("regulation_import_stale")
-        version = document_import_lines(document=batch.document, lines=read_lines(batch.file_name,
-                                                                                  bytes(batch.content)),
-                                        source_name=batch.file_name, actor=actor)
+        try:  # read again within the limits in force now, which may have been lowered since the preview
+            lines = read_lines(batch.file_name, bytes(batch.content))
+        except Refused as exc:
+            raise ImportRejected(exc.reasons) from exc
+        version = document_import_lines(document=batch.document, lines=lines, source_name=batch.file_name,
+                                        actor=actor)
         batch.status, batch.version = TextImportStatus.COMMITTED, version
         batch.save(update_fields=["status", "version"])
     return version
@@ -162,7 +176,7 @@ def document_import_lines(*, document: Document, lines: list[str], source_name: 
     require_perm(actor, IMPORT)
     parsed = parse(lines)
     if not parsed.ok:
-        raise ImportRejected(parsed.errors)
+        raise ImportRejected.of(parsed)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         previous = document.versions.filter(is_current=True).first()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.ids import parse_pk
+from common.reasons import Reason, Refused
 from common.tables import list_response
 from common.uploads import upload_form, upload_limit
 
@@ -108,8 +111,8 @@ def import_text(request: HttpRequest) -> HttpResponse:
         try:
             batch = document_import_preview(document=form.cleaned_data["document"], file_name=upload.name,
                                             content=upload.read(), actor=request.user)
-        except ImportRejected as exc:
-            errors = exc.errors
+        except ImportRejected as exc:  # the text's own errors, each rendered here in the reader's language
+            errors = exc.all_reasons
         except ValidationError as exc:  # refused by the service (a Refused)
             form.add_error(None, exc)
         else:
@@ -127,25 +130,32 @@ def _import_for(request: HttpRequest, pk) -> TextImport:
     return batch
 
 
+def _preview_page(request: HttpRequest, batch: TextImport, refused: Sequence[Reason | str] = ()) -> HttpResponse:
+    changes = {key: [render_anchor(batch.document, a) for a in anchors]
+               for key, anchors in (batch.changes or {}).items()}
+    return render(request, "regulations/import_preview.html",
+                  {"batch": batch, "changes": changes, "refused": refused})
+
+
 @require_safe
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """What a new text would change (provisions added, changed, removed), with the buttons to confirm or
     cancel (each its own view)."""
-    batch = _import_for(request, pk)
-    changes = {key: [render_anchor(batch.document, a) for a in anchors]
-               for key, anchors in (batch.changes or {}).items()}
-    return render(request, "regulations/import_preview.html", {"batch": batch, "changes": changes})
+    return _preview_page(request, _import_for(request, pk))
 
 
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    """The previewed text becomes the current version."""
+    """The previewed text becomes the current version; a refusal is shown on the preview, every reason of it
+    (a text read again at confirmation may be refused line by line, or past limits lowered since)."""
     batch = _import_for(request, pk)
     try:
         version = document_import_confirm(batch=batch, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(batch)
+    except ValidationError as exc:  # a Refused: handled already, overtaken, or the text refused (ImportRejected)
+        batch.refresh_from_db()
+        shown = ([*exc.reasons, *(r for row in exc.rows.values() for r in row)] if isinstance(exc, Refused)
+                 else exc.messages)
+        return _preview_page(request, batch, shown)
     c = version.changes
     messages.success(request, _("Đã nhập lần %(n)s: thêm %(a)s, sửa %(c)s, bỏ %(r)s điều khoản.") % {
         "n": version.number, "a": len(c["added"]), "c": len(c["changed"]), "r": len(c["removed"])})

@@ -194,7 +194,7 @@ def test_a_review_results_bomb_is_refused_at_its_first_limit(bombs, bomb):
 def test_the_review_results_refusal_is_the_limit_s_message(bombs):
     with translation.override("vi"):
         parsed = review_imports.parse(_Period(), [], "ket_qua.xlsx", bombs["many rows"])
-    assert parsed.errors == ["Bảng có quá nhiều dòng (tối đa 10.000 dòng)."]
+        assert [str(reason) for reason in parsed.errors] == ["Bảng có quá nhiều dòng (tối đa 10.000 dòng)."]
 
 
 # --- a regulation's text -------------------------------------------------------------------------

@@ -221,14 +221,14 @@ GOOD_XLSX = xlsx_bytes([["Họ và tên", "Giới tính", "Ngày vào Đảng"]]
 @pytest.mark.parametrize(("name", "content", "code"), [
     ("list.txt", b"x", "file_type"),
     ("list.csv", "Họ và tên,Ngày sinh\nA,01/01/1990\n".encode(), "missing_columns"),
-    ("list.csv", "Họ và tên".encode("utf-16"), "csv_encoding"),
+    ("list.csv", "Họ và tên".encode("utf-16"), "upload_encoding"),
     ("list.csv", "Họ và tên,Giới tính,Ngày vào Đảng\n".encode(), "no_rows"),
     ("list.csv", b",,,\n\n", "empty"),
-    ("list.csv", (HEADER + '"' + "x" * 200_000 + '",Nam,,,01/01/2000,\n').encode(), "csv_field_too_long"),
-    ("list.xlsx", b"not a workbook", "xlsx_unreadable"),
-    ("list.xlsx", b"PK\x03\x04" + b"\x00" * 100, "xlsx_unreadable"),
-    ("list.xlsx", rezip(GOOD_XLSX, _no_sheet), "xlsx_no_sheet"),
-    ("list.xlsx", rezip(GOOD_XLSX, _broken_sheet_xml), "xlsx_broken"),
+    ("list.csv", (HEADER + '"' + "x" * 200_000 + '",Nam,,,01/01/2000,\n').encode(), "upload_cell_too_long"),
+    ("list.xlsx", b"not a workbook", "upload_unreadable"),
+    ("list.xlsx", b"PK\x03\x04" + b"\x00" * 100, "upload_unreadable"),
+    ("list.xlsx", rezip(GOOD_XLSX, _no_sheet), "upload_no_sheet"),
+    ("list.xlsx", rezip(GOOD_XLSX, _broken_sheet_xml), "upload_broken"),
 ])
 def test_unreadable_files_are_refused_with_a_clear_message(client, province, staff_a, name, content, code):
     client.force_login(staff_a)
@@ -238,7 +238,9 @@ def test_unreadable_files_are_refused_with_a_clear_message(client, province, sta
     else:
         batch = MemberImport.objects.get()
         assert batch.status == ImportStatus.REJECTED
-        assert [e["code"] for e in batch.errors] == [code]
+        # a file common.uploads cannot read is kept as its reason, under the ``upload`` code
+        assert [e["params"]["reason"]["code"] if e["code"] == imports.UPLOAD else e["code"]
+                for e in batch.errors] == [code]
         assert "Dòng" in client.get(batch.get_absolute_url()).content.decode() or batch.errors[0]["row"] is None
     assert not Person.objects.exists()
 
@@ -254,7 +256,9 @@ def test_a_nul_in_a_csv_value_is_an_error_on_that_row(province, staff_a):
 def test_a_field_past_the_csv_limit_reports_its_row():
     text = HEADER + "A,,Nam,,01/01/2000,\n" + '"' + "x" * 200_000 + '",Nam,,,01/01/2000,\n'
     result = parse_member_table("a.csv", text.encode())
-    assert result.errors == [{"row": 3, "code": "csv_field_too_long", "params": {"n": 131072}}]
+    assert result.errors == [{"row": None, "code": "upload", "params": {
+        "reason": {"code": "upload_cell_too_long", "params": {"row": 3, "n": 131072}}}}]
+    assert error_message(result.errors[0]) == "Dòng 3 có ô dài quá 131.072 ký tự; tệp không đọc tiếp được."
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -456,3 +460,27 @@ def test_the_preview_shows_where_the_start_of_activity_comes_from_and_wraps_long
     html = client.get(MemberImport.objects.get().get_absolute_url()).content.decode()
     assert "01/06/2015" in html and "02/05/2011 (theo ngày vào Đảng)" in html
     assert 'class="text-break"' in html
+
+
+# --- a file past a limit or unreadable: the upload's own reason --------------------------------------------
+
+
+def test_a_file_past_the_size_limit_keeps_the_upload_s_reason(settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    result = parse_member_table("a.csv", (HEADER + "A,,Nam,,01/01/2000,\n" * 100).encode())
+    assert result.errors == [{"row": None, "code": imports.UPLOAD,
+                              "params": {"reason": {"code": "upload_too_large", "params": {"size": 1024}}}}]
+    with translation.override("en"):
+        assert error_message(result.errors[0]) == "The file is too large (at most 1.0\xa0KB)."
+
+
+def test_the_codes_of_imports_stored_earlier_still_render_and_are_written_no_more():
+    with translation.override("vi"):
+        assert error_message({"row": None, "code": "too_large", "params": {"mb": 5}}) == "Tệp quá lớn (tối đa 5 MB)."
+        assert error_message({"row": None, "code": "xlsx_unreadable", "params": {}}).startswith(
+            "Không đọc được tệp Excel")
+        assert error_message({"row": 4, "code": "csv_field_too_long", "params": {"n": 10}}) == \
+            "Có ô dài quá 10 ký tự; tệp không đọc tiếp được."
+    for code in imports.STORED_EARLIER:
+        with pytest.raises(ValueError, match="unknown import error code"):
+            imports.error(code)

@@ -70,7 +70,8 @@ def test_a_malformed_text_saves_nothing(document):
     _import(document, V1)
     with pytest.raises(ImportRejected) as rejected:
         _import(document, "Điều 1. A\nĐiều 3. B\nĐiều 2. C\n")
-    assert rejected.value.errors[0]["line"] == 3
+    assert list(rejected.value.rows) == [3] and rejected.value.codes == []
+    assert [r.code for r in rejected.value.rows[3]] == ["regulation_text_article_order"]
     assert document.versions.count() == 1 and document.versions.get().is_current
     assert Provision.objects.filter(version__document=document).count() == 5
 
@@ -89,7 +90,7 @@ def test_the_command_imports_and_reports(tmp_path, document):
 def test_the_command_refuses_a_bad_text_and_leaves_no_trace(tmp_path):
     path = tmp_path / "bad.txt"
     path.write_text("Chương I\nTên\n1. khoản lạc\n")
-    with pytest.raises(CommandError, match="line 3: Khoản 1 nằm ngoài điều nào"):
+    with pytest.raises(CommandError, match="Dòng 3: Khoản 1 nằm ngoài điều nào"):
         call_command("import_regulation", str(path), "--code", "10-QĐ/TU", "--kind", "regulation",
                      "--title", "X")
     assert not Document.objects.filter(code="10-QĐ/TU").exists()

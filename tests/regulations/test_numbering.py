@@ -140,3 +140,30 @@ def test_a_matter_resting_on_a_shared_code_keeps_its_text_through_a_new_version(
     assert MatterForm.initial_for(matter)["provisions"] == "01-QĐ/TW@2026-02-10 1"
     draft = gov.regulation_draft(organization=province.grassroots, title="Bản mới", actor=SYSTEM)
     assert [c.document for c in draft.matters.get().citations.all()] == [two_ones[1]]
+
+
+def test_a_hundredth_text_of_one_code_and_date_still_gets_an_address(client, django_assert_max_num_queries):
+    """The code's slug, the slug with the date, and that with -2 … -99 all taken: a random suffix, not a 500."""
+    day = D(2026, 3, 1)
+    taken = ["05-qd-tu", "05-qd-tu-2026-03-01"] + [f"05-qd-tu-2026-03-01-{n}" for n in range(2, 100)]
+    Document.objects.bulk_create([Document(code=f"X-{i}", slug=slug, kind="regulation", title=f"Văn bản {i}")
+                                  for i, slug in enumerate(taken)])
+    with django_assert_max_num_queries(3):
+        document = Document.objects.create(code="05-QĐ/TU", kind="regulation", title="Quy định thứ một trăm",
+                                           issue_date=day, effective_from=day)
+    assert document.slug.startswith("05-qd-tu-2026-03-01-") and document.slug not in taken
+    assert len(document.slug) == len("05-qd-tu-2026-03-01-") + 8
+    client.force_login(UserFactory())
+    assert "Quy định thứ một trăm" in client.get(document.get_absolute_url()).content.decode()
+
+
+def test_a_long_code_s_random_slug_fits_the_column():
+    """A code of 40 characters whose 99 slugs are taken: the stem is cut so the suffix fits in 60."""
+    day = D(2026, 3, 1)
+    document = Document(code="A" * 40, kind="regulation", title="Dài", issue_date=day)
+    stem = f"{'a' * 40}-{day}"
+    taken = ["a" * 40, stem] + [f"{stem}-{n}" for n in range(2, 100)]
+    Document.objects.bulk_create([Document(code=f"Y-{n}", slug=slug, kind="regulation", title="t")
+                                  for n, slug in enumerate(taken)])
+    slug = document._free_slug("a" * 40)
+    assert len(slug) <= 60 and slug.startswith("a" * 40) and not Document.objects.filter(slug=slug).exists()

@@ -57,7 +57,8 @@ def test_reads_the_usual_structure_with_stable_anchors():
 def test_malformed_texts_are_reported_with_the_line(text, line, message):
     result = parse(text.splitlines())
     assert not result.ok
-    assert any(e["line"] == line and message in e["message"] for e in result.errors), result.errors
+    assert any(e.params["line"] == line and message in str(e) for e in result.errors), result.errors
+    assert line in result.rows
 
 
 def test_points_follow_the_vietnamese_alphabet():
@@ -67,7 +68,8 @@ def test_points_follow_the_vietnamese_alphabet():
 
 def test_a_text_without_structure_is_refused():
     result = parse(["Chỉ là một đoạn văn.", "Không có điều nào."])
-    assert not result.ok and "Không tìm thấy chương, điều hay khoản" in result.errors[0]["message"]
+    assert not result.ok and "Không tìm thấy chương, điều hay khoản" in str(result.errors[0])
+    assert [r.code for r in result.overall] == ["regulation_text_empty"] and result.rows == {}
 
 
 def test_roman_numerals():

@@ -50,8 +50,7 @@ class Command(BaseCommand):
                 version = document_import(document=document, file_name=path.name,
                                           content=path.read_bytes(), actor=SYSTEM)
         except ImportRejected as exc:
-            lines = [f"  line {e['line']}: {e['message']}" if e["line"] else f"  {e['message']}"
-                     for e in exc.errors]
+            lines = [f"  {reason}" for reason in exc.all_reasons]  # each says its line
             raise CommandError("Nothing imported; the text has structural errors:\n" + "\n".join(lines)) from exc
         c = version.changes
         self.stdout.write(self.style.SUCCESS(

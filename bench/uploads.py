@@ -1,12 +1,12 @@
 """Upload bombs against the three imports: time, CPU and peak memory of refusing each, and of a legitimate file.
 
 Each file is read by the import's own parsing function (the member list, the review results, a regulation's
-text) in a child process of its own, so that its peak resident memory is its own (before and after the read,
-Django and the apps loaded), and, in a second child, the peak of what Python allocated while reading (tracemalloc, not timed). The bombs are the ones the
-tests refuse (``tests/common/test_uploads.py``); beside them, a member list of IMPORT_MAX_ROWS rows, which must
-still be read whole.
+text) in a fresh child process: its resident memory before and after the read (Django and the apps loaded),
+and, in a second child, the peak of what Python allocated while reading (tracemalloc, not timed). The bombs
+are the ones the tests refuse (``tests/common/test_uploads.py``); beside them, a member list of 5,000 rows
+(IMPORT_MAX_ROWS), which must still be read whole.
 
-    .venv/bin/python bench/uploads.py
+    .venv/bin/python bench/uploads.py      # or: make bench-uploads
 """
 
 from __future__ import annotations

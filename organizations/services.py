@@ -415,6 +415,11 @@ def organization_move(*, organization: Organization, parent: Organization, actor
         if org.dissolved_on is not None:
             raise Refused.because("org_dissolved", org=str(org), d=org.dissolved_on.isoformat())
         _refuse_placement(org.kind, target)
+        # Every row of the subtree, in path order: treebeard rewrites their paths in one UPDATE whose snapshot
+        # would miss a child added meanwhile under a descendant (which locks only that descendant); a create
+        # holding one waits here, and the UPDATE, a later statement, sees its child.
+        list(Organization.objects.select_for_update().filter(path__startswith=org.path).order_by("path")
+             .values_list("pk", flat=True))
         old_path, old_parent = org.path, Organization.objects.get_parent(org)
         Organization.objects.move(org, target, pos="last-child")
         org = Organization.objects.get(pk=org.pk)

@@ -65,6 +65,7 @@ def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk)
     on = today()
+    above = access.perms_above(request.user, org)
     return render(request, "organizations/organization.html", {
         "org": org,
         "ancestors": selectors.ancestors(org),
@@ -76,6 +77,10 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
                         if access.VIEW_DISCIPLINE in org.perms else None),
         "access_holders": access.access_holders(org),
         "can_manage": access.MANAGE_MEMBERS in org.perms,
+        # Renaming, moving, dissolving and disciplining it are its superior's acts (the services authorize
+        # on the parent; the root's own office renames and dissolves the root).
+        "can_manage_itself": access.MANAGE_MEMBERS in above,
+        "can_discipline_itself": org.depth > 1 and access.MANAGE_DISCIPLINE in above,
         "can_manage_access": access.MANAGE_ACCESS in org.perms,
         "can_discipline": access.MANAGE_DISCIPLINE in org.perms,
         "on": on,
@@ -315,9 +320,17 @@ def organization_create(request: HttpRequest, pk: int) -> HttpResponse:
                      back=parent.get_absolute_url(), success=_("Đã thêm tổ chức."))
 
 
+def _organization_for_superior(request: HttpRequest, pk) -> Organization:
+    """The organization (404 out of sight), for whoever manages members of its superior (else 403)."""
+    org = access.get_organization_for(request, pk)
+    if access.MANAGE_MEMBERS not in access.perms_above(request.user, org):
+        raise PermissionDenied
+    return org
+
+
 @require_http_methods(["GET", "POST"])
 def organization_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    org = _organization_for_superior(request, pk)
     form = OrganizationRenameForm(_data(request), initial={"name": org.name})
 
     def act(data):
@@ -328,7 +341,7 @@ def organization_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
-    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    org = _organization_for_superior(request, pk)
     form = OrganizationMoveForm(_data(request), user=request.user)
 
     def act(data):
@@ -340,7 +353,7 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    org = _organization_for_superior(request, pk)
     form = OrganizationDissolveForm(_data(request))
 
     def act(data):

@@ -97,6 +97,9 @@ MESSAGES = {
     "discipline_one_subject": lambda p: _("Kỷ luật phải thuộc đúng một đảng viên hoặc một tổ chức."),
     "discipline_issuer_not_above": lambda p: _(
         "%(issuer)s không phải cấp trên của %(org)s: không có thẩm quyền kỷ luật.") % p,
+    "discipline_annul_below_issuer": lambda p: _(
+        "%(body)s không phải cấp đã quyết định kỷ luật (%(issuer)s) hay cấp trên của cấp đó: "
+        "không có thẩm quyền hủy.") % p,
     "discipline_already_annulled": lambda p: _("Quyết định kỷ luật này đã bị hủy ngày %(d)s.") % _with_day(p, "d"),
     "discipline_annul_before_decided": lambda p: _(
         "Ngày hủy không được trước ngày quyết định kỷ luật (%(d)s).") % _with_day(p, "d"),

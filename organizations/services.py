@@ -625,18 +625,31 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
     return discipline
 
 
+def _refuse_annulling_body(body: Organization, discipline: Discipline) -> None:
+    """A measure is annulled by the body that issued it or one above that body; a measure on an organization,
+    never by that organization itself (nor anything below it)."""
+    if discipline.organization_id is not None:
+        _refuse_issuer(body, discipline.organization, strictly_above=True)
+    issuer = discipline.decided_by
+    if issuer is None:  # a measure recorded without its issuing body: its owner's level or above
+        _refuse_issuer(body, discipline.owner, strictly_above=False)
+    elif not issuer.path.startswith(body.path):
+        raise Refused.because("discipline_annul_below_issuer", body=str(body), issuer=str(issuer))
+
+
 def discipline_annul(*, discipline: Discipline, annulled_on: dt.date, decided_by: Organization, actor,
                      decision_ref: str = "", reason: str = "") -> DisciplineAnnulment:
     """Annul a measure by a new recorded act; the measure's own row is kept as it was decided."""
     with transaction.atomic():
-        discipline = Discipline.objects.select_for_update().select_related("owner").get(pk=discipline.pk)
+        discipline = (Discipline.objects.select_for_update().select_related("owner", "organization", "decided_by")
+                      .get(pk=discipline.pk))
         authorize(actor, MANAGE_DISCIPLINE, discipline.owner)
         done = DisciplineAnnulment.objects.filter(discipline=discipline).first()
         if done is not None:
             raise Refused.because("discipline_already_annulled", d=done.annulled_on.isoformat())
         if annulled_on < discipline.decided_on:
             raise Refused.because("discipline_annul_before_decided", d=discipline.decided_on.isoformat())
-        _refuse_issuer(decided_by, discipline.owner, strictly_above=False)
+        _refuse_annulling_body(decided_by, discipline)
         authorize(actor, MANAGE_DISCIPLINE, decided_by)
         annulment = DisciplineAnnulment.objects.create(discipline=discipline, annulled_on=annulled_on,
                                                        decided_by=decided_by, decision_ref=decision_ref,

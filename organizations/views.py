@@ -462,8 +462,13 @@ def discipline_record_organization(request: HttpRequest, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def discipline_annul(request: HttpRequest, pk: int) -> HttpResponse:
     discipline = access.get_owned_for(
-        request, Discipline.objects.select_related("owner", "person", "organization"), pk, access.MANAGE_DISCIPLINE)
-    form = DisciplineAnnulForm(_data(request), issuers=_issuers(request.user, discipline.owner),
+        request, Discipline.objects.select_related("owner", "person", "organization", "decided_by"), pk,
+        access.MANAGE_DISCIPLINE)
+    # The issuing body or a level above it; without a recorded issuer, the owner's level or above (strictly
+    # above an organization disciplined).
+    issuer = discipline.decided_by or discipline.owner
+    strictly = discipline.decided_by is None and discipline.organization_id is not None
+    form = DisciplineAnnulForm(_data(request), issuers=_issuers(request.user, issuer, strictly_above=strictly),
                                initial={"annulled_on": today()})
 
     def act(data):

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import DisciplineForm, OrgKind, Relation
+from .models import DisciplineForm, OrgKind, Person, Relation
 
 
 def _day(value: str) -> str:
@@ -24,6 +25,16 @@ def _label(choices, value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
+
+
+def _date_label(field: str) -> str:
+    """The label of a date of a member's record."""
+    if field == "start":
+        return _("Ngày bắt đầu sinh hoạt")
+    try:
+        return str(Person._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field
 
 
 def _with_day(p: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -81,6 +92,13 @@ MESSAGES = {
     # People.
     "person_card_taken": lambda p: _("Số thẻ đảng viên %(card)s đã được cấp cho một người khác.") % p,
     "person_official_before_join": lambda p: _("Ngày chính thức không được trước ngày vào Đảng."),
+    "person_join_before_birth": lambda p: _("Ngày vào Đảng phải sau ngày sinh."),
+    "person_under_18": lambda p: _(
+        "Ngày vào Đảng %(join)s: khi đó mới %(age)s tuổi; người vào Đảng phải từ đủ 18 tuổi "
+        "(Điều 1 Điều lệ Đảng).") % _with_day(p, "join"),
+    "person_start_before_join": lambda p: _("Ngày bắt đầu sinh hoạt không được trước ngày vào Đảng."),
+    "person_future_date": lambda p: _("%(col)s %(d)s là ngày trong tương lai.") % {
+        **_with_day(p, "d"), "col": _date_label(p["field"])},
     "organizations_no_change": lambda p: _("Không có thông tin nào thay đổi."),
     "person_no_cell": lambda p: _("%(p)s chưa sinh hoạt tại chi bộ nào: không xác định được tổ chức quản lý.") % p,
     # Kinship.

@@ -40,6 +40,7 @@ from .models import (
     today,
 )
 from .permissions import sync_role
+from .rules import member_date_reasons
 
 
 def overlapping_membership(person: Person, start: dt.date, end: dt.date | None,
@@ -462,14 +463,17 @@ def _json_value(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _refuse_identity(values: dict, exclude_pk: int | None = None) -> None:
+def _refuse_identity(values: dict, exclude_pk: int | None = None, start: dt.date | None = None) -> None:
+    """Refuse dates that cannot all be true (``organizations.rules``, every reason at once), then a card
+    number held by someone else."""
+    reasons = member_date_reasons(today=today(), start=start,
+                                  **{f: values.get(f) for f in ("birth_date", "join_date", "official_date")})
+    if reasons:
+        raise Refused(reasons)
     card = values.get("card_number")
     if card and Person.objects.filter(card_number=card).exclude(pk=exclude_pk).exists():
         # A card number is unique nationally: say it is taken, never by whom.
         raise Refused.because("person_card_taken", card=card)
-    join, official = values.get("join_date"), values.get("official_date")
-    if join and official and official < join:
-        raise Refused.because("person_official_before_join")
 
 
 def person_create(*, organization: Organization, start: dt.date, full_name: str, gender: str, actor,
@@ -484,7 +488,7 @@ def person_create(*, organization: Organization, start: dt.date, full_name: str,
         if organization.kind not in CELL_KINDS:
             raise Refused.because("membership_not_cell")
         _refuse_dissolved_cell(organization, start)
-        _refuse_identity(values)
+        _refuse_identity(values, start=start)
         try:
             with transaction.atomic():
                 person = Person.objects.create(**values)
@@ -521,7 +525,10 @@ def person_correct(*, person: Person, actor, **changes) -> Person:
         changed = {k: v for k, v in changes.items() if getattr(person, k) != v}
         if not changed:
             raise Refused.because("organizations_no_change")
-        _refuse_identity({**{k: getattr(person, k) for k in IDENTITY_FIELDS}, **changed}, exclude_pk=person.pk)
+        # The first day of activity in a cell stays on or after the (corrected) join date.
+        first_start = person.memberships.order_by("start").values_list("start", flat=True).first()
+        _refuse_identity({**{k: getattr(person, k) for k in IDENTITY_FIELDS}, **changed}, exclude_pk=person.pk,
+                         start=first_start)
         old = {k: _json_value(getattr(person, k)) for k in changed}
         for k, v in changed.items():
             setattr(person, k, v)

@@ -66,6 +66,10 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk)
     on = today()
     above = access.perms_above(request.user, org)
+    disciplines = None
+    if access.VIEW_DISCIPLINE in org.perms:
+        disciplines = list(org.disciplines.select_related("owner", "decided_by", "annulment"))
+        _mark_acts(request.user, [], disciplines)
     return render(request, "organizations/organization.html", {
         "org": org,
         "ancestors": selectors.ancestors(org),
@@ -73,8 +77,7 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": selectors.subtree_counts(org, on),
         "bodies": selectors.bodies_with_holders(org, on),
         "posts": selectors.posts_outside_bodies(org, on),
-        "disciplines": (org.disciplines.select_related("decided_by", "annulment")
-                        if access.VIEW_DISCIPLINE in org.perms else None),
+        "disciplines": disciplines,
         "access_holders": access.access_holders(org),
         "can_manage": access.MANAGE_MEMBERS in org.perms,
         # Renaming, moving, dissolving and disciplining it are its superior's acts (the services authorize
@@ -82,7 +85,6 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage_itself": access.MANAGE_MEMBERS in above,
         "can_discipline_itself": org.depth > 1 and access.MANAGE_DISCIPLINE in above,
         "can_manage_access": access.MANAGE_ACCESS in org.perms,
-        "can_discipline": access.MANAGE_DISCIPLINE in org.perms,
         "on": on,
     })
 
@@ -112,11 +114,33 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     perms = access.perms_on(request.user, current.organization) if current is not None else set()
     if not (own or access.VIEW_DISCIPLINE in perms):
         record["disciplines"] = record["kinships"] = None
+    else:
+        _mark_acts(request.user, record["kinships"], record["disciplines"])
     return render(request, "organizations/person.html", {
         "person": person, "current": current, "own": own, **record,
         "can_manage": access.MANAGE_MEMBERS in perms, "can_discipline": access.MANAGE_DISCIPLINE in perms,
         "end_form": KinshipEndForm(initial={"ended_on": today()}),
     })
+
+
+def _mark_acts(user, kinships: list[Kinship], disciplines: list[Discipline]) -> None:
+    """Set ``may_end`` on each kinship and ``may_annul`` on each measure as their services authorize them: on the
+    record's own organization (which a transfer leaves behind), a measure also where it may be annulled (its
+    issuing body or above; strictly above an organization disciplined). One permission query per distinct
+    organization, not per row."""
+    perms: dict[tuple[str, int], set[str]] = {}
+
+    def on(org: Organization, above: bool = False) -> set[str]:
+        key = ("above" if above else "on", org.pk)
+        if key not in perms:
+            perms[key] = access.perms_above(user, org) if above else access.perms_on(user, org)
+        return perms[key]
+
+    for k in kinships:
+        k.may_end = k.ended_on is None and access.MANAGE_MEMBERS in on(k.organization)
+    for d in disciplines:
+        where = on(d.decided_by) if d.decided_by_id else on(d.owner, above=d.organization_id is not None)
+        d.may_annul = access.MANAGE_DISCIPLINE in on(d.owner) and access.MANAGE_DISCIPLINE in where
 
 
 @upload_limit("IMPORT_MAX_BYTES")

@@ -1,5 +1,6 @@
 """Links are promises: the acts the organization page offers each role are acts its services accept."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -77,3 +78,20 @@ def test_the_inspection_committee_is_offered_discipline_on_the_organizations_bel
     assert f"/org/{province.sub_a.pk}{link}" not in own
     assert f"/org/{province.grassroots.pk}{link}" in below
     assert client.get(f"/org/{province.grassroots.pk}{link}").status_code == 200
+
+
+def test_an_organizations_measure_offers_its_annulment_to_the_bodies_above_it_only(client, province, inspector_a):
+    from common.actors import SYSTEM
+    from organizations.models import DisciplineForm
+    from organizations.services import discipline_record
+
+    on_a = discipline_record(organization=province.sub_a, form=DisciplineForm.REPRIMAND,
+                             decided_on=dt.date(2026, 4, 2), decided_by=province.root, actor=SYSTEM)
+    on_grassroots = discipline_record(organization=province.grassroots, form=DisciplineForm.REPRIMAND,
+                                      decided_on=dt.date(2026, 4, 2), decided_by=province.sub_a, actor=SYSTEM)
+    client.force_login(inspector_a)
+    assert f"/disciplines/{on_a.pk}/annul/" not in client.get(province.sub_a.get_absolute_url()).content.decode()
+    page = client.get(province.grassroots.get_absolute_url()).content.decode()
+    assert f"/disciplines/{on_grassroots.pk}/annul/" in page
+    assert client.post(f"/disciplines/{on_grassroots.pk}/annul/", {
+        "annulled_on": "01/06/2026", "decided_by": province.sub_a.pk}).status_code == 302

@@ -87,6 +87,10 @@ MESSAGES = {
         "%(org)s còn %(n)s đảng viên sinh hoạt sau ngày %(d)s: chuyển sinh hoạt trước.",
         "%(org)s còn %(n)s đảng viên sinh hoạt sau ngày %(d)s: chuyển sinh hoạt trước.", p["n"]) % _with_day(
         p, "d"),
+    "org_has_tenures": lambda p: ngettext(
+        "%(org)s còn %(n)s chức vụ đảm nhiệm sau ngày %(d)s: kết thúc chức vụ trước.",
+        "%(org)s còn %(n)s chức vụ đảm nhiệm sau ngày %(d)s: kết thúc chức vụ trước.", p["n"]) % _with_day(
+        p, "d"),
     "org_kind_wrong_place": lambda p: _("Không thể đặt %(kind)s dưới %(parent)s.") % {
         **p, "kind": _label(OrgKind, p["kind"]).lower()},
     # People.

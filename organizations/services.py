@@ -446,6 +446,9 @@ def organization_dissolve(*, organization: Organization, on: dt.date, actor, dec
         members = Membership.objects.filter(organization=org).filter(Q(end__isnull=True) | Q(end__gt=on)).count()
         if members:
             raise Refused.because("org_has_members", org=str(org), n=members, d=on.isoformat())
+        tenures = Tenure.objects.filter(organization=org).filter(Q(end__isnull=True) | Q(end__gt=on)).count()
+        if tenures:
+            raise Refused.because("org_has_tenures", org=str(org), n=tenures, d=on.isoformat())
         org.dissolved_on = on
         org.save(update_fields=["dissolved_on"])
         audit_record(actor=actor, action="organization.dissolve", obj=org,

@@ -385,7 +385,8 @@ def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
                                               actor=request.user)
     return _act_page(request, form, act, title=_("Giải thể, sáp nhập tổ chức"), org=org,
                      back=org.get_absolute_url(), success=_("Đã ghi giải thể, sáp nhập."),
-                     intro=_("Chỉ ghi được khi không còn tổ chức trực thuộc và đảng viên sinh hoạt sau ngày đó."))
+                     intro=_("Chỉ ghi được khi không còn tổ chức trực thuộc, đảng viên sinh hoạt và chức vụ "
+                             "đảm nhiệm sau ngày đó."))
 
 
 @require_http_methods(["GET", "POST"])

@@ -107,6 +107,7 @@ MESSAGES = {
     "person_no_cell": lambda p: _("%(p)s chưa sinh hoạt tại chi bộ nào: không xác định được tổ chức quản lý.") % p,
     # Kinship.
     "kinship_self": lambda p: _("Không thể kê khai quan hệ với chính mình."),
+    "kinship_unknown_relation": lambda p: _("Quan hệ “%(relation)s” không có trong danh mục quan hệ gia đình.") % p,
     "kinship_exists": lambda p: _("Quan hệ giữa %(p)s và %(r)s đã được kê khai (%(relation)s).") % {
         **p, "relation": _label(Relation, p["relation"]).lower()},
     "kinship_already_ended": lambda p: _("Quan hệ này đã kết thúc ngày %(d)s.") % _with_day(p, "d"),

@@ -36,6 +36,7 @@ from .models import (
     Person,
     Position,
     PositionRole,
+    Relation,
     Tenure,
     today,
 )
@@ -562,6 +563,8 @@ def kinship_declare(*, person: Person, relative: Person, relation: str, declared
         authorize(actor, MANAGE_MEMBERS, owner)
         if person.pk == relative.pk:
             raise Refused.because("kinship_self")
+        if relation not in Relation.values:
+            raise Refused.because("kinship_unknown_relation", relation=str(relation))
         running = (Kinship.objects.filter(ended_on__isnull=True)
                    .filter(Q(person=person, relative=relative) | Q(person=relative, relative=person)).first())
         if running is not None:

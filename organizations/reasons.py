@@ -13,7 +13,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import DisciplineForm, OrgKind, Person, Relation
+from .models import DisciplineForm, OrgKind, Person, Relation, RoleKind
 
 
 def _day(value: str) -> str:
@@ -42,6 +42,10 @@ def _with_day(p: dict[str, Any], *keys: str) -> dict[str, Any]:
 
 
 MESSAGES = {
+    # What an audit entry names by its code, read in the reader's language.
+    "role_named": lambda p: _label(RoleKind, p["kind"]),
+    "kinship_named": lambda p: _label(Relation, p["relation"]),
+    "discipline_named": lambda p: _label(DisciplineForm, p["form"]),
     # Memberships.
     "membership_not_cell": lambda p: _("Đảng viên chỉ sinh hoạt tại chi bộ."),
     "membership_start_not_after": lambda p: _(

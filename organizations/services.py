@@ -103,7 +103,8 @@ def role_create(*, kind: str, organization: Organization, actor) -> AccessRole:
             group = Group.objects.create(name=f"{kind}@{organization.code}")
             role = AccessRole.objects.create(group=group, kind=kind, organization=organization)
             sync_role(role)
-            audit_record(actor=actor, action="role.create", obj=role, summary=str(role),
+            audit_record(actor=actor, action="role.create", obj=role, summary=str(organization),
+                         note=Reason("role_named", {"kind": kind}),
                          data={"kind": kind, "organization": organization.pk})
     return role
 
@@ -116,7 +117,8 @@ def role_grant(*, user, kind: str, organization: Organization, actor) -> AccessR
             raise Refused.because("role_already_held", u=user.get_username())
         role.group.user_set.add(user)
         audit_record(actor=actor, action="role.grant", obj=role,
-                     summary=f"{user.get_username()}: {role}", data={"user": user.pk})
+                     summary=f"{user.get_username()}: {role.organization}", note=Reason("role_named", {"kind": kind}),
+                     data={"user": user.pk, "kind": kind})
     return role
 
 
@@ -128,7 +130,8 @@ def role_revoke(*, user, role: AccessRole, actor) -> None:
             raise Refused.because("role_not_held", u=user.get_username())
         role.group.user_set.remove(user)
         audit_record(actor=actor, action="role.revoke", obj=role,
-                     summary=f"{user.get_username()}: {role}", data={"user": user.pk})
+                     summary=f"{user.get_username()}: {role.organization}",
+                     note=Reason("role_named", {"kind": role.kind}), data={"user": user.pk, "kind": role.kind})
 
 
 # --- posts ------------------------------------------------------------------------
@@ -571,7 +574,8 @@ def kinship_declare(*, person: Person, relative: Person, relation: str, declared
             raise Refused.because("kinship_exists", p=str(person), r=str(relative), relation=running.relation)
         kinship = Kinship.objects.create(person=person, relative=relative, relation=relation,
                                          declared_on=declared_on, organization=owner)
-        audit_record(actor=actor, action="kinship.declare", obj=kinship, summary=str(kinship),
+        audit_record(actor=actor, action="kinship.declare", obj=kinship, summary=f"{person} — {relative}",
+                     note=Reason("kinship_named", {"relation": relation}),
                      data={"person": person.pk, "relative": relative.pk, "relation": relation,
                            "declared_on": declared_on.isoformat(), "organization": owner.pk})
     return kinship
@@ -589,12 +593,19 @@ def kinship_end(*, kinship: Kinship, ended_on: dt.date, actor) -> Kinship:
             raise Refused.because("kinship_end_before_declared", d=kinship.declared_on.isoformat())
         kinship.ended_on = ended_on
         kinship.save(update_fields=["ended_on"])
-        audit_record(actor=actor, action="kinship.end", obj=kinship, summary=str(kinship),
-                     data={"ended_on": ended_on.isoformat()})
+        audit_record(actor=actor, action="kinship.end", obj=kinship, summary=f"{kinship.person} — {kinship.relative}",
+                     note=Reason("kinship_named", {"relation": kinship.relation}),
+                     data={"ended_on": ended_on.isoformat(), "relation": kinship.relation})
     return kinship
 
 
 # --- discipline -----------------------------------------------------------------
+
+
+def _discipline_summary(discipline: Discipline, decision_ref: str) -> str:
+    """Who was disciplined, and by which decision: names only (the form goes in the entry's note)."""
+    subject = str(discipline.person or discipline.organization)
+    return f"{subject} ({decision_ref})" if decision_ref else subject
 
 
 def _refuse_issuer(issuer: Organization, owner: Organization, strictly_above: bool) -> None:
@@ -630,7 +641,8 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
             decided_by=decided_by, decision_ref=decision_ref, reason=reason,
             self_detected_remedied=self_detected_remedied)
         audit_record(actor=actor, action="discipline.record", obj=discipline,
-                     summary=f"{discipline} ({decision_ref})" if decision_ref else str(discipline),
+                     summary=_discipline_summary(discipline, decision_ref),
+                     note=Reason("discipline_named", {"form": form}),
                      data={"person": person.pk if person else None,
                            "organization": organization.pk if organization else None, "owner": owner.pk,
                            "form": form, "decided_on": decided_on.isoformat(), "decided_by": decided_by.pk,
@@ -668,7 +680,8 @@ def discipline_annul(*, discipline: Discipline, annulled_on: dt.date, decided_by
                                                        decided_by=decided_by, decision_ref=decision_ref,
                                                        reason=reason)
         audit_record(actor=actor, action="discipline.annul", obj=discipline,
-                     summary=f"{discipline} ({decision_ref})" if decision_ref else str(discipline),
-                     data={"annulment": annulment.pk, "annulled_on": annulled_on.isoformat(),
+                     summary=_discipline_summary(discipline, decision_ref),
+                     note=Reason("discipline_named", {"form": discipline.form}),
+                     data={"form": discipline.form, "annulment": annulment.pk, "annulled_on": annulled_on.isoformat(),
                            "decided_by": decided_by.pk, "decision_ref": decision_ref})
     return annulment

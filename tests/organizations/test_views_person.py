@@ -21,10 +21,11 @@ def _records(response) -> list:
 def disciplined(province):
     person = PersonFactory(full_name="Đỗ Văn Kỷ Luật")
     MembershipFactory(person=person, organization=province.cell_2)
-    Discipline.objects.create(person=person, form=DisciplineForm.WARNING, decided_on=dt.date(2024, 4, 2),
+    Discipline.objects.create(person=person, owner=province.cell_2, form=DisciplineForm.WARNING,
+                              decided_on=dt.date(2024, 4, 2),
                               decision_ref="12-QĐ/UBKT", reason="Vi phạm quy định")
     Kinship.objects.create(person=person, relative=PersonFactory(full_name="Đỗ Thị Vợ"),
-                           relation=Relation.SPOUSE)
+                           relation=Relation.SPOUSE, organization=province.cell_2)
     return person
 
 

@@ -192,9 +192,9 @@ class DisciplineFilter(PortalFilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        folded = fold(value)
+        # A person is found as the person search finds them (words starting words of the name, or the card).
         return queryset.filter(Q(person__in=Person.objects.search(value)) | Q(organization__name__icontains=value)
-                               | Q(decision_ref__icontains=value.strip()) | Q(person__search_name__contains=folded))
+                               | Q(decision_ref__icontains=value.strip()))
 
     def filter_remedied(self, queryset, name, value):
         return queryset.filter(self_detected_remedied=(value == "yes"))

@@ -103,8 +103,9 @@ def test_a_move_into_its_own_subtree_is_refused(province):
 
 
 def test_a_move_takes_the_subtree_along_and_needs_both_places(province, staff_a, board_officer):
-    with pytest.raises(Refused):  # staff of A do not act for B
+    with pytest.raises(Refused) as refused:  # staff of A do not act for B
         organization_move(organization=province.grassroots, parent=province.sub_b, actor=staff_a)
+    assert refused.value.codes == ["not_permitted"] and _fresh(province.grassroots).path == province.grassroots.path
     moved = organization_move(organization=province.grassroots, parent=province.sub_b, actor=SYSTEM)
     assert Organization.objects.get_parent(moved) == province.sub_b
     assert _fresh(province.cell_1).path.startswith(moved.path) and moved.path.startswith(province.sub_b.path)

@@ -145,3 +145,23 @@ def test_the_register_costs_the_same_whatever_its_length(client, province, inspe
     add(9)
     with django_assert_max_num_queries(12):
         assert client.get("/disciplines/").status_code == 200
+
+
+def test_the_register_finds_a_member_as_the_person_search_does(client, province, inspector_a):
+    from organizations.models import Person
+    from tests.factories import DisciplineFactory
+
+    for name in ("Nguyễn Văn An", "Trần Thị Lan"):
+        person = MembershipFactory(organization=province.cell_1, person__full_name=name).person
+        DisciplineFactory(person=person, owner=province.cell_1)
+    client.force_login(inspector_a)
+    found = [row.record.person.full_name for row in
+             client.get("/disciplines/?q=an").context["table"].page.object_list]
+    assert found == [p.full_name for p in Person.objects.search("an")] == ["Nguyễn Văn An"]  # not "Lan"
+
+
+def test_the_tree_admin_offers_no_move_form():
+    from django.contrib import admin
+    from treebeard.forms import MoveNodeForm
+
+    assert not issubclass(admin.site._registry[Organization].form, MoveNodeForm)

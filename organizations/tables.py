@@ -253,8 +253,13 @@ class DisciplineTable(PortalTable):
             return ""
         except ObjectDoesNotExist:
             pass
+        # A link only where the reader may annul: at the issuing body or above (without one, the owner's level,
+        # strictly above an organization disciplined), which covers the owner too.
         paths = self.manage_paths
-        if not (paths is None or any(record.owner.path.startswith(p) for p in paths)):
-            return ""  # a link only where the reader may go
+        issuer = record.decided_by or record.owner
+        strict = record.decided_by_id is None and record.organization_id is not None
+        if not (paths is None or any(issuer.path.startswith(p) and not (strict and p == issuer.path)
+                                     for p in paths)):
+            return ""
         return format_html('<a class="btn btn-outline-secondary btn-sm" href="{}">{}</a>',
                            reverse("organizations:discipline_annul", args=[record.pk]), _("Hủy quyết định"))

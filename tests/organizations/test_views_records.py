@@ -165,3 +165,17 @@ def test_the_tree_admin_offers_no_move_form():
     from treebeard.forms import MoveNodeForm
 
     assert not issubclass(admin.site._registry[Organization].form, MoveNodeForm)
+
+
+def test_the_register_offers_an_annulment_only_at_the_issuing_body_or_above(client, province, inspector_a):
+    from common.actors import SYSTEM
+    from organizations.services import discipline_record
+
+    person = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
+    by_province = discipline_record(person=person, form=DisciplineForm.WARNING, decided_on=D(2026, 3, 1),
+                                    decided_by=province.root, actor=SYSTEM)
+    by_a = discipline_record(person=person, form=DisciplineForm.REPRIMAND, decided_on=D(2026, 4, 1),
+                             decided_by=province.sub_a, actor=SYSTEM)
+    client.force_login(inspector_a)
+    html = client.get("/disciplines/").content.decode()
+    assert f"/disciplines/{by_a.pk}/annul/" in html and f"/disciplines/{by_province.pk}/annul/" not in html

@@ -666,8 +666,8 @@ def discipline_annul(*, discipline: Discipline, annulled_on: dt.date, decided_by
                      decision_ref: str = "", reason: str = "") -> DisciplineAnnulment:
     """Annul a measure by a new recorded act; the measure's own row is kept as it was decided."""
     with transaction.atomic():
-        discipline = (Discipline.objects.select_for_update().select_related("owner", "organization", "decided_by")
-                      .get(pk=discipline.pk))
+        discipline = (Discipline.objects.select_for_update(of=("self", "owner"))
+                      .select_related("owner", "organization", "decided_by").get(pk=discipline.pk))
         authorize(actor, MANAGE_DISCIPLINE, discipline.owner)
         done = DisciplineAnnulment.objects.filter(discipline=discipline).first()
         if done is not None:

@@ -65,10 +65,16 @@ def _matter_refs(matter_provisions) -> list[tuple[str, str]]:
     return [(p["code"], p.get("ref", "")) for p in matter_provisions]
 
 
+def _scope_of(organization_id: int) -> str:
+    """The organization's path as it stands, read under its lock inside the citing transaction: a citation
+    written while the organization moves waits for the move and is scoped by the new path."""
+    return Organization.objects.select_for_update().filter(pk=organization_id).values_list("path", flat=True).get()
+
+
 def _cite_matter(matter: Matter, refs: list[tuple[str, str]]) -> None:
     regulation = matter.regulation
     citations_set(obj=matter, refs=refs, label=matter.citation_label(), url=regulation.get_absolute_url(),
-                  scope=regulation.organization.path)
+                  scope=_scope_of(regulation.organization_id))
 
 
 def _summary(regulation: WorkingRegulation) -> str:
@@ -90,7 +96,7 @@ def regulation_draft(*, organization: Organization, title: str, actor,
                      copy_from: WorkingRegulation | None = None, copy: bool = True) -> WorkingRegulation:
     """A new version, starting as a copy of ``copy_from`` (default: the latest version), or empty."""
     with transaction.atomic():
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()  # one new version at a time
+        scope = _scope_of(organization.pk)  # locked: one new version at a time, and its citations' scope
         authorize(actor, RECORD_DECISIONS, organization)
         latest = organization.working_regulations.order_by("-version").first()
         source = (copy_from or latest) if copy else None
@@ -111,7 +117,7 @@ def regulation_draft(*, organization: Organization, title: str, actor,
                 refs = [(document_key(c.document, c.document.code in shared), c.ref)
                         for c in sorted(original.citations.all(), key=lambda c: c.order)]
                 rows += citations_build(obj=matter, refs=refs, label=matter.citation_label(),
-                                        url=draft.get_absolute_url(), scope=organization.path, documents=documents)
+                                        url=draft.get_absolute_url(), scope=scope, documents=documents)
             Citation.objects.bulk_create(rows)
         audit_record(actor=actor, action="regulation.draft", obj=draft, summary=_summary(draft),
                      data={"copied_from": source.pk if source is not None else None})

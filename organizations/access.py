@@ -83,12 +83,23 @@ def authorize(actor, perm: str, org: Organization) -> None:
 
 def perms_on(user, org: Organization) -> set[str]:
     """Every permission ``user`` holds on ``org`` through it or an ancestor: one query."""
+    return _perms_on_paths(user, org.ancestor_paths())
+
+
+def perms_above(user, org: Organization) -> set[str]:
+    """Every permission ``user`` holds on the superior of ``org`` (the root's: on the root itself), where acts
+    on ``org`` itself (rename, move, dissolve, discipline) are authorized: one query, the parent not fetched."""
+    paths = org.ancestor_paths()
+    return _perms_on_paths(user, paths[:-1] if org.depth > 1 else paths)
+
+
+def _perms_on_paths(user, paths: list[str]) -> set[str]:
     if not (user.is_authenticated and user.is_active):
         return set()
     if user.is_superuser:
         return set(declared())
     ct = ContentType.objects.get_for_model(Organization)
-    pks = Organization.objects.filter(path__in=org.ancestor_paths()).annotate(
+    pks = Organization.objects.filter(path__in=paths).annotate(
         pk_text=Cast("pk", CharField())).values("pk_text")
     by_group = GroupObjectPermission.objects.filter(
         content_type=ct, group__user=user, object_pk__in=pks).values_list("permission__codename")

@@ -3,7 +3,6 @@ from django.http import Http404
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from common.admin import PortalAdmin, PortalAdminMixin, ReadOnlyAdmin, ReadOnlyInline, ReadOnlyMixin
 from common.text import fold
@@ -30,7 +29,6 @@ class OrganizationAdmin(ReadOnlyMixin, PortalAdminMixin, TreeAdmin):
     """Read only, moving a node too: the tree changes through the organization services, with the audit and
     the records that follow a move."""
 
-    form = movenodeform_factory(Organization)
     list_display = ("name", "code", "kind", "dissolved_on")
     list_filter = ("kind",)
     search_fields = ("name", "code")

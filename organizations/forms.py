@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateField
+from common.reasons import Refused
 from common.uploads import LimitedUploadForm
 
-from .models import DisciplineForm, Gender, OrgKind, Position, Relation, RoleKind
+from .models import DisciplineForm, Gender, OrgKind, Position, Relation, RoleKind, today
+from .rules import DATE_FIELDS, FIELD_OF, member_date_reasons
 
 
 class SearchForm(forms.Form):
@@ -168,9 +170,9 @@ class PersonIdentityForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        join, official = data.get("join_date"), data.get("official_date")
-        if join and official and official < join:
-            self.add_error("official_date", _("Ngày chính thức không được trước ngày vào Đảng."))
+        for reason in member_date_reasons(today=today(), **{f: data.get(f) for f in DATE_FIELDS if f in self.fields}):
+            field = reason.params["field"] if reason.code == "person_future_date" else FIELD_OF[reason.code]
+            self.add_error(field, Refused(reason))
         return data
 
 

@@ -420,16 +420,6 @@ class Tenure(DatedRecord):
             raise ValidationError({"body": _("Cơ quan lãnh đạo phải thuộc chính tổ chức này.")})
 
 
-def _cell_for_record(person: Person, on: dt.date) -> Organization | None:
-    """The cell a record about ``person`` on ``on`` belongs to: theirs on that day, else the last one before,
-    else the first one after (as migration 0005 filled the owners)."""
-    cell = person.cell_on(on)
-    if cell is None:
-        first = person.memberships.select_related("organization").order_by("start").first()
-        cell = first.organization if first else None
-    return cell
-
-
 class Relation(models.TextChoices):
     SPOUSE = "spouse", _("Vợ, chồng")
     PARENT = "parent", _("Cha, mẹ")
@@ -485,15 +475,6 @@ class Kinship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_relation_display()}: {self.relative}"
-
-    def save(self, *args, **kwargs) -> None:
-        # The services set the owner; a row written without one (a fixture) takes the declarer's cell then
-        # (or the relative's, as migration 0005 did), and the database refuses it when there is none.
-        if self.organization_id is None and self.person_id is not None:
-            cell = _cell_for_record(self.person, self.declared_on) or (
-                _cell_for_record(self.relative, self.declared_on) if self.relative_id else None)
-            self.organization_id = cell.pk if cell else None
-        super().save(*args, **kwargs)
 
     @property
     def owning_organization(self) -> Organization:
@@ -569,14 +550,6 @@ class Discipline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_form_display()} — {self.person or self.organization}"
-
-    def save(self, *args, **kwargs) -> None:
-        # As for a kinship: the services set the owner; a row written without one takes it from its subject.
-        if self.owner_id is None:
-            cell = self.organization if self.organization_id else (
-                _cell_for_record(self.person, self.decided_on) if self.person_id else None)
-            self.owner_id = cell.pk if cell else None
-        super().save(*args, **kwargs)
 
     @property
     def owning_organization(self) -> Organization:

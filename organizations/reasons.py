@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import DisciplineForm, OrgKind, Relation
+from .models import DisciplineForm, OrgKind, Person, Relation, RoleKind
 
 
 def _day(value: str) -> str:
@@ -26,11 +27,25 @@ def _label(choices, value: str) -> str:
         return value
 
 
+def _date_label(field: str) -> str:
+    """The label of a date of a member's record."""
+    if field == "start":
+        return _("Ngày bắt đầu sinh hoạt")
+    try:
+        return str(Person._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field
+
+
 def _with_day(p: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {**p, **{k: _day(p[k]) for k in keys}}
 
 
 MESSAGES = {
+    # What an audit entry names by its code, read in the reader's language.
+    "role_named": lambda p: _label(RoleKind, p["kind"]),
+    "kinship_named": lambda p: _label(Relation, p["relation"]),
+    "discipline_named": lambda p: _label(DisciplineForm, p["form"]),
     # Memberships.
     "membership_not_cell": lambda p: _("Đảng viên chỉ sinh hoạt tại chi bộ."),
     "membership_start_not_after": lambda p: _(
@@ -76,15 +91,27 @@ MESSAGES = {
         "%(org)s còn %(n)s đảng viên sinh hoạt sau ngày %(d)s: chuyển sinh hoạt trước.",
         "%(org)s còn %(n)s đảng viên sinh hoạt sau ngày %(d)s: chuyển sinh hoạt trước.", p["n"]) % _with_day(
         p, "d"),
+    "org_has_tenures": lambda p: ngettext(
+        "%(org)s còn %(n)s chức vụ đảm nhiệm sau ngày %(d)s: kết thúc chức vụ trước.",
+        "%(org)s còn %(n)s chức vụ đảm nhiệm sau ngày %(d)s: kết thúc chức vụ trước.", p["n"]) % _with_day(
+        p, "d"),
     "org_kind_wrong_place": lambda p: _("Không thể đặt %(kind)s dưới %(parent)s.") % {
         **p, "kind": _label(OrgKind, p["kind"]).lower()},
     # People.
     "person_card_taken": lambda p: _("Số thẻ đảng viên %(card)s đã được cấp cho một người khác.") % p,
     "person_official_before_join": lambda p: _("Ngày chính thức không được trước ngày vào Đảng."),
+    "person_join_before_birth": lambda p: _("Ngày vào Đảng phải sau ngày sinh."),
+    "person_under_18": lambda p: _(
+        "Ngày vào Đảng %(join)s: khi đó mới %(age)s tuổi; người vào Đảng phải từ đủ 18 tuổi "
+        "(Điều 1 Điều lệ Đảng).") % _with_day(p, "join"),
+    "person_start_before_join": lambda p: _("Ngày bắt đầu sinh hoạt không được trước ngày vào Đảng."),
+    "person_future_date": lambda p: _("%(col)s %(d)s là ngày trong tương lai.") % {
+        **_with_day(p, "d"), "col": _date_label(p["field"])},
     "organizations_no_change": lambda p: _("Không có thông tin nào thay đổi."),
     "person_no_cell": lambda p: _("%(p)s chưa sinh hoạt tại chi bộ nào: không xác định được tổ chức quản lý.") % p,
     # Kinship.
     "kinship_self": lambda p: _("Không thể kê khai quan hệ với chính mình."),
+    "kinship_unknown_relation": lambda p: _("Quan hệ “%(relation)s” không có trong danh mục quan hệ gia đình.") % p,
     "kinship_exists": lambda p: _("Quan hệ giữa %(p)s và %(r)s đã được kê khai (%(relation)s).") % {
         **p, "relation": _label(Relation, p["relation"]).lower()},
     "kinship_already_ended": lambda p: _("Quan hệ này đã kết thúc ngày %(d)s.") % _with_day(p, "d"),
@@ -97,6 +124,9 @@ MESSAGES = {
     "discipline_one_subject": lambda p: _("Kỷ luật phải thuộc đúng một đảng viên hoặc một tổ chức."),
     "discipline_issuer_not_above": lambda p: _(
         "%(issuer)s không phải cấp trên của %(org)s: không có thẩm quyền kỷ luật.") % p,
+    "discipline_annul_below_issuer": lambda p: _(
+        "%(body)s không phải cấp đã quyết định kỷ luật (%(issuer)s) hay cấp trên của cấp đó: "
+        "không có thẩm quyền hủy.") % p,
     "discipline_already_annulled": lambda p: _("Quyết định kỷ luật này đã bị hủy ngày %(d)s.") % _with_day(p, "d"),
     "discipline_annul_before_decided": lambda p: _(
         "Ngày hủy không được trước ngày quyết định kỷ luật (%(d)s).") % _with_day(p, "d"),

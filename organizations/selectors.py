@@ -68,6 +68,6 @@ def person_record(person: Person) -> dict:
         "memberships": list(person.memberships.select_related("organization")),
         "tenures": list(person.tenures.select_related("position", "organization", "body")),
         "disciplines": list(Discipline.objects.filter(person=person)
-                            .select_related("decided_by", "annulment")),
-        "kinships": list(person.kinships.select_related("relative")),
+                            .select_related("owner", "decided_by", "annulment")),
+        "kinships": list(person.kinships.select_related("relative", "organization")),
     }

@@ -36,10 +36,12 @@ from .models import (
     Person,
     Position,
     PositionRole,
+    Relation,
     Tenure,
     today,
 )
 from .permissions import sync_role
+from .rules import member_date_reasons
 
 
 def overlapping_membership(person: Person, start: dt.date, end: dt.date | None,
@@ -101,7 +103,8 @@ def role_create(*, kind: str, organization: Organization, actor) -> AccessRole:
             group = Group.objects.create(name=f"{kind}@{organization.code}")
             role = AccessRole.objects.create(group=group, kind=kind, organization=organization)
             sync_role(role)
-            audit_record(actor=actor, action="role.create", obj=role, summary=str(role),
+            audit_record(actor=actor, action="role.create", obj=role, summary=str(organization),
+                         note=Reason("role_named", {"kind": kind}),
                          data={"kind": kind, "organization": organization.pk})
     return role
 
@@ -114,7 +117,8 @@ def role_grant(*, user, kind: str, organization: Organization, actor) -> AccessR
             raise Refused.because("role_already_held", u=user.get_username())
         role.group.user_set.add(user)
         audit_record(actor=actor, action="role.grant", obj=role,
-                     summary=f"{user.get_username()}: {role}", data={"user": user.pk})
+                     summary=f"{user.get_username()}: {role.organization}", note=Reason("role_named", {"kind": kind}),
+                     data={"user": user.pk, "kind": kind})
     return role
 
 
@@ -126,7 +130,8 @@ def role_revoke(*, user, role: AccessRole, actor) -> None:
             raise Refused.because("role_not_held", u=user.get_username())
         role.group.user_set.remove(user)
         audit_record(actor=actor, action="role.revoke", obj=role,
-                     summary=f"{user.get_username()}: {role}", data={"user": user.pk})
+                     summary=f"{user.get_username()}: {role.organization}",
+                     note=Reason("role_named", {"kind": role.kind}), data={"user": user.pk, "kind": role.kind})
 
 
 # --- posts ------------------------------------------------------------------------
@@ -415,6 +420,11 @@ def organization_move(*, organization: Organization, parent: Organization, actor
         if org.dissolved_on is not None:
             raise Refused.because("org_dissolved", org=str(org), d=org.dissolved_on.isoformat())
         _refuse_placement(org.kind, target)
+        # Every row of the subtree, in path order: treebeard rewrites their paths in one UPDATE whose snapshot
+        # would miss a child added meanwhile under a descendant (which locks only that descendant); a create
+        # holding one waits here, and the UPDATE, a later statement, sees its child.
+        list(Organization.objects.select_for_update().filter(path__startswith=org.path).order_by("path")
+             .values_list("pk", flat=True))
         old_path, old_parent = org.path, Organization.objects.get_parent(org)
         Organization.objects.move(org, target, pos="last-child")
         org = Organization.objects.get(pk=org.pk)
@@ -440,6 +450,9 @@ def organization_dissolve(*, organization: Organization, on: dt.date, actor, dec
         members = Membership.objects.filter(organization=org).filter(Q(end__isnull=True) | Q(end__gt=on)).count()
         if members:
             raise Refused.because("org_has_members", org=str(org), n=members, d=on.isoformat())
+        tenures = Tenure.objects.filter(organization=org).filter(Q(end__isnull=True) | Q(end__gt=on)).count()
+        if tenures:
+            raise Refused.because("org_has_tenures", org=str(org), n=tenures, d=on.isoformat())
         org.dissolved_on = on
         org.save(update_fields=["dissolved_on"])
         audit_record(actor=actor, action="organization.dissolve", obj=org,
@@ -457,14 +470,17 @@ def _json_value(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _refuse_identity(values: dict, exclude_pk: int | None = None) -> None:
+def _refuse_identity(values: dict, exclude_pk: int | None = None, start: dt.date | None = None) -> None:
+    """Refuse dates that cannot all be true (``organizations.rules``, every reason at once), then a card
+    number held by someone else."""
+    reasons = member_date_reasons(today=today(), start=start,
+                                  **{f: values.get(f) for f in ("birth_date", "join_date", "official_date")})
+    if reasons:
+        raise Refused(reasons)
     card = values.get("card_number")
     if card and Person.objects.filter(card_number=card).exclude(pk=exclude_pk).exists():
         # A card number is unique nationally: say it is taken, never by whom.
         raise Refused.because("person_card_taken", card=card)
-    join, official = values.get("join_date"), values.get("official_date")
-    if join and official and official < join:
-        raise Refused.because("person_official_before_join")
 
 
 def person_create(*, organization: Organization, start: dt.date, full_name: str, gender: str, actor,
@@ -479,7 +495,7 @@ def person_create(*, organization: Organization, start: dt.date, full_name: str,
         if organization.kind not in CELL_KINDS:
             raise Refused.because("membership_not_cell")
         _refuse_dissolved_cell(organization, start)
-        _refuse_identity(values)
+        _refuse_identity(values, start=start)
         try:
             with transaction.atomic():
                 person = Person.objects.create(**values)
@@ -516,7 +532,10 @@ def person_correct(*, person: Person, actor, **changes) -> Person:
         changed = {k: v for k, v in changes.items() if getattr(person, k) != v}
         if not changed:
             raise Refused.because("organizations_no_change")
-        _refuse_identity({**{k: getattr(person, k) for k in IDENTITY_FIELDS}, **changed}, exclude_pk=person.pk)
+        # The first day of activity in a cell stays on or after the (corrected) join date.
+        first_start = person.memberships.order_by("start").values_list("start", flat=True).first()
+        _refuse_identity({**{k: getattr(person, k) for k in IDENTITY_FIELDS}, **changed}, exclude_pk=person.pk,
+                         start=first_start)
         old = {k: _json_value(getattr(person, k)) for k in changed}
         for k, v in changed.items():
             setattr(person, k, v)
@@ -547,13 +566,16 @@ def kinship_declare(*, person: Person, relative: Person, relation: str, declared
         authorize(actor, MANAGE_MEMBERS, owner)
         if person.pk == relative.pk:
             raise Refused.because("kinship_self")
+        if relation not in Relation.values:
+            raise Refused.because("kinship_unknown_relation", relation=str(relation))
         running = (Kinship.objects.filter(ended_on__isnull=True)
                    .filter(Q(person=person, relative=relative) | Q(person=relative, relative=person)).first())
         if running is not None:
             raise Refused.because("kinship_exists", p=str(person), r=str(relative), relation=running.relation)
         kinship = Kinship.objects.create(person=person, relative=relative, relation=relation,
                                          declared_on=declared_on, organization=owner)
-        audit_record(actor=actor, action="kinship.declare", obj=kinship, summary=str(kinship),
+        audit_record(actor=actor, action="kinship.declare", obj=kinship, summary=f"{person} — {relative}",
+                     note=Reason("kinship_named", {"relation": relation}),
                      data={"person": person.pk, "relative": relative.pk, "relation": relation,
                            "declared_on": declared_on.isoformat(), "organization": owner.pk})
     return kinship
@@ -571,12 +593,19 @@ def kinship_end(*, kinship: Kinship, ended_on: dt.date, actor) -> Kinship:
             raise Refused.because("kinship_end_before_declared", d=kinship.declared_on.isoformat())
         kinship.ended_on = ended_on
         kinship.save(update_fields=["ended_on"])
-        audit_record(actor=actor, action="kinship.end", obj=kinship, summary=str(kinship),
-                     data={"ended_on": ended_on.isoformat()})
+        audit_record(actor=actor, action="kinship.end", obj=kinship, summary=f"{kinship.person} — {kinship.relative}",
+                     note=Reason("kinship_named", {"relation": kinship.relation}),
+                     data={"ended_on": ended_on.isoformat(), "relation": kinship.relation})
     return kinship
 
 
 # --- discipline -----------------------------------------------------------------
+
+
+def _discipline_summary(discipline: Discipline, decision_ref: str) -> str:
+    """Who was disciplined, and by which decision: names only (the form goes in the entry's note)."""
+    subject = str(discipline.person or discipline.organization)
+    return f"{subject} ({decision_ref})" if decision_ref else subject
 
 
 def _refuse_issuer(issuer: Organization, owner: Organization, strictly_above: bool) -> None:
@@ -612,7 +641,8 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
             decided_by=decided_by, decision_ref=decision_ref, reason=reason,
             self_detected_remedied=self_detected_remedied)
         audit_record(actor=actor, action="discipline.record", obj=discipline,
-                     summary=f"{discipline} ({decision_ref})" if decision_ref else str(discipline),
+                     summary=_discipline_summary(discipline, decision_ref),
+                     note=Reason("discipline_named", {"form": form}),
                      data={"person": person.pk if person else None,
                            "organization": organization.pk if organization else None, "owner": owner.pk,
                            "form": form, "decided_on": decided_on.isoformat(), "decided_by": decided_by.pk,
@@ -620,24 +650,38 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
     return discipline
 
 
+def _refuse_annulling_body(body: Organization, discipline: Discipline) -> None:
+    """A measure is annulled by the body that issued it or one above that body; a measure on an organization,
+    never by that organization itself (nor anything below it)."""
+    if discipline.organization_id is not None:
+        _refuse_issuer(body, discipline.organization, strictly_above=True)
+    issuer = discipline.decided_by
+    if issuer is None:  # a measure recorded without its issuing body: its owner's level or above
+        _refuse_issuer(body, discipline.owner, strictly_above=False)
+    elif not issuer.path.startswith(body.path):
+        raise Refused.because("discipline_annul_below_issuer", body=str(body), issuer=str(issuer))
+
+
 def discipline_annul(*, discipline: Discipline, annulled_on: dt.date, decided_by: Organization, actor,
                      decision_ref: str = "", reason: str = "") -> DisciplineAnnulment:
     """Annul a measure by a new recorded act; the measure's own row is kept as it was decided."""
     with transaction.atomic():
-        discipline = Discipline.objects.select_for_update().select_related("owner").get(pk=discipline.pk)
+        discipline = (Discipline.objects.select_for_update(of=("self", "owner"))
+                      .select_related("owner", "organization", "decided_by").get(pk=discipline.pk))
         authorize(actor, MANAGE_DISCIPLINE, discipline.owner)
         done = DisciplineAnnulment.objects.filter(discipline=discipline).first()
         if done is not None:
             raise Refused.because("discipline_already_annulled", d=done.annulled_on.isoformat())
         if annulled_on < discipline.decided_on:
             raise Refused.because("discipline_annul_before_decided", d=discipline.decided_on.isoformat())
-        _refuse_issuer(decided_by, discipline.owner, strictly_above=False)
+        _refuse_annulling_body(decided_by, discipline)
         authorize(actor, MANAGE_DISCIPLINE, decided_by)
         annulment = DisciplineAnnulment.objects.create(discipline=discipline, annulled_on=annulled_on,
                                                        decided_by=decided_by, decision_ref=decision_ref,
                                                        reason=reason)
         audit_record(actor=actor, action="discipline.annul", obj=discipline,
-                     summary=f"{discipline} ({decision_ref})" if decision_ref else str(discipline),
-                     data={"annulment": annulment.pk, "annulled_on": annulled_on.isoformat(),
+                     summary=_discipline_summary(discipline, decision_ref),
+                     note=Reason("discipline_named", {"form": discipline.form}),
+                     data={"form": discipline.form, "annulment": annulment.pk, "annulled_on": annulled_on.isoformat(),
                            "decided_by": decided_by.pk, "decision_ref": decision_ref})
     return annulment

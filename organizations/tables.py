@@ -192,9 +192,9 @@ class DisciplineFilter(PortalFilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        folded = fold(value)
+        # A person is found as the person search finds them (words starting words of the name, or the card).
         return queryset.filter(Q(person__in=Person.objects.search(value)) | Q(organization__name__icontains=value)
-                               | Q(decision_ref__icontains=value.strip()) | Q(person__search_name__contains=folded))
+                               | Q(decision_ref__icontains=value.strip()))
 
     def filter_remedied(self, queryset, name, value):
         return queryset.filter(self_detected_remedied=(value == "yes"))
@@ -253,8 +253,13 @@ class DisciplineTable(PortalTable):
             return ""
         except ObjectDoesNotExist:
             pass
+        # A link only where the reader may annul: at the issuing body or above (without one, the owner's level,
+        # strictly above an organization disciplined), which covers the owner too.
         paths = self.manage_paths
-        if not (paths is None or any(record.owner.path.startswith(p) for p in paths)):
-            return ""  # a link only where the reader may go
+        issuer = record.decided_by or record.owner
+        strict = record.decided_by_id is None and record.organization_id is not None
+        if not (paths is None or any(issuer.path.startswith(p) and not (strict and p == issuer.path)
+                                     for p in paths)):
+            return ""
         return format_html('<a class="btn btn-outline-secondary btn-sm" href="{}">{}</a>',
                            reverse("organizations:discipline_annul", args=[record.pk]), _("Hủy quyết định"))

@@ -65,6 +65,11 @@ def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     org = access.get_organization_for(request, pk)
     on = today()
+    above = access.perms_above(request.user, org)
+    disciplines = None
+    if access.VIEW_DISCIPLINE in org.perms:
+        disciplines = list(org.disciplines.select_related("owner", "decided_by", "annulment"))
+        _mark_acts(request.user, [], disciplines)
     return render(request, "organizations/organization.html", {
         "org": org,
         "ancestors": selectors.ancestors(org),
@@ -72,12 +77,14 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": selectors.subtree_counts(org, on),
         "bodies": selectors.bodies_with_holders(org, on),
         "posts": selectors.posts_outside_bodies(org, on),
-        "disciplines": (org.disciplines.select_related("decided_by", "annulment")
-                        if access.VIEW_DISCIPLINE in org.perms else None),
+        "disciplines": disciplines,
         "access_holders": access.access_holders(org),
         "can_manage": access.MANAGE_MEMBERS in org.perms,
+        # Renaming, moving, dissolving and disciplining it are its superior's acts (the services authorize
+        # on the parent; the root's own office renames and dissolves the root).
+        "can_manage_itself": access.MANAGE_MEMBERS in above,
+        "can_discipline_itself": org.depth > 1 and access.MANAGE_DISCIPLINE in above,
         "can_manage_access": access.MANAGE_ACCESS in org.perms,
-        "can_discipline": access.MANAGE_DISCIPLINE in org.perms,
         "on": on,
     })
 
@@ -107,11 +114,33 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     perms = access.perms_on(request.user, current.organization) if current is not None else set()
     if not (own or access.VIEW_DISCIPLINE in perms):
         record["disciplines"] = record["kinships"] = None
+    else:
+        _mark_acts(request.user, record["kinships"], record["disciplines"])
     return render(request, "organizations/person.html", {
         "person": person, "current": current, "own": own, **record,
         "can_manage": access.MANAGE_MEMBERS in perms, "can_discipline": access.MANAGE_DISCIPLINE in perms,
         "end_form": KinshipEndForm(initial={"ended_on": today()}),
     })
+
+
+def _mark_acts(user, kinships: list[Kinship], disciplines: list[Discipline]) -> None:
+    """Set ``may_end`` on each kinship and ``may_annul`` on each measure as their services authorize them: on the
+    record's own organization (which a transfer leaves behind), a measure also where it may be annulled (its
+    issuing body or above; strictly above an organization disciplined). One permission query per distinct
+    organization, not per row."""
+    perms: dict[tuple[str, int], set[str]] = {}
+
+    def on(org: Organization, above: bool = False) -> set[str]:
+        key = ("above" if above else "on", org.pk)
+        if key not in perms:
+            perms[key] = access.perms_above(user, org) if above else access.perms_on(user, org)
+        return perms[key]
+
+    for k in kinships:
+        k.may_end = k.ended_on is None and access.MANAGE_MEMBERS in on(k.organization)
+    for d in disciplines:
+        where = on(d.decided_by) if d.decided_by_id else on(d.owner, above=d.organization_id is not None)
+        d.may_annul = access.MANAGE_DISCIPLINE in on(d.owner) and access.MANAGE_DISCIPLINE in where
 
 
 @upload_limit("IMPORT_MAX_BYTES")
@@ -315,9 +344,17 @@ def organization_create(request: HttpRequest, pk: int) -> HttpResponse:
                      back=parent.get_absolute_url(), success=_("Đã thêm tổ chức."))
 
 
+def _organization_for_superior(request: HttpRequest, pk) -> Organization:
+    """The organization (404 out of sight), for whoever manages members of its superior (else 403)."""
+    org = access.get_organization_for(request, pk)
+    if access.MANAGE_MEMBERS not in access.perms_above(request.user, org):
+        raise PermissionDenied
+    return org
+
+
 @require_http_methods(["GET", "POST"])
 def organization_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    org = _organization_for_superior(request, pk)
     form = OrganizationRenameForm(_data(request), initial={"name": org.name})
 
     def act(data):
@@ -328,7 +365,7 @@ def organization_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
-    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    org = _organization_for_superior(request, pk)
     form = OrganizationMoveForm(_data(request), user=request.user)
 
     def act(data):
@@ -340,7 +377,7 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    org = access.get_organization_for(request, pk, access.MANAGE_MEMBERS)
+    org = _organization_for_superior(request, pk)
     form = OrganizationDissolveForm(_data(request))
 
     def act(data):
@@ -348,7 +385,8 @@ def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
                                               actor=request.user)
     return _act_page(request, form, act, title=_("Giải thể, sáp nhập tổ chức"), org=org,
                      back=org.get_absolute_url(), success=_("Đã ghi giải thể, sáp nhập."),
-                     intro=_("Chỉ ghi được khi không còn tổ chức trực thuộc và đảng viên sinh hoạt sau ngày đó."))
+                     intro=_("Chỉ ghi được khi không còn tổ chức trực thuộc, đảng viên sinh hoạt và chức vụ "
+                             "đảm nhiệm sau ngày đó."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -449,8 +487,13 @@ def discipline_record_organization(request: HttpRequest, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def discipline_annul(request: HttpRequest, pk: int) -> HttpResponse:
     discipline = access.get_owned_for(
-        request, Discipline.objects.select_related("owner", "person", "organization"), pk, access.MANAGE_DISCIPLINE)
-    form = DisciplineAnnulForm(_data(request), issuers=_issuers(request.user, discipline.owner),
+        request, Discipline.objects.select_related("owner", "person", "organization", "decided_by"), pk,
+        access.MANAGE_DISCIPLINE)
+    # The issuing body or a level above it; without a recorded issuer, the owner's level or above (strictly
+    # above an organization disciplined).
+    issuer = discipline.decided_by or discipline.owner
+    strictly = discipline.decided_by is None and discipline.organization_id is not None
+    form = DisciplineAnnulForm(_data(request), issuers=_issuers(request.user, issuer, strictly_above=strictly),
                                initial={"annulled_on": today()})
 
     def act(data):

@@ -8,7 +8,20 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
-from organizations.models import Body, Gender, Membership, Organization, OrgKind, Person, Position, Tenure
+from organizations.models import (
+    Body,
+    Discipline,
+    DisciplineForm,
+    Gender,
+    Kinship,
+    Membership,
+    Organization,
+    OrgKind,
+    Person,
+    Position,
+    Relation,
+    Tenure,
+)
 
 _codes = itertools.count(1)
 PASSWORD = "Mat-khau-thu-2026"
@@ -69,3 +82,26 @@ class TenureFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     start = dt.date(2020, 10, 1)
+
+
+class KinshipFactory(factory.django.DjangoModelFactory):
+    """A declared relative. The holding organization (``organization=``) is the caller's to give, as the
+    services give it: nothing derives it."""
+
+    class Meta:
+        model = Kinship
+
+    person = factory.SubFactory(PersonFactory)
+    relative = factory.SubFactory(PersonFactory)
+    relation = Relation.SPOUSE
+    declared_on = dt.date(2025, 3, 1)
+
+
+class DisciplineFactory(factory.django.DjangoModelFactory):
+    """A measure on a person (or ``organization=``). Its ``owner=`` is the caller's to give: nothing derives it."""
+
+    class Meta:
+        model = Discipline
+
+    form = DisciplineForm.REPRIMAND
+    decided_on = dt.date(2025, 5, 1)

@@ -106,9 +106,10 @@ def test_not_completed_two_years_running_is_flagged(world, board_officer, django
 
 def test_discipline_in_the_year_caps_the_level_unless_self_detected_and_remedied(world, period_2026):
     period, cell = period_2026, world.province.cell_1
-    Discipline.objects.create(person=world.members[0], form=DisciplineForm.REPRIMAND, decided_on=dt.date(2026, 5, 1))
-    Discipline.objects.create(person=world.members[1], form=DisciplineForm.REPRIMAND, decided_on=dt.date(2026, 5, 1),
-                              self_detected_remedied=True)
+    Discipline.objects.create(person=world.members[0], owner=cell, form=DisciplineForm.REPRIMAND,
+                              decided_on=dt.date(2026, 5, 1))
+    Discipline.objects.create(person=world.members[1], owner=cell, form=DisciplineForm.REPRIMAND,
+                              decided_on=dt.date(2026, 5, 1), self_detected_remedied=True)
     rows = [svc.Row(of(period, cell).pk, grades=COLLECTIVE, level=Level.GOOD)]
     rows += [svc.Row(of(period, m).pk, grades=GOOD, level=Level.GOOD) for m in world.members[:2]]
     svc.assessments_review(period=period, rows=rows, actor=world.cell_staff)
@@ -126,7 +127,7 @@ def test_discipline_in_the_year_caps_the_level_unless_self_detected_and_remedied
 
 def test_an_annulled_discipline_no_longer_caps_the_level(world, period_2026):
     period, cell = period_2026, world.province.cell_1
-    measure = Discipline.objects.create(person=world.members[0], form=DisciplineForm.REPRIMAND,
+    measure = Discipline.objects.create(person=world.members[0], owner=cell, form=DisciplineForm.REPRIMAND,
                                         decided_on=dt.date(2026, 5, 1))
     DisciplineAnnulment.objects.create(discipline=measure, annulled_on=dt.date(2026, 8, 1))
     rows = [svc.Row(of(period, cell).pk, grades=COLLECTIVE, level=Level.GOOD),

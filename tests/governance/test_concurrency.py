@@ -197,3 +197,59 @@ def test_a_decision_recorded_while_the_minutes_are_approved_is_refused(transacti
     _refused(outcome, APPROVED)
     assert not Decision.objects.exists()
     assert _audits("decision.record") == 0 and _audits("minutes.approve") == 1
+
+
+def _catalog() -> None:
+    """Put back the documents of the catalog migration, which a transactional flush removes."""
+    import importlib
+
+    from django.apps import apps
+
+    from regulations.models import Document
+
+    if not Document.objects.filter(code="ĐLĐ-2011").exists():
+        with connection.schema_editor() as editor:
+            importlib.import_module("regulations.migrations.0003_catalog").load(apps, editor)
+
+
+@pytest.fixture
+def cited_regulation(province):
+    from governance.models import WorkingRegulation
+
+    _catalog()
+    regulation = WorkingRegulation.objects.create(organization=province.grassroots, version=1, title="Quy chế")
+    svc.matter_add(regulation=regulation, actor=SYSTEM, code="NS-01", title="Giới thiệu nhân sự",
+                   field=Field.PERSONNEL, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE, ballot="secret",
+                   provisions=[{"code": "ĐLĐ-2011", "ref": "9.5"}])
+    return regulation
+
+
+def _scopes() -> set[str]:
+    from regulations.models import Citation
+
+    return set(Citation.objects.values_list("scope", flat=True))
+
+
+def test_a_draft_copied_while_its_organization_moves_cites_under_the_new_path(province, cited_regulation):
+    from organizations.models import Organization
+    from organizations.services import organization_move
+
+    stale = Organization.objects.get(pk=province.grassroots.pk)  # as a page read it before the move
+    outcome = _race(
+        lambda: organization_move(organization=province.grassroots, parent=province.sub_b, actor=SYSTEM),
+        lambda: svc.regulation_draft(organization=stale, title="Quy chế sửa đổi", actor=SYSTEM))
+    assert outcome["second_blocked"] and not isinstance(outcome["second"], Exception), outcome["second"]
+    assert _scopes() == {Organization.objects.get(pk=province.grassroots.pk).path}
+
+
+def test_a_matter_cited_while_its_organization_moves_cites_under_the_new_path(province, cited_regulation):
+    from organizations.models import Organization
+    from organizations.services import organization_move
+
+    outcome = _race(
+        lambda: organization_move(organization=province.grassroots, parent=province.sub_b, actor=SYSTEM),
+        lambda: svc.matter_add(regulation=cited_regulation, actor=SYSTEM, code="NS-02", title="Bổ nhiệm",
+                               field=Field.PERSONNEL, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE,
+                               ballot="secret", provisions=[{"code": "ĐLĐ-2011", "ref": "9.5"}]))
+    assert outcome["second_blocked"] and not isinstance(outcome["second"], Exception), outcome["second"]
+    assert _scopes() == {Organization.objects.get(pk=province.grassroots.pk).path}

@@ -34,7 +34,7 @@ def test_manager_grants_a_role_to_a_member_they_can_see(client, province, manage
     assert response.status_code == 302
     assert (RoleKind.HEAD, province.cell_1.pk) in _roles_of(an.user)
     entry = AuditEntry.objects.filter(action="role.grant").latest("pk")
-    assert entry.actor == manager and entry.data == {"user": an.user.pk}
+    assert entry.actor == manager and entry.data == {"user": an.user.pk, "kind": RoleKind.HEAD}
     page = client.get(f"/org/{province.cell_1.pk}/access/").content.decode()
     assert "an" in page and "Người đứng đầu" in page and "role.grant" in page
 

@@ -62,3 +62,30 @@ def test_a_member_registered_while_the_cell_is_dissolved_is_refused(transactiona
     assert outcome["second_blocked"]
     assert isinstance(outcome["second"], Refused) and outcome["second"].codes == ["org_dissolved"]
     assert not Membership.objects.filter(organization=province.cell_2).exists()
+
+
+def test_a_child_added_under_a_descendant_while_the_subtree_moves_follows_the_move(transactional_db, province):
+    """The create locks only the descendant it adds under; the move, coming second, waits for it and then
+    rewrites the new child's path with the rest of the subtree."""
+    outcome = _race(
+        lambda: organization_create(parent=province.grassroots, name="Chi bộ thôn 3", code="thon-3",
+                                    kind=OrgKind.CELL, actor=SYSTEM),
+        lambda: organization_move(organization=province.sub_a, parent=province.sub_b, actor=SYSTEM))
+    assert outcome["second_blocked"]
+    assert not isinstance(outcome["second"], Exception), outcome["second"]
+    grassroots = Organization.objects.get(pk=province.grassroots.pk)
+    child = Organization.objects.get(code="thon-3")
+    assert grassroots.path.startswith(Organization.objects.get(pk=province.sub_b.pk).path)
+    assert child.path.startswith(grassroots.path) and child.depth == grassroots.depth + 1
+
+
+def test_a_child_added_under_a_descendant_waits_for_the_move_and_lands_in_the_new_place(transactional_db, province):
+    outcome = _race(
+        lambda: organization_move(organization=province.sub_a, parent=province.sub_b, actor=SYSTEM),
+        lambda: organization_create(parent=province.grassroots, name="Chi bộ thôn 3", code="thon-3",
+                                    kind=OrgKind.CELL, actor=SYSTEM))
+    assert outcome["second_blocked"]
+    grassroots = Organization.objects.get(pk=province.grassroots.pk)
+    child = Organization.objects.get(code="thon-3")
+    assert grassroots.path.startswith(Organization.objects.get(pk=province.sub_b.pk).path)
+    assert child.path.startswith(grassroots.path) and child.depth == grassroots.depth + 1

@@ -71,3 +71,54 @@ def test_an_annulment_is_a_new_act_and_the_measure_stays_as_decided(province, in
                          actor=inspector_a)
     assert refused.value.codes == ["discipline_already_annulled"] and DisciplineAnnulment.objects.count() == 1
     assert AuditEntry.objects.filter(action="discipline.annul").count() == 1
+
+
+@pytest.fixture
+def provincial_inspector(province):
+    from common.actors import SYSTEM
+    from organizations.models import RoleKind
+    from organizations.services import role_grant
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="provincial_inspector")
+    role_grant(user=user, kind=RoleKind.INSPECTION, organization=province.root, actor=SYSTEM)
+    return user
+
+
+def test_a_measure_of_the_province_is_annulled_by_the_province_not_by_a_lower_body(
+        province, inspector_a, provincial_inspector, member):
+    discipline = discipline_record(person=member, form=DisciplineForm.WARNING, decided_on=D(2026, 4, 2),
+                                   decided_by=province.root, actor=provincial_inspector)
+    with pytest.raises(Refused) as refused:
+        discipline_annul(discipline=discipline, annulled_on=D(2026, 9, 1), decided_by=province.sub_a,
+                         actor=inspector_a)
+    assert refused.value.codes == ["discipline_annul_below_issuer"] and not DisciplineAnnulment.objects.exists()
+    discipline_annul(discipline=discipline, annulled_on=D(2026, 9, 1), decided_by=province.root,
+                     actor=provincial_inspector)
+    assert not Discipline.objects.standing().exists()
+
+
+def test_an_organization_never_annuls_its_own_discipline(province, inspector_a, provincial_inspector):
+    discipline = discipline_record(organization=province.sub_a, form=DisciplineForm.REPRIMAND,
+                                   decided_on=D(2026, 4, 2), decided_by=province.root, actor=provincial_inspector)
+    with pytest.raises(Refused) as refused:
+        discipline_annul(discipline=discipline, annulled_on=D(2026, 9, 1), decided_by=province.sub_a,
+                         actor=inspector_a)
+    assert refused.value.codes == ["discipline_issuer_not_above"]
+    # Without its issuing body recorded: still strictly above the organization.
+    Discipline.objects.filter(pk=discipline.pk).update(decided_by=None)
+    with pytest.raises(Refused) as refused:
+        discipline_annul(discipline=discipline, annulled_on=D(2026, 9, 1), decided_by=province.sub_a,
+                         actor=inspector_a)
+    assert refused.value.codes == ["discipline_issuer_not_above"] and not DisciplineAnnulment.objects.exists()
+    discipline_annul(discipline=discipline, annulled_on=D(2026, 9, 1), decided_by=province.root,
+                     actor=provincial_inspector)
+
+
+def test_the_annulment_page_offers_the_issuing_body_and_above_only(client, province, inspector_a,
+                                                                     provincial_inspector, member):
+    discipline = discipline_record(person=member, form=DisciplineForm.WARNING, decided_on=D(2026, 4, 2),
+                                   decided_by=province.sub_a, actor=inspector_a)
+    client.force_login(provincial_inspector)
+    offered = client.get(f"/disciplines/{discipline.pk}/annul/").context["form"].fields["decided_by"].queryset
+    assert list(offered) == [province.sub_a, province.root]

@@ -68,3 +68,12 @@ def test_oneself_and_a_declarer_with_no_cell_are_refused(province, staff_a, pair
         kinship_declare(person=PersonFactory(), relative=person, relation=Relation.OTHER, declared_on=D(2025, 1, 1),
                         actor=staff_a)
     assert refused.value.codes == ["person_no_cell"] and not Kinship.objects.exists()
+
+
+@pytest.mark.parametrize("relation", ["cousin", "", "SPOUSE"])
+def test_a_relation_outside_the_list_is_refused(province, staff_a, pair, relation):
+    person, relative = pair
+    with pytest.raises(Refused) as refused:
+        kinship_declare(person=person, relative=relative, relation=relation, declared_on=D(2025, 3, 1), actor=staff_a)
+    assert refused.value.codes == ["kinship_unknown_relation"] and not Kinship.objects.exists()
+    assert not AuditEntry.objects.filter(action="kinship.declare").exists()

@@ -7,7 +7,16 @@ from django.db import IntegrityError, transaction
 
 from common.text import fold
 from organizations.models import BodyKind, Discipline, DisciplineForm, Kinship, Membership, Person, Relation, Tenure
-from tests.factories import BodyFactory, MembershipFactory, PersonFactory, TenureFactory, make_org, position
+from tests.factories import (
+    BodyFactory,
+    DisciplineFactory,
+    KinshipFactory,
+    MembershipFactory,
+    PersonFactory,
+    TenureFactory,
+    make_org,
+    position,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,25 +122,27 @@ def test_the_secretary_who_also_heads_the_agency_holds_two_tenures(province):
 
 def test_relatives_are_found_whichever_side_declared_them(province):
     a, b, c = (MembershipFactory(organization=province.cell_1, start=dt.date(2010, 1, 1)).person for _ in range(3))
-    Kinship.objects.create(person=a, relative=b, relation=Relation.SPOUSE)
-    Kinship.objects.create(person=c, relative=a, relation=Relation.CHILD)
+    Kinship.objects.create(person=a, relative=b, relation=Relation.SPOUSE, organization=province.cell_1)
+    Kinship.objects.create(person=c, relative=a, relation=Relation.CHILD, organization=province.cell_1)
     assert set(a.relatives()) == {b, c}
     assert set(b.relatives()) == {a}
     with pytest.raises(IntegrityError), transaction.atomic():
-        Kinship.objects.create(person=a, relative=a, relation=Relation.OTHER)
+        Kinship.objects.create(person=a, relative=a, relation=Relation.OTHER, organization=province.cell_1)
 
 
 def test_a_discipline_has_exactly_one_fitting_subject(province):
     person = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
-    Discipline.objects.create(person=person, form=DisciplineForm.WARNING, decided_on=D(2024, 5, 1))
+    cell = province.cell_1
+    Discipline.objects.create(person=person, owner=cell, form=DisciplineForm.WARNING, decided_on=D(2024, 5, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
-        Discipline.objects.create(person=person, organization=province.cell_1,
+        Discipline.objects.create(person=person, organization=cell, owner=cell,
                                   form=DisciplineForm.REPRIMAND, decided_on=D(2024, 5, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
-        Discipline.objects.create(organization=province.cell_1, form=DisciplineForm.EXPULSION,
+        Discipline.objects.create(organization=cell, owner=cell, form=DisciplineForm.EXPULSION,
                                   decided_on=D(2024, 5, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
-        Discipline.objects.create(person=person, form=DisciplineForm.DISSOLUTION, decided_on=D(2024, 5, 1))
+        Discipline.objects.create(person=person, owner=cell, form=DisciplineForm.DISSOLUTION,
+                                  decided_on=D(2024, 5, 1))
 
 
 def test_every_model_with_a_page_has_an_absolute_url(province):
@@ -154,14 +165,14 @@ def test_kinship_and_discipline_store_their_organization(province):
     MembershipFactory(person=person, organization=province.cell_1, start=dt.date(2010, 1, 1),
                       end=dt.date(2019, 12, 31))
     MembershipFactory(person=person, organization=province.cell_b, start=dt.date(2020, 1, 1))
-    # Written without an owner, a row takes the cell the person belonged to on the day, and keeps it.
-    old = Kinship.objects.create(person=person, relative=PersonFactory(), relation=Relation.SIBLING,
-                                 declared_on=dt.date(2015, 6, 1))
-    new = Kinship.objects.create(person=person, relative=PersonFactory(), relation=Relation.SIBLING,
-                                 declared_on=dt.date(2024, 6, 1))
-    reprimand = Discipline.objects.create(person=person, form=DisciplineForm.REPRIMAND, decided_on=dt.date(2018, 3, 1))
-    warning = Discipline.objects.create(organization=province.grassroots, form=DisciplineForm.WARNING,
-                                        decided_on=dt.date(2018, 3, 1))
+    # The writer stores the owner (the services: the person's cell on the day); the row keeps it.
+    old = KinshipFactory(person=person, relation=Relation.SIBLING, declared_on=dt.date(2015, 6, 1),
+                         organization=province.cell_1)
+    new = KinshipFactory(person=person, relation=Relation.SIBLING, declared_on=dt.date(2024, 6, 1),
+                         organization=province.cell_b)
+    reprimand = DisciplineFactory(person=person, owner=province.cell_1, decided_on=dt.date(2018, 3, 1))
+    warning = DisciplineFactory(organization=province.grassroots, owner=province.grassroots,
+                                form=DisciplineForm.WARNING, decided_on=dt.date(2018, 3, 1))
     person.memberships.all().delete()  # nothing left to derive from: the stored owner stays
     assert Kinship.objects.get(pk=old.pk).owning_organization == province.cell_1
     assert Kinship.objects.get(pk=new.pk).owning_organization == province.cell_b
@@ -169,9 +180,13 @@ def test_kinship_and_discipline_store_their_organization(province):
     assert Discipline.objects.get(pk=warning.pk).owning_organization == province.grassroots
 
 
-def test_a_kinship_with_no_cell_to_belong_to_is_refused_by_the_database(province):
-    """Neither the declarer nor the relative belongs anywhere: no owner, and no row."""
+def test_a_kinship_or_discipline_written_without_its_owner_is_refused_by_the_database(province):
+    """Nothing derives the owner, even where a cell could be found: whoever writes the row stores it."""
     from django.db import IntegrityError, transaction
 
+    person = MembershipFactory(organization=province.cell_1, start=dt.date(2010, 1, 1)).person
     with pytest.raises(IntegrityError), transaction.atomic():
-        Kinship.objects.create(person=PersonFactory(), relative=PersonFactory(), relation=Relation.SPOUSE)
+        KinshipFactory(person=person)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DisciplineFactory(person=person)
+    assert not Kinship.objects.exists() and not Discipline.objects.exists()

@@ -43,14 +43,14 @@ def test_a_member_is_created_only_in_a_cell(province, staff_a):
 
 def test_a_correction_keeps_the_old_and_new_values(province, staff_a):
     person = MembershipFactory(organization=province.cell_1, person__full_name="Lê Thi Hoa",
-                               person__birth_date=D(1990, 2, 3)).person
-    person_correct(person=person, full_name="Lê Thị Hoa", birth_date=D(1990, 3, 2), gender=person.gender,
+                               person__birth_date=D(1980, 2, 3)).person
+    person_correct(person=person, full_name="Lê Thị Hoa", birth_date=D(1980, 3, 2), gender=person.gender,
                    actor=staff_a)
     person.refresh_from_db()
-    assert (person.full_name, person.birth_date, person.search_name) == ("Lê Thị Hoa", D(1990, 3, 2), "le thi hoa")
+    assert (person.full_name, person.birth_date, person.search_name) == ("Lê Thị Hoa", D(1980, 3, 2), "le thi hoa")
     entry = AuditEntry.objects.get(action="person.correct")
-    assert entry.data == {"old": {"full_name": "Lê Thi Hoa", "birth_date": "1990-02-03"},
-                          "new": {"full_name": "Lê Thị Hoa", "birth_date": "1990-03-02"}}
+    assert entry.data == {"old": {"full_name": "Lê Thi Hoa", "birth_date": "1980-02-03"},
+                          "new": {"full_name": "Lê Thị Hoa", "birth_date": "1980-03-02"}}
 
 
 @pytest.mark.parametrize(("changes", "code"), [
@@ -68,3 +68,42 @@ def test_a_correction_that_changes_nothing_or_breaks_a_rule_is_refused(province,
     after = Person.objects.get(pk=person.pk).__dict__
     assert {k: after[k] for k in after if k != "_state"} == {k: before[0][k] for k in before[0] if k != "_state"}
     assert AuditEntry.objects.count() == before[1]
+
+
+@pytest.mark.parametrize(("dates", "codes"), [
+    ({"birth_date": D(2000, 1, 1), "join_date": D(1999, 1, 1)}, ["person_join_before_birth"]),
+    ({"birth_date": D(2000, 1, 1), "join_date": D(2017, 12, 31)}, ["person_under_18"]),
+    ({"join_date": D(2026, 2, 1)}, ["person_start_before_join"]),
+    ({"join_date": D(2027, 1, 1)}, ["person_future_date", "person_start_before_join"]),
+    ({"start": D(2027, 1, 1)}, ["person_future_date"]),
+])
+def test_a_member_whose_dates_cannot_be_true_is_not_created(province, staff_a, dates, codes):
+    values = {"start": D(2026, 1, 5), **dates}
+    with pytest.raises(Refused) as refused:
+        person_create(organization=province.cell_1, full_name="Lê Thị Hoa", gender=Gender.FEMALE, actor=staff_a,
+                      **values)
+    assert refused.value.codes == codes and not Person.objects.exists()
+
+
+@pytest.mark.parametrize(("changes", "codes"), [
+    ({"birth_date": D(1990, 1, 1)}, ["person_under_18"]),  # joined 2005
+    ({"join_date": D(2021, 1, 1), "official_date": D(2022, 1, 1)}, ["person_start_before_join"]),  # since 2020
+    ({"birth_date": D(2030, 1, 1)}, ["person_future_date", "person_join_before_birth"]),
+])
+def test_a_correction_whose_dates_cannot_be_true_is_refused(province, staff_a, changes, codes):
+    person = MembershipFactory(organization=province.cell_1, start=D(2020, 1, 1)).person
+    with pytest.raises(Refused) as refused:
+        person_correct(person=person, actor=staff_a, **changes)
+    assert refused.value.codes == codes
+    assert Person.objects.get(pk=person.pk).birth_date == person.birth_date
+
+
+def test_the_identity_form_shows_each_date_reason_on_its_field(client, province, staff_a):
+    client.force_login(staff_a)
+    response = client.post(f"/org/{province.cell_1.pk}/people/new/", {
+        "full_name": "Lê Thị Hoa", "gender": "female", "birth_date": "03/02/1994", "join_date": "01/01/2010",
+        "start": "01/01/2009"})
+    assert response.status_code == 400 and not Person.objects.exists()
+    errors = response.context["form"].errors
+    assert "18 tuổi" in errors["join_date"][0] and "15 tuổi" in errors["join_date"][0]
+    assert errors["start"] == ["Ngày bắt đầu sinh hoạt không được trước ngày vào Đảng."]

@@ -19,7 +19,7 @@ from organizations.services import (
 )
 from regulations.citations import cited_by
 from regulations.models import Citation, Provision
-from tests.factories import MembershipFactory, make_org
+from tests.factories import MembershipFactory, TenureFactory, make_org, position
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -78,6 +78,22 @@ def test_dissolving_waits_for_the_members_and_the_organizations_below(province, 
     assert refused.value.codes == ["org_has_active_children"]
 
 
+def test_dissolving_waits_for_the_posts_held_in_it(province, staff_a):
+    tenure = TenureFactory(position=position("cell-secretary"), organization=province.cell_2, start=D(2024, 1, 1))
+    with pytest.raises(Refused) as refused:
+        organization_dissolve(organization=province.cell_2, on=D(2026, 6, 30), actor=staff_a)
+    assert refused.value.codes == ["org_has_tenures"] and "1 chức vụ" in str(refused.value)
+    tenure.end = D(2026, 7, 1)  # a day past the dissolution still runs past it
+    tenure.save()
+    with pytest.raises(Refused) as refused:
+        organization_dissolve(organization=province.cell_2, on=D(2026, 6, 30), actor=staff_a)
+    assert refused.value.codes == ["org_has_tenures"] and _fresh(province.cell_2).dissolved_on is None
+    tenure.end = D(2026, 6, 30)
+    tenure.save()
+    organization_dissolve(organization=province.cell_2, on=D(2026, 6, 30), actor=staff_a)
+    assert _fresh(province.cell_2).dissolved_on == D(2026, 6, 30)
+
+
 def test_a_move_into_its_own_subtree_is_refused(province):
     for target in (province.sub_a, province.grassroots, province.cell_1):
         with pytest.raises(Refused) as refused:
@@ -87,8 +103,9 @@ def test_a_move_into_its_own_subtree_is_refused(province):
 
 
 def test_a_move_takes_the_subtree_along_and_needs_both_places(province, staff_a, board_officer):
-    with pytest.raises(Refused):  # staff of A do not act for B
+    with pytest.raises(Refused) as refused:  # staff of A do not act for B
         organization_move(organization=province.grassroots, parent=province.sub_b, actor=staff_a)
+    assert refused.value.codes == ["not_permitted"] and _fresh(province.grassroots).path == province.grassroots.path
     moved = organization_move(organization=province.grassroots, parent=province.sub_b, actor=SYSTEM)
     assert Organization.objects.get_parent(moved) == province.sub_b
     assert _fresh(province.cell_1).path.startswith(moved.path) and moved.path.startswith(province.sub_b.path)

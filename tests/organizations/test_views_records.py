@@ -145,3 +145,37 @@ def test_the_register_costs_the_same_whatever_its_length(client, province, inspe
     add(9)
     with django_assert_max_num_queries(12):
         assert client.get("/disciplines/").status_code == 200
+
+
+def test_the_register_finds_a_member_as_the_person_search_does(client, province, inspector_a):
+    from organizations.models import Person
+    from tests.factories import DisciplineFactory
+
+    for name in ("Nguyễn Văn An", "Trần Thị Lan"):
+        person = MembershipFactory(organization=province.cell_1, person__full_name=name).person
+        DisciplineFactory(person=person, owner=province.cell_1)
+    client.force_login(inspector_a)
+    found = [row.record.person.full_name for row in
+             client.get("/disciplines/?q=an").context["table"].page.object_list]
+    assert found == [p.full_name for p in Person.objects.search("an")] == ["Nguyễn Văn An"]  # not "Lan"
+
+
+def test_the_tree_admin_offers_no_move_form():
+    from django.contrib import admin
+    from treebeard.forms import MoveNodeForm
+
+    assert not issubclass(admin.site._registry[Organization].form, MoveNodeForm)
+
+
+def test_the_register_offers_an_annulment_only_at_the_issuing_body_or_above(client, province, inspector_a):
+    from common.actors import SYSTEM
+    from organizations.services import discipline_record
+
+    person = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
+    by_province = discipline_record(person=person, form=DisciplineForm.WARNING, decided_on=D(2026, 3, 1),
+                                    decided_by=province.root, actor=SYSTEM)
+    by_a = discipline_record(person=person, form=DisciplineForm.REPRIMAND, decided_on=D(2026, 4, 1),
+                             decided_by=province.sub_a, actor=SYSTEM)
+    client.force_login(inspector_a)
+    html = client.get("/disciplines/").content.decode()
+    assert f"/disciplines/{by_a.pk}/annul/" in html and f"/disciplines/{by_province.pk}/annul/" not in html

@@ -1,0 +1,52 @@
+"""The dates of a member's record: pure rules over plain values (no database), each citing its provision.
+
+A rule returns the reasons it finds (``Reason(code, params)``, dates as ISO strings); the sentences are in
+``organizations.reasons``. The services refuse with them and the identity form shows them on its fields.
+The member import (``organizations.imports._parse_row``) still checks the same dates with its own codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from common.reasons import Reason
+
+MIN_AGE = 18
+
+# The dates of a record, and the field each reason is about (for a form).
+DATE_FIELDS = ("birth_date", "join_date", "official_date", "start")
+FIELD_OF = {"person_official_before_join": "official_date", "person_join_before_birth": "join_date",
+            "person_under_18": "join_date", "person_start_before_join": "start"}
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """Whole years of age on ``on``."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def member_date_reasons(*, today: dt.date, birth_date: dt.date | None = None, join_date: dt.date | None = None,
+                        official_date: dt.date | None = None, start: dt.date | None = None) -> list[Reason]:
+    """Every reason the dates of a member's record cannot all be true; empty when they can.
+
+    ``start`` is the first day of activity in a cell ("sinh hoạt"); a missing date is checked against nothing.
+    """
+    reasons: list[Reason] = []
+    dates = {"birth_date": birth_date, "join_date": join_date, "official_date": official_date, "start": start}
+    for field, day in dates.items():
+        # A record states what has happened (as the member import does): none of its days lies ahead.
+        if day is not None and day > today:
+            reasons.append(Reason("person_future_date", {"field": field, "d": day.isoformat()}))
+    if join_date and official_date and official_date < join_date:
+        # Charter Art. 5: a member becomes official at the end of the probation that begins on admission.
+        reasons.append(Reason("person_official_before_join", {}))
+    if birth_date and join_date and join_date <= birth_date:
+        # Charter Art. 1: admission is of a citizen, whose age is counted from birth.
+        reasons.append(Reason("person_join_before_birth", {}))
+    elif birth_date and join_date and age_on(birth_date, join_date) < MIN_AGE:
+        # Charter Art. 1: a party member is a citizen of eighteen or more on the day of admission.
+        reasons.append(Reason("person_under_18", {"join": join_date.isoformat(),
+                                                  "age": age_on(birth_date, join_date)}))
+    if start and join_date and start < join_date:
+        # Charter Art. 1: only a member, admitted, is registered in a cell (sinh hoạt).
+        reasons.append(Reason("person_start_before_join", {}))
+    return reasons

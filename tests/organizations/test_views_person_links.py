@@ -1,0 +1,80 @@
+"""The person page offers ending a kinship and annulling a measure to whoever may do them: on the record's own
+organization, which a transfer leaves behind, not on the person's current cell."""
+
+import datetime as dt
+
+import pytest
+
+from common.actors import SYSTEM
+from organizations.models import DisciplineAnnulment, DisciplineForm, Kinship, Relation, RoleKind
+from organizations.services import discipline_record, kinship_declare, membership_start, role_grant
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _office_and_inspection(username: str, org):
+    user = UserFactory(username=username)
+    for kind in (RoleKind.COMMITTEE_STAFF, RoleKind.INSPECTION):
+        role_grant(user=user, kind=kind, organization=org, actor=SYSTEM)
+    return user
+
+
+@pytest.fixture
+def transferred(province):
+    """A member of cell 1 (under A) who declared a spouse and was disciplined there, now in cell B."""
+    person = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
+    spouse = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
+    kinship = kinship_declare(person=person, relative=spouse, relation=Relation.SPOUSE, declared_on=D(2025, 1, 1),
+                              actor=SYSTEM)
+    discipline = discipline_record(person=person, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 2, 1),
+                                   decided_by=province.sub_a, actor=SYSTEM)
+    membership_start(person=person, organization=province.cell_b, start=D(2026, 1, 1), actor=SYSTEM)
+    assert kinship.organization == discipline.owner == province.cell_1
+    return person, kinship, discipline
+
+
+def test_the_new_cells_superiors_are_offered_no_act_on_the_records_left_behind(client, province, transferred):
+    person, kinship, discipline = transferred
+    client.force_login(_office_and_inspection("office_b", province.sub_b))
+    response = client.get(person.get_absolute_url())
+    html = response.content.decode()
+    assert response.context["kinships"] == [kinship] and response.context["disciplines"] == [discipline]
+    assert f"/kinships/{kinship.pk}/end/" not in html
+    assert f"/disciplines/{discipline.pk}/annul/" not in html
+    # The promise kept the other way: those acts are indeed refused to them.
+    assert client.post(f"/kinships/{kinship.pk}/end/", {"ended_on": "01/06/2026"}).status_code in (403, 404)
+    assert client.get(f"/disciplines/{discipline.pk}/annul/").status_code in (403, 404)
+
+
+def test_whoever_holds_the_records_organization_is_offered_the_acts_and_they_succeed(client, province, transferred):
+    person, kinship, discipline = transferred
+    client.force_login(_office_and_inspection("office_root", province.root))
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert f"/kinships/{kinship.pk}/end/" in html and f"/disciplines/{discipline.pk}/annul/" in html
+    assert client.post(f"/kinships/{kinship.pk}/end/", {"ended_on": "01/06/2026"}).status_code == 302
+    assert Kinship.objects.get(pk=kinship.pk).ended_on == D(2026, 6, 1)
+    response = client.post(f"/disciplines/{discipline.pk}/annul/", {
+        "annulled_on": "01/06/2026", "decided_by": province.sub_a.pk, "decision_ref": "3-QĐ/UBKT"})
+    assert response.status_code == 302 and DisciplineAnnulment.objects.filter(discipline=discipline).exists()
+
+
+def test_the_page_asks_for_permissions_once_per_organization_not_per_row(client, province, transferred,
+                                                                         django_assert_max_num_queries):
+    person, _kinship, _discipline = transferred
+    for i in range(5):
+        relative = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
+        kinship_declare(person=person, relative=relative, relation=Relation.SIBLING, declared_on=D(2025, 3, 1 + i),
+                        actor=SYSTEM)
+        discipline_record(person=person, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 3, 1 + i),
+                          decided_by=province.sub_a, actor=SYSTEM)
+    client.force_login(_office_and_inspection("office_root", province.root))
+    client.get(person.get_absolute_url())
+    with django_assert_max_num_queries(20) as captured:
+        client.get(person.get_absolute_url())
+    many = len(captured)
+    Kinship.objects.filter(relation=Relation.SIBLING).delete()
+    with django_assert_max_num_queries(many) as captured:
+        client.get(person.get_absolute_url())
+    assert len(captured) == many

@@ -18,7 +18,11 @@ def test_403_explains_what_is_missing(client, province, inspector_a):
     client.force_login(inspector_a)
     response = client.get(f"/org/{province.cell_1.pk}/import/")
     assert response.status_code == 403
-    assert 'data-testid="error-403"' in response.content.decode()
+    page = response.content.decode()
+    assert 'data-testid="error-403"' in page
+    # True whether the page itself or only the act on it is closed to the reader.
+    assert "Bạn không có quyền thực hiện thao tác này hoặc mở trang này." in page
+    assert "xem được trang này" not in page
 
 
 def test_500_renders_without_any_context():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.utils.formats import date_format
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
+# The shape dd/mm/yyyy (one or two digits for day and month), whatever the numbers are.
+DMY_SHAPE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 MAX_COUNT = 100_000  # more members than any body has; far inside the database's integer range
 
 
@@ -20,6 +23,17 @@ class DateField(forms.DateField):
         kwargs.setdefault("widget", forms.DateInput(attrs={"class": "form-control", "placeholder": "dd/mm/yyyy"}))
         kwargs.setdefault("error_messages", {"invalid": _("Nhập ngày theo dạng dd/mm/yyyy.")})
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            # The reader typed the asked-for shape: telling them the shape again would be wrong;
+            # the numbers are what is not a day (31/02, 00/13).
+            if isinstance(value, str) and DMY_SHAPE.match(value):
+                raise forms.ValidationError(_("Ngày %(value)s không có trong lịch.") % {"value": value.strip()},
+                                            code="invalid") from None
+            raise
 
     def clean(self, value):
         day = super().clean(value)

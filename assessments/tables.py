@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import ChoicesColumn, DateColumn, PortalDateFilter, PortalFilterSet, PortalTable
+from common.tables import (
+    ChoicesColumn,
+    DateColumn,
+    PortalBooleanFilter,
+    PortalDateFilter,
+    PortalFilterSet,
+    PortalTable,
+)
 
 from .choices import Level, Step, SubjectKind
 from .models import Assessment, Period, PeriodStatus, Reminder
@@ -159,7 +166,7 @@ class MyResultTable(PortalTable):
 class ReminderFilter(PortalFilterSet):
     sent_on = PortalDateFilter(label=_("Ngày nhắc"))
     step = django_filters.ChoiceFilter(choices=Step.choices, label=_("Bước"), empty_label=_("Tất cả"))
-    late = django_filters.BooleanFilter(label=_("Đã quá hạn"))
+    late = PortalBooleanFilter(label=_("Đã quá hạn"), yes=_("Quá hạn"), no=_("Sắp đến hạn"))
 
     class Meta:
         model = Reminder

@@ -131,6 +131,18 @@ class PortalDateFilter(django_filters.DateFilter):
     field_class = DateField
 
 
+class PortalBooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter offering "Tất cả" (no filter) and the list's own words for yes and no.
+
+    django-filter's own select offers "Unknown" for no filter, which reads as a third state of the field.
+    """
+
+    def __init__(self, *args, yes=None, no=None, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.Select(choices=[("", _("Tất cả")), ("true", yes or _("Có")),
+                                                          ("false", no or _("Không"))]))
+        super().__init__(*args, **kwargs)
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

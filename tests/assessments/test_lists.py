@@ -69,3 +69,16 @@ def test_the_review_grid_offers_every_meeting_of_the_year(client, world, period_
     client.force_login(world.cell_staff)
     response = client.get(f"/assessments/periods/{period_2026.pk}/org/{cell.pk}/review/")
     assert len(response.context["meeting_form"].fields["meeting"].choices) == 60 + 1  # and "(not recorded)"
+
+
+def test_the_lateness_filter_offers_all_late_and_not_yet_late(client, world, reminded, board_officer):
+    client.force_login(board_officer)
+    url = f"/assessments/periods/{reminded.pk}/reminders/"
+    field = client.get(url).context["filter"].form["late"]
+    assert [(str(value), str(label)) for value, label in field.field.widget.choices] == [
+        ("", "Tất cả"), ("true", "Quá hạn"), ("false", "Sắp đến hạn")]
+    assert "Chưa xác định" not in str(field)
+    everything = client.get(url, {"late": ""}).context["table"]
+    assert everything.paginator.count == Reminder.objects.filter(period=reminded).count()
+    not_late = client.get(url, {"late": "false"}).context["table"]
+    assert not_late.paginator.count == Reminder.objects.filter(period=reminded, late=False).count() > 0

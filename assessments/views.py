@@ -50,7 +50,7 @@ from .forms import (
     TargetResultForm,
     TargetsAssignForm,
 )
-from .models import PeerGroup, Period, PeriodStatus, Reminder, Target
+from .models import Assessment, PeerGroup, Period, PeriodStatus, Reminder, Target
 from .permissions import DECIDE, ENTER, MANAGE_PERIODS
 from .tables import (
     ChildTable,
@@ -67,10 +67,35 @@ CHILDREN_PER_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _ancestors(period: Period, org):
-    """The organizations from the period's down to ``org`` (the breadcrumb), top first; always one query."""
-    return Organization.objects.filter(path__in=org.ancestor_paths(),
-                                       path__startswith=period.organization.path).order_by("depth")
+def _ancestors(request: HttpRequest, period: Period, org) -> list[Organization]:
+    """The organizations from the period's down to ``org`` (the breadcrumb), top first, each marked
+    ``linked`` when the reader may open its page of the period (a cell's head sees only the cell's)."""
+    paths = access.granted_paths(request.user, access.VIEW_DASHBOARD)
+    ancestors = list(Organization.objects.filter(path__in=org.ancestor_paths(),
+                                                 path__startswith=period.organization.path).order_by("depth"))
+    for a in ancestors:
+        a.linked = paths is None or any(a.path.startswith(path) for path in paths)
+    return ancestors
+
+
+def _decides_any(user, period: Period, org) -> bool:
+    """Whether ``user`` decides any of the subjects ``org`` owns in ``period``: who may open its decision
+    grid and its targets (each subject's competent level; the views check the same per subject)."""
+    # The competent level is the organization or one above it, and a permission on an organization holds
+    # on its subtree: without it on the organization itself the user decides none of its subjects.
+    if DECIDE not in org.perms:
+        return False
+    deciders = Organization.objects.filter(
+        pk__in=Assessment.objects.filter(period=period, organization=org).values("decider_id"))
+    return any(DECIDE in access.perms_on(user, decider) for decider in deciders)
+
+
+def _org_links(user, period: Period, org) -> dict[str, bool]:
+    """Which of the pages of ``org`` in ``period`` ``user`` may open (each page's own permission), so a
+    page links only to those: ``org.perms`` is the user's permissions on it."""
+    decides = _decides_any(user, period, org)
+    return {"dashboard": access.VIEW_DASHBOARD in org.perms, "review": ENTER in org.perms,
+            "import": ENTER in org.perms, "decide": decides, "targets": decides}
 
 
 def _refusal(request: HttpRequest, exc: ValidationError) -> None:
@@ -108,8 +133,19 @@ def period_new(request: HttpRequest, pk: int) -> HttpResponse:
 def period(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_period_for(request, pk)
     perms = access.perms_on(request.user, period.organization)
-    mine = [org for org in access.top_organizations_for(request.user)
-            if org.path.startswith(period.organization.path) or period.organization.path.startswith(org.path)]
+    # The reader's organizations in the period's tree; who sees from above the period's organization works
+    # on the period's organization itself (the period's pages stop there).
+    mine = {}
+    for org in access.top_organizations_for(request.user):
+        if period.organization.path.startswith(org.path):
+            org = period.organization
+        elif not org.path.startswith(period.organization.path):
+            continue
+        if org.pk not in mine:
+            org.perms = perms if org.pk == period.organization.pk else access.perms_on(request.user, org)
+            org.links = _org_links(request.user, period, org)
+            mine[org.pk] = org
+    mine = list(mine.values())
     # Today's reminders, every one of them a page at a time (the complete record: ``period_reminders``).
     reminders = ReminderTable(_reminders(request, period).filter(sent_on=today()))
     # The counts of the part of the period the reader may see (a cell's office: its cell), not the province's.
@@ -226,8 +262,8 @@ def dashboard(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     return tables_response(request, named, "assessments/dashboard.html", {
         "children_key": children_key, "children_page": children_page, "period": period, "org": org, "own": own,
         "previous": previous, "before": before, "charts": charts,
-        "late": own.late_steps(period, on), "ancestors": _ancestors(period, org), "perms": org.perms,
-        "can_print_forms": access.VIEW in org.perms,
+        "late": own.late_steps(period, on), "ancestors": _ancestors(request, period, org), "perms": org.perms,
+        "can_print_forms": access.VIEW in org.perms, "links": _org_links(request.user, period, org),
     }, filename="tong-hop-xep-loai")
 
 
@@ -297,7 +333,7 @@ def review_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
             messages.info(request, _("Không còn đối tượng nào chờ kiểm điểm."))
     ceilings = _ceilings(open_rows, forms)
     return render(request, "assessments/review_grid.html", {
-        "period": period, "org": org, "scheme": period.rules, "ancestors": _ancestors(period, org),
+        "period": period, "org": org, "scheme": period.rules, "ancestors": _ancestors(request, period, org),
         "meeting_form": meeting_form,
         "rows": [(a, form, ceilings.get(a.pk), (refusal.rows.get(a.pk) if refusal else None))
                  for a, form in zip(open_rows, forms)],
@@ -348,7 +384,7 @@ def decide_grid(request: HttpRequest, pk: int, org: int) -> HttpResponse:
             return redirect("assessments:decide_grid", period.pk, org.pk)
     return render(request, "assessments/decide_grid.html", {
         "period": period, "org": org, "refusal": refusal, "decided": decided, "scheme": period.rules,
-        "ancestors": _ancestors(period, org),
+        "ancestors": _ancestors(request, period, org),
         "rows": [(a, f, ceilings.get(a.pk), refusal.rows.get(a.pk) if refusal else None) for a, f in zip(rows, forms)],
         "can_notify": any(a.state == Step.DECIDED and a.may_decide(request.user) for a in decided),
     }, status=400 if request.method == "POST" else 200)
@@ -393,7 +429,7 @@ def results_import(request: HttpRequest, pk: int, org: int) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="kiem-diem-{org.pk}.xlsx"'
         return response
     form = upload_form(request, ResultsImportForm)
-    context = {"period": period, "org": org, "form": form, "ancestors": _ancestors(period, org)}
+    context = {"period": period, "org": org, "form": form, "ancestors": _ancestors(request, period, org)}
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         parsed = imports.parse(period, waiting, upload.name, upload.read())
@@ -437,7 +473,7 @@ def _peer_groups_page(request: HttpRequest, period: Period, org, merge=None, spl
     split = split or PeerGroupSplitForm(groups=groups, organizations=selectors.decided_organizations(period, org))
     return render(request, "assessments/peer_groups.html", {
         "period": period, "org": org, "groups": groups, "form": merge, "split": split,
-        "ancestors": _ancestors(period, org),
+        "ancestors": _ancestors(request, period, org),
     }, status=400 if merge.errors or split.errors else 200)
 
 
@@ -513,7 +549,7 @@ def targets(request: HttpRequest, pk: int, org: int) -> HttpResponse:
     return render(request, "assessments/targets.html", {
         "period": period, "org": org, "form": form, "subjects": subjects, "previous": previous,
         "others": len(subjects) - len(assignable),
-        "ancestors": _ancestors(period, org),
+        "ancestors": _ancestors(request, period, org),
         "targets": Target.objects.filter(assessment__in=subjects).select_related("assessment__person",
                                                                                  "assessment__organization"),
     }, status=400 if form.errors else 200)

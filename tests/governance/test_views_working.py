@@ -61,7 +61,7 @@ def test_a_template_draft_is_created_from_the_page(client, province, staff_a):
     assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
     assert draft.matters.count() == 4
     response = client.post(f"/working-regulations/{draft.pk}/adopt/review/", {"start": "31/02/2026"})
-    assert "Nhập ngày theo dạng dd/mm/yyyy." in [str(m) for m in response.wsgi_request._messages]
+    assert "Ngày 31/02/2026 không có trong lịch." in [str(m) for m in response.wsgi_request._messages]
     form = {"start": "01/01/2026", "adoption_ref": "12-QĐ/ĐU"}
     confirm = client.post(f"/working-regulations/{draft.pk}/adopt/review/", form)  # first: what it will do
     html = confirm.content.decode()

@@ -31,7 +31,7 @@ def test_the_list_filters_by_kind_and_status_on_a_date(reader):
 
 def test_a_bad_date_is_a_clear_message_not_an_error(reader):
     response = reader.get("/regulations/?on=31/02/2025")
-    assert response.status_code == 200 and "Nhập ngày theo dạng dd/mm/yyyy." in response.content.decode()
+    assert response.status_code == 200 and "Ngày 31/02/2025 không có trong lịch." in response.content.decode()
 
 
 def test_a_past_date_lists_only_what_had_been_issued_by_then(reader):

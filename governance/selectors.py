@@ -114,8 +114,3 @@ def report_backs_of(person: Person) -> Waiting:
 def irregular_count(org: Organization) -> int:
     return Decision.objects.filter(organization__path__startswith=org.path, status=DecisionStatus.IRREGULAR).count()
 
-
-def regulation_ended_by(regulation: WorkingRegulation, start: dt.date) -> list[WorkingRegulation]:
-    """The versions in force on or after ``start`` that adopting ``regulation`` from then would end."""
-    return list(WorkingRegulation.objects.filter(organization=regulation.organization).running_from(start)
-                .exclude(pk=regulation.pk).order_by("start"))

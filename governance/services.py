@@ -198,21 +198,34 @@ def matter_move(*, matter: Matter, up: bool, actor) -> Matter:
         return entries[j] if 0 <= j < len(entries) else matter
 
 
+def regulation_adoption_check(*, regulation: WorkingRegulation, start: dt.date,
+                              lock: bool = False) -> list[WorkingRegulation]:
+    """The versions in force on or after ``start`` that adopting ``regulation`` from then would end, oldest
+    first; ``Refused`` when it may not be adopted from then. Writes nothing: the review page shows what
+    the adoption would do (or why it would be refused) with it, and ``regulation_adopt`` checks again,
+    with ``lock``, inside its transaction (that check is the one that counts)."""
+    if regulation.is_adopted:
+        raise Refused.because("working_regulation_adopted")
+    if not regulation.matters.exists():
+        raise Refused.because("working_regulation_empty")
+    current = (WorkingRegulation.objects.filter(organization=regulation.organization).running_from(start)
+               .exclude(pk=regulation.pk).order_by("start"))
+    if lock:
+        current = current.select_for_update()
+    current = list(current)
+    for old in current:
+        if old.start >= start:
+            raise Refused.because("working_regulation_start_not_after", v=old.version, d=old.start.isoformat())
+    return current
+
+
 def regulation_adopt(*, regulation: WorkingRegulation, start: dt.date, actor,
                      adopted_by: Decision | None = None, adoption_ref: str = "") -> WorkingRegulation:
     """Put a draft in force from ``start``; the version in force until then ends the day before."""
     with transaction.atomic():
         regulation = _lock_draft(regulation, actor)
-        if not regulation.matters.exists():
-            raise Refused.because("working_regulation_empty")
-        current = (WorkingRegulation.objects.select_for_update()
-                   .filter(organization=regulation.organization).running_from(start)
-                   .exclude(pk=regulation.pk))
         ended = []
-        for old in current:
-            if old.start >= start:
-                raise Refused.because("working_regulation_start_not_after", v=old.version,
-                                      d=old.start.isoformat())
+        for old in regulation_adoption_check(regulation=regulation, start=start, lock=True):
             old.end = start - dt.timedelta(days=1)
             old.save(update_fields=["end"])
             ended.append(old.pk)

@@ -41,7 +41,6 @@ from .selectors import (
     decision_dashboard,
     decision_register,
     meeting_register,
-    regulation_ended_by,
     responsibilities_of,
     responsibility_matrix,
 )
@@ -121,9 +120,16 @@ def working_regulation_adopt_review(request: HttpRequest, pk: int) -> HttpRespon
         messages.error(request, _form_errors(form))
         return redirect(regulation)
     start = form.cleaned_data["start"]
+    # The adoption's own checks, run here too: a start it would refuse is shown refused, not offered.
+    try:
+        ends = svc.regulation_adoption_check(regulation=regulation, start=start)
+    except ValidationError as exc:
+        ends, refusal = [], exc
+    else:
+        refusal = None
     return render(request, "governance/adopt_confirm.html", {
-        "org": regulation.org, "regulation": regulation, "form": form, "start": start,
-        "ends": regulation_ended_by(regulation, start), "matters": regulation.matters.count()})
+        "org": regulation.org, "regulation": regulation, "form": form, "start": start, "refusal": refusal,
+        "ends": ends, "matters": regulation.matters.count()}, status=400 if refusal else 200)
 
 
 @require_POST

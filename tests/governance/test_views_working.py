@@ -246,3 +246,35 @@ def test_the_dashboard_shows_the_latest_few_with_the_count_and_a_way_to_all(clie
                       ).content.decode()
     assert 'data-testid="irregular-count">12<' in html and html.count(">Sai ") == 10
     assert f"/org/{province.sub_a.pk}/decisions/?status=irregular&amp;date_from=01/01/2026" in html
+
+
+def test_the_adoption_review_shows_the_refusal_of_a_start_the_adoption_would_refuse(client, province, staff_a):
+    _committee(province.grassroots)  # version 1 in force from 01/01/2021
+    draft = svc.regulation_draft(organization=province.grassroots, title="Quy chế sửa đổi", actor=SYSTEM)
+    client.force_login(staff_a)
+    review = client.post(f"/working-regulations/{draft.pk}/adopt/review/", {"start": "01/06/2020"})
+    html = review.content.decode()
+    assert review.status_code == 400
+    assert 'data-testid="adopt-refused"' in html
+    assert "Ngày hiệu lực phải sau ngày hiệu lực của phiên bản 1 (01/01/2021)." in html
+    # No confirmation offered for it, nothing written.
+    assert 'data-testid="adopt-confirm"' not in html and f'action="/working-regulations/{draft.pk}/adopt/"' not in html
+    draft.refresh_from_db()
+    assert draft.start is None and WorkingRegulation.objects.get(version=1).end is None
+    # The same start the review refuses, the adoption refuses (its own check).
+    with pytest.raises(svc.Refused) as refused:
+        svc.regulation_adopt(regulation=draft, start=D(2020, 6, 1), actor=SYSTEM)
+    assert refused.value.codes == ["working_regulation_start_not_after"]
+    # A start after version 1's: offered, naming the version it ends.
+    review = client.post(f"/working-regulations/{draft.pk}/adopt/review/", {"start": "01/06/2026"})
+    html = review.content.decode()
+    assert review.status_code == 200 and 'data-testid="adopt-confirm"' in html and 'data-testid="ends"' in html
+
+
+def test_the_adoption_review_refuses_an_empty_draft_before_the_confirmation(client, province, staff_a):
+    draft = WorkingRegulation.objects.create(organization=province.grassroots, version=1, title="Quy chế trống")
+    client.force_login(staff_a)
+    review = client.post(f"/working-regulations/{draft.pk}/adopt/review/", {"start": "01/06/2026"})
+    assert review.status_code == 400
+    assert "Quy chế chưa có vấn đề nào trong danh mục." in review.content.decode()
+    assert 'data-testid="adopt-confirm"' not in review.content.decode()

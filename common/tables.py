@@ -18,6 +18,8 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
@@ -180,11 +182,52 @@ def _without_unknown_sort(request: HttpRequest, table: tables.Table) -> HttpRequ
     return cleaned
 
 
+def _totally_ordered(table: tables.Table) -> None:
+    """Break the ties of ``table``'s sort (the one asked for, the table's default or the queryset's own) by
+    primary key, so that its rows come in one order only.
+
+    Sorted by a column where rows tie (two disciplines decided the same day), a database returns the tied
+    rows in any order, and in a different one for a page (LIMIT/OFFSET) than for every row: pages would
+    overlap and the export would not read like the screen. A list (not a queryset) is sorted by Python,
+    whose sort keeps ties in their order: nothing to do.
+    """
+    data = getattr(table.data, "data", None)
+    if not isinstance(data, QuerySet) or data.query.is_sliced or data.query.combinator:
+        return
+    ordering = list(data.query.order_by) or (list(data.model._meta.ordering) if data.query.default_ordering else [])
+    names = {o.lstrip("-") for o in ordering if isinstance(o, str)}
+    if names & {"pk", data.model._meta.pk.name, data.model._meta.pk.attname}:
+        return
+    table.data.data = data.order_by(*ordering, "pk")
+
+
+def _configure(request: HttpRequest, table: tables.Table, paginate) -> None:
+    """Sort ``table`` from the request (ties broken), then paginate it: the same for the page and the export."""
+    request = _without_unknown_sort(request, table)
+    tables.RequestConfig(request, paginate=False).configure(table)
+    _totally_ordered(table)
+    if not paginate:
+        return
+    # As ``RequestConfig`` paginates (it would sort again, dropping the tie-break): the page and the page
+    # size from the request, a page past the end showing the last one.
+    kwargs = dict(paginate)
+    for arg in ("page", "per_page"):
+        try:
+            kwargs[arg] = int(request.GET[getattr(table, f"prefixed_{arg}_field")])
+        except (ValueError, KeyError):
+            pass
+    try:
+        table.paginate(**kwargs)
+    except PageNotAnInteger:
+        table.page = table.paginator.page(1)
+    except EmptyPage:
+        table.page = table.paginator.page(table.paginator.num_pages)
+
+
 def list_response(request: HttpRequest, table: PortalTable, template: str, context: dict, *,
                   filename: str, per_page: int | None = None) -> HttpResponse:
     """Sort and paginate ``table`` from the request; the page, or its rows as .xlsx when asked."""
-    tables.RequestConfig(_without_unknown_sort(request, table),
-                         paginate={"per_page": per_page or settings.PAGE_SIZE}).configure(table)
+    _configure(request, table, {"per_page": per_page or settings.PAGE_SIZE})
     if request.GET.get(EXPORT_PARAM) == "xlsx":
         return _xlsx(table, filename)
     return render(request, template, {**context, "table": table})
@@ -198,7 +241,7 @@ def tables_response(request: HttpRequest, named: dict[str, PortalTable], templat
         table.prefix = f"{name}-"
         # A table whose rows are already one page (``paginated_here = False``) is not paginated again.
         paginate = {"per_page": per_page or settings.PAGE_SIZE} if getattr(table, "paginated_here", True) else False
-        tables.RequestConfig(_without_unknown_sort(request, table), paginate=paginate).configure(table)
+        _configure(request, table, paginate)
     wanted = named.get(request.GET.get("table", ""))
     if request.GET.get(EXPORT_PARAM) == "xlsx" and wanted is not None:
         return _xlsx(wanted, f"{filename}-{request.GET['table']}")

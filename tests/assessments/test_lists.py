@@ -82,3 +82,26 @@ def test_the_lateness_filter_offers_all_late_and_not_yet_late(client, world, rem
     assert everything.paginator.count == Reminder.objects.filter(period=reminded).count()
     not_late = client.get(url, {"late": "false"}).context["table"]
     assert not_late.paginator.count == Reminder.objects.filter(period=reminded, late=False).count() > 0
+
+
+def _export_linked(client, url: str, table: str) -> tuple[str, list[tuple]]:
+    """The export link the page shows for ``table``, and the rows it answers."""
+    import html
+    import re
+
+    page = client.get(url).content.decode()
+    link = html.unescape(re.search(rf'href="([^"]*table={table}[^"]*)"', page).group(1))
+    response = client.get(url.split("?")[0] + link)
+    return link, list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def test_the_export_links_of_a_period_s_pages_keep_the_table_s_sort(client, world, period_2026, board_officer):
+    client.force_login(board_officer)
+    url = f"/assessments/periods/{period_2026.pk}/org/{world.province.cell_1.pk}/?subjects-sort=kind"
+    table = client.get(url).context["subjects_table"]
+    shown = [str(row.get_cell_value("kind")) for row in table.page.object_list]
+    assert len(set(shown)) > 1  # a sort that differs from the default (the collective first)
+    link, rows = _export_linked(client, url, "subjects")
+    assert "subjects-sort=kind" in link
+    column = list(rows[0]).index("Loại")
+    assert [r[column] for r in rows[1:]] == shown

@@ -4,21 +4,42 @@ A text a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return: OWASP's "CSV injection", which applies to
 any cell a user may edit) is written as a text cell with Excel's quote prefix,
 so it shows and stays as typed, never as a live formula. Numbers, dates and
-booleans are written as they are: a negative number stays a number.
+booleans are written as they are: a negative number stays a number, and a day
+is a date cell shown in the portal's date format (dd/mm/yyyy), which a
+spreadsheet sorts and filters as a date, not as a text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.formats import get_format
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Django's date format letters and the spreadsheet's codes for the same (what the portal's formats use).
+_EXCEL_CODES = {"d": "dd", "j": "d", "m": "mm", "n": "m", "Y": "yyyy", "y": "yy"}
+
+
+def excel_date_format() -> str:
+    """The active language's ``SHORT_DATE_FORMAT`` (d/m/Y) as a spreadsheet number format (dd/mm/yyyy)."""
+    django_format = get_format("SHORT_DATE_FORMAT")
+    out = []
+    for ch in django_format:
+        if ch.isalpha():
+            if ch not in _EXCEL_CODES:
+                return "dd/mm/yyyy"  # a letter with no spreadsheet equivalent: the portal's own format
+            out.append(_EXCEL_CODES[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def is_formula_like(value: Any) -> bool:
@@ -36,6 +57,8 @@ def cell(sheet: Worksheet, value: Any, bold: bool = False) -> WriteOnlyCell:
         written.quotePrefix = True  # and a spreadsheet keeps it text when the cell is edited
     else:
         written.value = value
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            written.number_format = excel_date_format()
     if bold:
         written.font = Font(bold=True)
     return written

@@ -11,6 +11,7 @@ columns marked ``exclude_from_export``.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import inspect
 import itertools
 
@@ -22,7 +23,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -77,14 +78,16 @@ class PortalTable(tables.Table):
 
 
 class DateColumn(tables.DateColumn):
-    """A date shown dd/mm/yyyy, and exported the same way (not as 2026-11-21)."""
+    """A date shown dd/mm/yyyy, and exported as a date (a date cell shown dd/mm/yyyy: ``common.spreadsheets``)."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("short", True)
         super().__init__(*args, **kwargs)
 
-    def value(self, value) -> str:
-        return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+    def value(self, value) -> dt.date | str:
+        if isinstance(value, dt.datetime):  # the day it was, where the portal is (a spreadsheet has no zones)
+            return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return value if isinstance(value, dt.date) else (value or "")
 
 
 class ChoicesColumn(tables.Column):

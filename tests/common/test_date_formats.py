@@ -1,12 +1,15 @@
 """Dates shown by the common list and form code go through Django's formats, not a hard-coded %d/%m/%Y."""
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django import forms
 from django.utils import translation
 
 from common.forms import DateField
+from common.spreadsheets import xlsx_bytes
 from common.tables import DateColumn
 
 
@@ -18,8 +21,15 @@ def iso_formats(settings):
         yield
 
 
-def test_a_date_column_exports_through_the_date_format(iso_formats):
-    assert DateColumn().value(dt.date(2026, 3, 2)) == "2026-03-02"
+def _written(value) -> openpyxl.cell.Cell:
+    content = xlsx_bytes("Danh sách", ["Ngày"], [[DateColumn().value(value)]])
+    return openpyxl.load_workbook(io.BytesIO(content)).active["A2"]
+
+
+def test_a_date_column_exports_a_date_shown_through_the_date_format(iso_formats):
+    written = _written(dt.date(2026, 3, 2))
+    assert written.is_date and written.value == dt.datetime(2026, 3, 2)  # a date, which a spreadsheet sorts
+    assert written.number_format == "yyyy-mm-dd"
 
 
 def test_the_date_range_of_a_form_reads_through_the_date_format(iso_formats):
@@ -28,10 +38,20 @@ def test_the_date_range_of_a_form_reads_through_the_date_format(iso_formats):
     assert "1900-01-01" in refused.value.messages[0] and "2199-12-31" in refused.value.messages[0]
 
 
-def test_the_portal_shows_dd_mm_yyyy_in_both_languages():
+def test_the_portal_exports_dates_dd_mm_yyyy_in_both_languages():
     for language in ("vi", "en"):
         with translation.override(language):
-            assert DateColumn().value(dt.date(2026, 3, 2)) == "02/03/2026"
+            written = _written(dt.date(2026, 3, 2))
+            assert written.is_date and written.value == dt.datetime(2026, 3, 2)
+            assert written.number_format == "dd/mm/yyyy"
+
+
+def test_a_moment_exports_as_the_day_it_was_in_the_portal_s_time_zone(settings):
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    late_evening_utc = dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC)  # 03:00 on 2 March in Hà Nội
+    with translation.override("vi"):
+        assert DateColumn().value(late_evening_utc) == dt.date(2026, 3, 2)
+        assert DateColumn().value(None) == ""
 
 
 @pytest.mark.parametrize("typed", ["31/02/2026", "00/01/2026", "12/13/2026", " 29/02/2025 "])

@@ -94,8 +94,10 @@ def _org_links(user, period: Period, org) -> dict[str, bool]:
     """Which of the pages of ``org`` in ``period`` ``user`` may open (each page's own permission), so a
     page links only to those: ``org.perms`` is the user's permissions on it."""
     decides = _decides_any(user, period, org)
-    return {"dashboard": access.VIEW_DASHBOARD in org.perms, "review": ENTER in org.perms,
-            "import": ENTER in org.perms, "decide": decides, "targets": decides}
+    # The review meeting's grid and its import take results only while the period is open.
+    enters = ENTER in org.perms and period.status == PeriodStatus.OPEN
+    return {"dashboard": access.VIEW_DASHBOARD in org.perms, "review": enters, "import": enters,
+            "decide": decides, "targets": decides}
 
 
 def _refusal(request: HttpRequest, exc: ValidationError) -> None:

@@ -358,7 +358,11 @@ def _authorize_above(actor, perm: str, org: Organization) -> None:
 def _refuse_placement(kind: str, parent: Organization) -> None:
     if parent.kind in CELL_KINDS:
         raise Refused.because("org_under_cell", org=str(parent))
-    if kind == OrgKind.PROVINCIAL:
+    # Placements that are never valid, whatever the depth (RULES: the tree assumes none): the province is
+    # the top; a committee above the grassroots level ("đảng bộ trực thuộc") is never under a grassroots
+    # committee. A grassroots committee under another stays allowed: one given the powers of the level
+    # above the grassroots has grassroots committees of its own.
+    if kind == OrgKind.PROVINCIAL or (kind == OrgKind.SUBORDINATE and parent.kind == OrgKind.GRASSROOTS_COMMITTEE):
         raise Refused.because("org_kind_wrong_place", kind=kind, parent=str(parent))
     if parent.dissolved_on is not None:
         raise Refused.because("org_dissolved", org=str(parent), d=parent.dissolved_on.isoformat())

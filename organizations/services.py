@@ -151,7 +151,9 @@ def tenure_start(*, person: Person, position: Position, organization: Organizati
         if body is not None and body.organization_id != organization.pk:
             raise Refused.because("tenure_body_elsewhere")
         # One organization's posts are changed one act at a time.
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        if locked.dissolved_on is not None and locked.dissolved_on < start:
+            raise Refused.because("org_dissolved", org=str(locked), d=locked.dissolved_on.isoformat())
         running = Tenure.objects.filter(organization=organization, position=position).exclude(end__lt=start)
         same = running.filter(person=person).first()
         if same is not None:
@@ -202,6 +204,8 @@ def _check_against_database(organization: Organization, rows: list[ParsedRow], a
     errors = []
     if organization.kind not in CELL_KINDS:
         errors.append(import_error("not_cell", org=str(organization), kind=organization.kind))
+    if organization.dissolved_on is not None:
+        errors.append(import_error("dissolved", org=str(organization)))
     cards = [r.values["card_number"] for r in rows if r.values.get("card_number")]
     taken = {card: (pk, name) for card, pk, name in
              Person.objects.filter(card_number__in=cards).values_list("card_number", "pk", "full_name")}

@@ -255,10 +255,12 @@ def _posts_page(request: HttpRequest, org: Organization, form: TenureStartForm |
     tenures = (Tenure.objects.filter(organization=org).select_related("person", "position", "body")
                .order_by(F("end").desc(nulls_first=True), "position__rank", "-start", "pk"))
     can_manage = access.MANAGE_MEMBERS in org.perms
-    if can_manage and form is None:
+    # A post ending stays recordable in a dissolved organization; none begins there any more.
+    can_start = can_manage and org.dissolved_on is None
+    if can_start and form is None:
         form = TenureStartForm(organization=org, user=request.user, initial={"start": today()})
     response = list_response(request, TenureTable(tenures), "organizations/posts.html", {
-        "org": org, "form": form if can_manage else None,
+        "org": org, "form": form if can_start else None,
         "end_form": TenureEndForm(initial={"end": today()}) if can_manage else None,
     }, filename="chuc-vu")
     response.status_code = status

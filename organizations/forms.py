@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +8,7 @@ from common.reasons import Refused
 from common.uploads import LimitedUploadForm
 
 from .models import DisciplineForm, Gender, OrgKind, Position, Relation, RoleKind, today
-from .rules import DATE_FIELDS, FIELD_OF, member_date_reasons
+from .rules import DATE_FIELDS, FIELD_OF, FUTURE_CODES, future_reasons, member_date_reasons
 
 
 class SearchForm(forms.Form):
@@ -155,6 +157,9 @@ class OrganizationDissolveForm(forms.Form):
     on = DateField(label=_("Ngày giải thể, sáp nhập"))
     decision_ref = _text(_("Số quyết định"), 60, required=False)
 
+    def clean_on(self) -> dt.date:
+        return _not_ahead(self, "org_dissolve_in_future")
+
 
 class PersonIdentityForm(forms.Form):
     """The identity fields of a party member (creation adds the cell's start date)."""
@@ -199,6 +204,20 @@ class KinshipDeclareForm(forms.Form):
         self.cleaned_data["relative"] = relative
         return card
 
+    def clean_declared_on(self) -> dt.date:
+        return _not_ahead(self, "kinship_declared_in_future")
+
+
+def _not_ahead(form: forms.Form, code: str) -> dt.date:
+    """The date of ``form``'s field for ``code`` (``organizations.rules.FUTURE_CODES``), refused on the field when
+    it lies after today, as the service would refuse it."""
+    field = FUTURE_CODES[code]
+    day = form.cleaned_data[field]
+    reasons = future_reasons(code, day, today=today())
+    if reasons:
+        raise Refused(reasons)
+    return day
+
 
 class KinshipEndForm(forms.Form):
     ended_on = DateField(label=_("Ngày kết thúc"))
@@ -233,3 +252,6 @@ class DisciplineAnnulForm(forms.Form):
     def __init__(self, *args, issuers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decided_by"].queryset = issuers
+
+    def clean_annulled_on(self) -> dt.date:
+        return _not_ahead(self, "discipline_annul_in_future")

@@ -50,3 +50,16 @@ def member_date_reasons(*, today: dt.date, birth_date: dt.date | None = None, jo
         # Charter Art. 1: only a member, admitted, is registered in a cell (sinh hoạt).
         reasons.append(Reason("person_start_before_join", {}))
     return reasons
+
+
+# The act each code refuses when dated ahead of today, and the field of its form that carries the date.
+FUTURE_CODES = {"kinship_declared_in_future": "declared_on", "discipline_annul_in_future": "annulled_on",
+                "org_dissolve_in_future": "on", "discipline_decided_in_future": "decided_on"}
+
+
+def future_reasons(code: str, day: dt.date | None, *, today: dt.date) -> list[Reason]:
+    """``[Reason(code)]`` when ``day`` lies after ``today``: a record states what has happened (a declaration
+    made, a decision taken), never what is planned."""
+    if day is not None and day > today:
+        return [Reason(code, {"d": day.isoformat()})]
+    return []

@@ -41,7 +41,14 @@ from .models import (
     today,
 )
 from .permissions import sync_role
-from .rules import member_date_reasons
+from .rules import future_reasons, member_date_reasons
+
+
+def _refuse_future(code: str, day: dt.date) -> None:
+    """Refuse an act dated after today (``organizations.rules.future_reasons``)."""
+    reasons = future_reasons(code, day, today=today())
+    if reasons:
+        raise Refused(reasons)
 
 
 def overlapping_membership(person: Person, start: dt.date, end: dt.date | None,
@@ -451,6 +458,9 @@ def organization_dissolve(*, organization: Organization, on: dt.date, actor, dec
         _authorize_above(actor, MANAGE_MEMBERS, org)
         if org.dissolved_on is not None:
             raise Refused.because("org_dissolved", org=str(org), d=org.dissolved_on.isoformat())
+        # A dissolution is recorded once in force: the portal has no planned state, and a day ahead would show
+        # the organization as dissolved already (and close it to every act) before it is.
+        _refuse_future("org_dissolve_in_future", on)
         children = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1,
                                                dissolved_on__isnull=True).count()
         if children:
@@ -574,6 +584,7 @@ def kinship_declare(*, person: Person, relative: Person, relation: str, declared
         authorize(actor, MANAGE_MEMBERS, owner)
         if person.pk == relative.pk:
             raise Refused.because("kinship_self")
+        _refuse_future("kinship_declared_in_future", declared_on)
         if relation not in Relation.values:
             raise Refused.because("kinship_unknown_relation", relation=str(relation))
         running = (Kinship.objects.filter(ended_on__isnull=True)
@@ -680,6 +691,7 @@ def discipline_annul(*, discipline: Discipline, annulled_on: dt.date, decided_by
         done = DisciplineAnnulment.objects.filter(discipline=discipline).first()
         if done is not None:
             raise Refused.because("discipline_already_annulled", d=done.annulled_on.isoformat())
+        _refuse_future("discipline_annul_in_future", annulled_on)
         if annulled_on < discipline.decided_on:
             raise Refused.because("discipline_annul_before_decided", d=discipline.decided_on.isoformat())
         _refuse_annulling_body(decided_by, discipline)

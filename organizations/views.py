@@ -113,9 +113,14 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     own = person.user_id is not None and person.user_id == request.user.pk
     perms = access.perms_on(request.user, current.organization) if current is not None else set()
     if not (own or access.VIEW_DISCIPLINE in perms):
-        record["disciplines"] = record["kinships"] = None
-    else:
-        _mark_acts(request.user, record["kinships"], record["disciplines"])
+        record["disciplines"] = []
+    # Kinship is declared with the office (manage_members), read by it and by the inspection (view_discipline):
+    # each declaration on its own organization, which a transfer leaves behind.
+    _mark_acts(request.user, record["kinships"], record["disciplines"])
+    if not (own or KINSHIP_READERS & perms):  # the current cell's office and inspection see them all
+        record["kinships"] = [k for k in record["kinships"] if k.may_see]
+    if not (own or access.VIEW_DISCIPLINE in perms):
+        record["disciplines"] = None
     return render(request, "organizations/person.html", {
         "person": person, "current": current, "own": own, **record,
         "can_manage": access.MANAGE_MEMBERS in perms, "can_discipline": access.MANAGE_DISCIPLINE in perms,
@@ -123,11 +128,15 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+# Who reads a person's declared kinships on an organization: its office, which records them, and its inspection.
+KINSHIP_READERS = frozenset({access.MANAGE_MEMBERS, access.VIEW_DISCIPLINE})
+
+
 def _mark_acts(user, kinships: list[Kinship], disciplines: list[Discipline]) -> None:
-    """Set ``may_end`` on each kinship and ``may_annul`` on each measure as their services authorize them: on the
-    record's own organization (which a transfer leaves behind), a measure also where it may be annulled (its
-    issuing body or above; strictly above an organization disciplined). One permission query per distinct
-    organization, not per row."""
+    """Set ``may_see`` and ``may_end`` on each kinship and ``may_annul`` on each measure as their services authorize
+    them: on the record's own organization (which a transfer leaves behind), a measure also where it may be
+    annulled (its issuing body or above; strictly above an organization disciplined). A kinship is seen by who
+    manages members or sees discipline there. One permission query per distinct organization, not per row."""
     perms: dict[tuple[str, int], set[str]] = {}
 
     def on(org: Organization, above: bool = False) -> set[str]:
@@ -137,7 +146,9 @@ def _mark_acts(user, kinships: list[Kinship], disciplines: list[Discipline]) -> 
         return perms[key]
 
     for k in kinships:
-        k.may_end = k.ended_on is None and access.MANAGE_MEMBERS in on(k.organization)
+        here = on(k.organization)
+        k.may_see = bool(KINSHIP_READERS & here)
+        k.may_end = k.ended_on is None and access.MANAGE_MEMBERS in here
     for d in disciplines:
         where = on(d.decided_by) if d.decided_by_id else on(d.owner, above=d.organization_id is not None)
         d.may_annul = access.MANAGE_DISCIPLINE in on(d.owner) and access.MANAGE_DISCIPLINE in where

@@ -14,11 +14,6 @@ BODY_ORDER = [BodyKind.STANDING_BOARD, BodyKind.STANDING, BodyKind.EXECUTIVE, Bo
               BodyKind.CELL_MEETING]
 
 
-def ancestors(org: Organization) -> QuerySet[Organization]:
-    """The chain from the root down to the parent: one query on path prefixes."""
-    return Organization.objects.filter(path__in=org.ancestor_paths()[:-1])
-
-
 @dataclass
 class SubtreeCounts:
     by_kind: list[tuple[str, int]]  # (label, count) below the node, in kind order

@@ -72,7 +72,7 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         _mark_acts(request.user, [], disciplines)
     return render(request, "organizations/organization.html", {
         "org": org,
-        "ancestors": selectors.ancestors(org),
+        "ancestors": access.ancestors_for(request.user, org),
         "children": Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1),
         "counts": selectors.subtree_counts(org, on),
         "bodies": selectors.bodies_with_holders(org, on),

@@ -240,6 +240,9 @@ class DisciplineRecordForm(forms.Form):
         unfit = DisciplineForm.DISSOLUTION if subject == "person" else DisciplineForm.EXPULSION
         self.fields["form"].choices = [c for c in DisciplineForm.choices if c[0] != unfit]
 
+    def clean_decided_on(self) -> dt.date:
+        return _not_ahead(self, "discipline_decided_in_future")
+
 
 class DisciplineAnnulForm(forms.Form):
     annulled_on = DateField(label=_("Ngày hủy"))

@@ -136,6 +136,16 @@ MESSAGES = {
         "Ngày quyết định %(d)s là ngày trong tương lai: chỉ ghi quyết định đã ban hành.") % _with_day(p, "d"),
     "discipline_annul_in_future": lambda p: _(
         "Ngày hủy %(d)s là ngày trong tương lai: chỉ ghi quyết định hủy đã ban hành.") % _with_day(p, "d"),
+    "discipline_removal_no_post": lambda p: _(
+        "%(p)s không giữ chức vụ nào ngày %(d)s: không thể cách chức.") % _with_day(p, "d"),
+    "discipline_ref_taken": lambda p: _(
+        "Quyết định số %(ref)s của %(body)s năm %(y)s đã được ghi: %(subject)s, ngày %(d)s.") % {
+        **_with_day(p, "d"), "y": p["d"][:4]},
+    "person_expelled": lambda p: _(
+        "%(p)s đã bị khai trừ ngày %(d)s: không ghi được việc nào sau ngày đó.") % _with_day(p, "d"),
+    "person_expelled_membership_later": lambda p: _(
+        "%(p)s có quá trình sinh hoạt tại %(org)s từ %(d)s, sau ngày khai trừ: sửa quá trình sinh hoạt trước.")
+    % _with_day(p, "d"),
     "discipline_already_annulled": lambda p: _("Quyết định kỷ luật này đã bị hủy ngày %(d)s.") % _with_day(p, "d"),
     "discipline_annul_before_decided": lambda p: _(
         "Ngày hủy không được trước ngày quyết định kỷ luật (%(d)s).") % _with_day(p, "d"),

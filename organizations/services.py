@@ -34,10 +34,12 @@ from .models import (
     Organization,
     OrgKind,
     Person,
+    PersonStatus,
     Position,
     PositionRole,
     Relation,
     Tenure,
+    active_on_q,
     today,
 )
 from .permissions import sync_role
@@ -80,6 +82,8 @@ def membership_start(*, person: Person, organization: Organization, start: dt.da
         if organization.kind not in CELL_KINDS:
             raise Refused.because("membership_not_cell")
         _refuse_dissolved_cell(organization, start)
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        _refuse_after_expulsion(person, start)
         current = (person.memberships.select_for_update().select_related("organization")
                    .filter(end__isnull=True).first())
         if current is not None:
@@ -645,6 +649,11 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
     with transaction.atomic():
         if (person is None) == (organization is None):
             raise Refused.because("discipline_one_subject")
+        _refuse_future("discipline_decided_in_future", decided_on)
+        if person is not None:
+            # The person's measures are recorded one at a time (an expulsion changes their record).
+            person = Person.objects.select_for_update().get(pk=person.pk)
+            _refuse_after_expulsion(person, decided_on)
         owner = organization if organization is not None else person.cell_on(decided_on)
         if owner is None:
             raise Refused.because("person_no_cell", p=str(person))
@@ -655,6 +664,11 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
             raise Refused.because("discipline_form_subject", form=form, subject=subject)
         _refuse_issuer(decided_by, owner, strictly_above=organization is not None)
         authorize(actor, MANAGE_DISCIPLINE, decided_by)
+        if form == DisciplineForm.REMOVAL and person is not None and not Tenure.objects.filter(
+                active_on_q(decided_on), person=person).exists():
+            # Removal from post (cách chức) is of a post held on the day of the decision.
+            raise Refused.because("discipline_removal_no_post", p=str(person), d=decided_on.isoformat())
+        _refuse_decision_ref_taken(decided_by, decision_ref, decided_on)
         discipline = Discipline.objects.create(
             person=person, organization=organization, owner=owner, form=form, decided_on=decided_on,
             decided_by=decided_by, decision_ref=decision_ref, reason=reason,
@@ -666,7 +680,67 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
                            "organization": organization.pk if organization else None, "owner": owner.pk,
                            "form": form, "decided_on": decided_on.isoformat(), "decided_by": decided_by.pk,
                            "decision_ref": decision_ref, "self_detected_remedied": self_detected_remedied})
+        if form == DisciplineForm.EXPULSION:
+            _expel(person, discipline, actor)
     return discipline
+
+
+def _standing_expulsion(person: Person) -> Discipline | None:
+    """The person's expulsion not annulled, if any (the earliest)."""
+    return (Discipline.objects.standing().filter(person=person, form=DisciplineForm.EXPULSION)
+            .order_by("decided_on", "pk").first())
+
+
+def _refuse_after_expulsion(person: Person, day: dt.date) -> None:
+    """Nothing of a party member's is recorded for a day after their expulsion (Charter Art. 35): they are no
+    longer one."""
+    expulsion = _standing_expulsion(person)
+    if expulsion is not None and day > expulsion.decided_on:
+        raise Refused.because("person_expelled", p=str(person), d=expulsion.decided_on.isoformat(),
+                              ref=expulsion.decision_ref)
+
+
+def _refuse_decision_ref_taken(body: Organization, decision_ref: str, decided_on: dt.date) -> None:
+    """A body numbers its decisions once a year: the same number from the same body in the same year is the
+    same decision recorded twice (an empty number says nothing)."""
+    if not decision_ref:
+        return
+    # The issuing body's numbers are given one at a time.
+    Organization.objects.select_for_update().filter(pk=body.pk).first()
+    earlier = (Discipline.objects.filter(decided_by=body, decision_ref=decision_ref,
+                                         decided_on__year=decided_on.year)
+               .select_related("person", "organization").first())
+    if earlier is not None:
+        raise Refused.because("discipline_ref_taken", ref=decision_ref, body=str(body),
+                              subject=str(earlier.person or earlier.organization),
+                              d=earlier.decided_on.isoformat(), pk=earlier.pk)
+
+
+def _expel(person: Person, discipline: Discipline, actor) -> None:
+    """An expulsion ends the person's running membership on the day of the decision and they are no longer a
+    member: each a recorded act of its own, audited, in the expulsion's transaction."""
+    day = discipline.decided_on
+    later = person.memberships.filter(start__gt=day).select_related("organization").first()
+    if later is not None:
+        # Activity recorded after the expulsion: the record must be corrected before the expulsion is recorded.
+        raise Refused.because("person_expelled_membership_later", p=str(person), org=str(later.organization),
+                              d=later.start.isoformat())
+    running = person.memberships.select_for_update().filter(end__isnull=True).select_related("organization").first()
+    if running is not None:
+        running.end = day
+        running.save(update_fields=["end"])
+        audit_record(actor=actor, action="membership.end", obj=running,
+                     summary=f"{person} ← {running.organization}",
+                     note=Reason("discipline_named", {"form": discipline.form}),
+                     data={"person": person.pk, "organization": running.organization_id, "end": day.isoformat(),
+                           "discipline": discipline.pk})
+    if person.status != PersonStatus.LEFT:
+        old = person.status
+        person.status = PersonStatus.LEFT
+        person.save(update_fields=["status"])
+        audit_record(actor=actor, action="person.status", obj=person, summary=str(person),
+                     note=Reason("discipline_named", {"form": discipline.form}),
+                     data={"old": old, "new": PersonStatus.LEFT, "discipline": discipline.pk})
 
 
 def _refuse_annulling_body(body: Organization, discipline: Discipline) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEntry
+from common.reasons import Refused
 from common.tables import list_response
 from common.uploads import upload_form, upload_limit
 
@@ -36,6 +37,7 @@ from .forms import (
 )
 from .imports import ParsedRow, error_message
 from .models import AccessRole, Discipline, ImportStatus, Kinship, Organization, Tenure, today
+from .rules import FUTURE_CODES
 from .tables import (
     AccessHistoryTable,
     DisciplineFilter,
@@ -323,9 +325,24 @@ def tenure_end(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the tree, people, kinship and discipline: one page per act -------------------------------
 
 
+# The field of an act's form that a service's refusal is about.
+REFUSAL_FIELDS = {**FUTURE_CODES, "discipline_ref_taken": "decision_ref", "discipline_removal_no_post": "form",
+                  "person_expelled": "decided_on"}
+
+
 def _data(request: HttpRequest):
     """The posted data for a bound form (an empty POST too: it is shown with its errors), or None on GET."""
     return request.POST if request.method == "POST" else None
+
+
+def _add_refusal(form, exc: Refused) -> None:
+    """Each reason on the field it is about (``REFUSAL_FIELDS``), the others above the form."""
+    for reason in exc.reasons or [None]:
+        if reason is None:
+            form.add_error(None, exc)
+            continue
+        field = REFUSAL_FIELDS.get(reason.code)
+        form.add_error(field if field in form.fields else None, Refused(reason))
 
 
 def _act_page(request: HttpRequest, form, act, *, title: str, org: Organization | None, back: str,
@@ -335,6 +352,8 @@ def _act_page(request: HttpRequest, form, act, *, title: str, org: Organization 
     if request.method == "POST" and form.is_valid():
         try:
             target = act(form.cleaned_data)
+        except Refused as exc:
+            _add_refusal(form, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateField
@@ -132,14 +133,31 @@ class OrganizationRenameForm(forms.Form):
     name = _text(_("Tên mới"), 255)
 
 
+class CodeListInput(forms.TextInput):
+    """A code typed, or picked from a list of organizations (name and code) shown as the user types."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.options: list[tuple[str, str]] = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-list"
+        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', self.options)
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
 class OrganizationMoveForm(forms.Form):
-    """The new superior organization, by its code, among those the user manages (no list of the province)."""
+    """The new superior organization, by its code; the list offers the places the user may move it to
+    (``selectors.move_targets``), a code typed otherwise is refused with its reason."""
 
-    parent_code = _text(_("Mã tổ chức cấp trên mới"), 40)
+    parent_code = forms.CharField(label=_("Mã tổ chức cấp trên mới"), max_length=40,
+                                  widget=CodeListInput(attrs={**_TEXT, "autocomplete": "off"}))
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, targets=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["parent_code"].widget.options = [(o.code, f"{o.name} ({o.code})") for o in targets]
 
     def clean_parent_code(self):
         from .access import MANAGE_MEMBERS, orgs_for

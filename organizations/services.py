@@ -32,7 +32,6 @@ from .models import (
     MemberImport,
     Membership,
     Organization,
-    OrgKind,
     Person,
     PersonStatus,
     Position,
@@ -43,7 +42,7 @@ from .models import (
     today,
 )
 from .permissions import sync_role
-from .rules import future_reasons, member_date_reasons
+from .rules import future_reasons, member_date_reasons, placement_code
 
 
 def _refuse_future(code: str, day: dt.date) -> None:
@@ -371,14 +370,15 @@ def _authorize_above(actor, perm: str, org: Organization) -> None:
 
 
 def _refuse_placement(kind: str, parent: Organization) -> None:
-    if parent.kind in CELL_KINDS:
-        raise Refused.because("org_under_cell", org=str(parent))
-    # Placements that are never valid, whatever the depth (RULES: the tree assumes none): the province is
-    # the top; a committee above the grassroots level ("đảng bộ trực thuộc") is never under a grassroots
-    # committee. A grassroots committee under another stays allowed: one given the powers of the level
-    # above the grassroots has grassroots committees of its own.
-    if kind == OrgKind.PROVINCIAL or (kind == OrgKind.SUBORDINATE and parent.kind == OrgKind.GRASSROOTS_COMMITTEE):
-        raise Refused.because("org_kind_wrong_place", kind=kind, parent=str(parent))
+    """Refuse a placement that is never valid (``organizations.rules.placement_code``), or under a dissolved one.
+    ``selectors.move_targets`` offers the same places."""
+    code = placement_code(kind, parent.kind)
+    if code == "org_under_cell":
+        raise Refused.because(code, org=str(parent))
+    if code is not None:
+        raise Refused.because(code, kind=kind, parent=str(parent))
+    if parent.dissolved_on is not None:
+        raise Refused.because("org_dissolved", org=str(parent), d=parent.dissolved_on.isoformat())
     if parent.dissolved_on is not None:
         raise Refused.because("org_dissolved", org=str(parent), d=parent.dissolved_on.isoformat())
 

@@ -398,7 +398,7 @@ def organization_rename(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organization_for_superior(request, pk)
-    form = OrganizationMoveForm(_data(request), user=request.user)
+    form = OrganizationMoveForm(_data(request), user=request.user, targets=selectors.move_targets(request.user, org))
 
     def act(data):
         return services.organization_move(organization=org, parent=data["parent"], actor=request.user)

@@ -13,6 +13,7 @@ from tests.factories import MembershipFactory, TenureFactory, position
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+APRIL_2 = D(2026, 4, 2)
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def member(province):
     return MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
 
 
-def _record(province, person, actor, form=DisciplineForm.WARNING, on=D(2026, 4, 2), ref="", by=None, **extra):
+def _record(province, person, actor, form=DisciplineForm.WARNING, on=APRIL_2, ref="", by=None, **extra):
     return discipline_record(person=person, form=form, decided_on=on, decided_by=by or province.sub_a,
                              decision_ref=ref, actor=actor, **extra)
 

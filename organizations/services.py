@@ -80,8 +80,9 @@ def membership_start(*, person: Person, organization: Organization, start: dt.da
         authorize(actor, MANAGE_MEMBERS, organization)
         if organization.kind not in CELL_KINDS:
             raise Refused.because("membership_not_cell")
-        _refuse_dissolved_cell(organization, start)
+        # The person before the cell, as a measure locks the person before the issuing body: no deadlock.
         person = Person.objects.select_for_update().get(pk=person.pk)
+        _refuse_dissolved_cell(organization, start)
         _refuse_after_expulsion(person, start)
         current = (person.memberships.select_for_update().select_related("organization")
                    .filter(end__isnull=True).first())

@@ -21,7 +21,7 @@ from operator import or_
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, BooleanField, CharField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 from guardian.models import GroupObjectPermission, UserObjectPermission
@@ -163,6 +163,22 @@ def top_organizations_for(user, perm: str = VIEW) -> QuerySet[Organization]:
     paths = granted_paths(user, perm)
     tops = Organization.objects.filter(depth=1) if paths is None else Organization.objects.filter(path__in=paths)
     return tops.order_by("path")
+
+
+def ancestors_for(user, org: Organization) -> list[Organization]:
+    """The chain from the root down to the parent of ``org``, each with ``may_see`` (whether ``user`` may open
+    its page): for a breadcrumb, which links only those. One query whatever the depth: each link of the chain
+    says whether the user holds a grant on it, and a grant covers the links below it."""
+    chain = Organization.objects.filter(path__in=org.ancestor_paths()[:-1])
+    everything = user.is_active and user.is_superuser
+    if user.is_authenticated and user.is_active and not everything:
+        chain = chain.annotate(granted=ExpressionWrapper(_granted(user, VIEW), output_field=BooleanField()))
+    seen = everything
+    out = list(chain.order_by("depth"))
+    for a in out:
+        seen = seen or bool(getattr(a, "granted", False))
+        a.may_see = seen
+    return out
 
 
 def people_for(user, perm: str = VIEW) -> QuerySet[Person]:

@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import DateField
@@ -6,7 +9,7 @@ from common.reasons import Refused
 from common.uploads import LimitedUploadForm
 
 from .models import DisciplineForm, Gender, OrgKind, Position, Relation, RoleKind, today
-from .rules import DATE_FIELDS, FIELD_OF, member_date_reasons
+from .rules import DATE_FIELDS, FIELD_OF, FUTURE_CODES, future_reasons, member_date_reasons
 
 
 class SearchForm(forms.Form):
@@ -130,14 +133,31 @@ class OrganizationRenameForm(forms.Form):
     name = _text(_("Tên mới"), 255)
 
 
+class CodeListInput(forms.TextInput):
+    """A code typed, or picked from a list of organizations (name and code) shown as the user types."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.options: list[tuple[str, str]] = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-list"
+        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', self.options)
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
 class OrganizationMoveForm(forms.Form):
-    """The new superior organization, by its code, among those the user manages (no list of the province)."""
+    """The new superior organization, by its code; the list offers the places the user may move it to
+    (``selectors.move_targets``), a code typed otherwise is refused with its reason."""
 
-    parent_code = _text(_("Mã tổ chức cấp trên mới"), 40)
+    parent_code = forms.CharField(label=_("Mã tổ chức cấp trên mới"), max_length=40,
+                                  widget=CodeListInput(attrs={**_TEXT, "autocomplete": "off"}))
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, targets=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["parent_code"].widget.options = [(o.code, f"{o.name} ({o.code})") for o in targets]
 
     def clean_parent_code(self):
         from .access import MANAGE_MEMBERS, orgs_for
@@ -154,6 +174,9 @@ class OrganizationMoveForm(forms.Form):
 class OrganizationDissolveForm(forms.Form):
     on = DateField(label=_("Ngày giải thể, sáp nhập"))
     decision_ref = _text(_("Số quyết định"), 60, required=False)
+
+    def clean_on(self) -> dt.date:
+        return _not_ahead(self, "org_dissolve_in_future")
 
 
 class PersonIdentityForm(forms.Form):
@@ -199,6 +222,20 @@ class KinshipDeclareForm(forms.Form):
         self.cleaned_data["relative"] = relative
         return card
 
+    def clean_declared_on(self) -> dt.date:
+        return _not_ahead(self, "kinship_declared_in_future")
+
+
+def _not_ahead(form: forms.Form, code: str) -> dt.date:
+    """The date of ``form``'s field for ``code`` (``organizations.rules.FUTURE_CODES``), refused on the field when
+    it lies after today, as the service would refuse it."""
+    field = FUTURE_CODES[code]
+    day = form.cleaned_data[field]
+    reasons = future_reasons(code, day, today=today())
+    if reasons:
+        raise Refused(reasons)
+    return day
+
 
 class KinshipEndForm(forms.Form):
     ended_on = DateField(label=_("Ngày kết thúc"))
@@ -221,6 +258,9 @@ class DisciplineRecordForm(forms.Form):
         unfit = DisciplineForm.DISSOLUTION if subject == "person" else DisciplineForm.EXPULSION
         self.fields["form"].choices = [c for c in DisciplineForm.choices if c[0] != unfit]
 
+    def clean_decided_on(self) -> dt.date:
+        return _not_ahead(self, "discipline_decided_in_future")
+
 
 class DisciplineAnnulForm(forms.Form):
     annulled_on = DateField(label=_("Ngày hủy"))
@@ -233,3 +273,6 @@ class DisciplineAnnulForm(forms.Form):
     def __init__(self, *args, issuers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decided_by"].queryset = issuers
+
+    def clean_annulled_on(self) -> dt.date:
+        return _not_ahead(self, "discipline_annul_in_future")

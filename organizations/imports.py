@@ -79,6 +79,7 @@ MESSAGES = {
     "missing_columns": _("Thiếu cột bắt buộc: %(cols)s."),
     "too_many_rows": _("Tệp có quá nhiều dòng (tối đa %(n)s)."),
     "not_cell": _("Chỉ nhập danh sách đảng viên vào một chi bộ; “%(org)s” là %(kind)s."),
+    "dissolved": _("“%(org)s” đã giải thể, sáp nhập: không nhập được đảng viên vào đó."),
     # one row
     "nul": _("Dòng có ký tự không hợp lệ (mã NUL); hãy lưu lại tệp rồi tải lên lại."),
     "missing": _("Thiếu %(col)s."),

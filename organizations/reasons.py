@@ -95,6 +95,9 @@ MESSAGES = {
         "%(org)s còn %(n)s chức vụ đảm nhiệm sau ngày %(d)s: kết thúc chức vụ trước.",
         "%(org)s còn %(n)s chức vụ đảm nhiệm sau ngày %(d)s: kết thúc chức vụ trước.", p["n"]) % _with_day(
         p, "d"),
+    "org_dissolve_in_future": lambda p: _(
+        "Ngày giải thể, sáp nhập %(d)s là ngày trong tương lai: ghi khi quyết định đã có hiệu lực.") % _with_day(
+        p, "d"),
     "org_kind_wrong_place": lambda p: _("Không thể đặt %(kind)s dưới %(parent)s.") % {
         **p, "kind": _label(OrgKind, p["kind"]).lower()},
     # People.
@@ -114,6 +117,8 @@ MESSAGES = {
     "kinship_unknown_relation": lambda p: _("Quan hệ “%(relation)s” không có trong danh mục quan hệ gia đình.") % p,
     "kinship_exists": lambda p: _("Quan hệ giữa %(p)s và %(r)s đã được kê khai (%(relation)s).") % {
         **p, "relation": _label(Relation, p["relation"]).lower()},
+    "kinship_declared_in_future": lambda p: _(
+        "Ngày kê khai %(d)s là ngày trong tương lai: chỉ ghi kê khai đã có.") % _with_day(p, "d"),
     "kinship_already_ended": lambda p: _("Quan hệ này đã kết thúc ngày %(d)s.") % _with_day(p, "d"),
     "kinship_end_before_declared": lambda p: _(
         "Ngày kết thúc không được trước ngày kê khai (%(d)s).") % _with_day(p, "d"),
@@ -127,6 +132,20 @@ MESSAGES = {
     "discipline_annul_below_issuer": lambda p: _(
         "%(body)s không phải cấp đã quyết định kỷ luật (%(issuer)s) hay cấp trên của cấp đó: "
         "không có thẩm quyền hủy.") % p,
+    "discipline_decided_in_future": lambda p: _(
+        "Ngày quyết định %(d)s là ngày trong tương lai: chỉ ghi quyết định đã ban hành.") % _with_day(p, "d"),
+    "discipline_annul_in_future": lambda p: _(
+        "Ngày hủy %(d)s là ngày trong tương lai: chỉ ghi quyết định hủy đã ban hành.") % _with_day(p, "d"),
+    "discipline_removal_no_post": lambda p: _(
+        "%(p)s không giữ chức vụ nào ngày %(d)s: không thể cách chức.") % _with_day(p, "d"),
+    "discipline_ref_taken": lambda p: _(
+        "Quyết định số %(ref)s của %(body)s năm %(y)s đã được ghi: %(subject)s, ngày %(d)s.") % {
+        **_with_day(p, "d"), "y": p["d"][:4]},
+    "person_expelled": lambda p: _(
+        "%(p)s đã bị khai trừ ngày %(d)s: không ghi được việc nào sau ngày đó.") % _with_day(p, "d"),
+    "person_expelled_membership_later": lambda p: _(
+        "%(p)s có quá trình sinh hoạt tại %(org)s từ %(d)s, sau ngày khai trừ: sửa quá trình sinh hoạt trước.")
+    % _with_day(p, "d"),
     "discipline_already_annulled": lambda p: _("Quyết định kỷ luật này đã bị hủy ngày %(d)s.") % _with_day(p, "d"),
     "discipline_annul_before_decided": lambda p: _(
         "Ngày hủy không được trước ngày quyết định kỷ luật (%(d)s).") % _with_day(p, "d"),

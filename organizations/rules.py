@@ -11,6 +11,8 @@ import datetime as dt
 
 from common.reasons import Reason
 
+from .models import CELL_KINDS, OrgKind
+
 MIN_AGE = 18
 
 # The dates of a record, and the field each reason is about (for a form).
@@ -50,3 +52,36 @@ def member_date_reasons(*, today: dt.date, birth_date: dt.date | None = None, jo
         # Charter Art. 1: only a member, admitted, is registered in a cell (sinh hoạt).
         reasons.append(Reason("person_start_before_join", {}))
     return reasons
+
+
+# The act each code refuses when dated ahead of today, and the field of its form that carries the date.
+FUTURE_CODES = {"kinship_declared_in_future": "declared_on", "discipline_annul_in_future": "annulled_on",
+                "org_dissolve_in_future": "on", "discipline_decided_in_future": "decided_on"}
+
+
+def future_reasons(code: str, day: dt.date | None, *, today: dt.date) -> list[Reason]:
+    """``[Reason(code)]`` when ``day`` lies after ``today``: a record states what has happened (a declaration
+    made, a decision taken), never what is planned."""
+    if day is not None and day > today:
+        return [Reason(code, {"d": day.isoformat()})]
+    return []
+
+
+# Kinds of organization that are never placed under a kind (whatever the depth: the tree assumes none). A committee
+# above the grassroots level is never under a grassroots committee; a grassroots committee under another stays
+# allowed: one given the powers of the level above the grassroots has grassroots committees of its own.
+NEVER_UNDER = {OrgKind.SUBORDINATE: {OrgKind.GRASSROOTS_COMMITTEE}}
+
+
+def placement_code(kind: str, parent_kind: str) -> str | None:
+    """Why an organization of ``kind`` can never stand under one of ``parent_kind`` (a refusal code), or None."""
+    if parent_kind in CELL_KINDS:
+        return "org_under_cell"  # a cell has members, no organizations
+    if kind == OrgKind.PROVINCIAL or parent_kind in NEVER_UNDER.get(kind, ()):
+        return "org_kind_wrong_place"
+    return None
+
+
+def parent_kinds(kind: str) -> list[str]:
+    """The kinds an organization of ``kind`` may be placed under."""
+    return [k for k in OrgKind.values if placement_code(kind, k) is None]

@@ -7,16 +7,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from .access import MANAGE_MEMBERS, orgs_for
 from .models import Body, BodyKind, Discipline, Membership, Organization, OrgKind, Person, Tenure
+from .rules import parent_kinds
 
 # The smallest, most senior body first.
 BODY_ORDER = [BodyKind.STANDING_BOARD, BodyKind.STANDING, BodyKind.EXECUTIVE, BodyKind.LEADERSHIP,
               BodyKind.CELL_MEETING]
-
-
-def ancestors(org: Organization) -> QuerySet[Organization]:
-    """The chain from the root down to the parent: one query on path prefixes."""
-    return Organization.objects.filter(path__in=org.ancestor_paths()[:-1])
 
 
 @dataclass
@@ -71,3 +68,10 @@ def person_record(person: Person) -> dict:
                             .select_related("owner", "decided_by", "annulment")),
         "kinships": list(person.kinships.select_related("relative", "organization")),
     }
+
+
+def move_targets(user, org: Organization) -> QuerySet[Organization]:
+    """Where ``user`` may move ``org``: organizations they manage members of, of a kind ``org`` may stand under,
+    not dissolved, outside its own subtree and not its present superior. One query."""
+    return (orgs_for(user, MANAGE_MEMBERS).filter(kind__in=parent_kinds(org.kind), dissolved_on__isnull=True)
+            .exclude(path__startswith=org.path).exclude(path=org.parent_path).only("name", "code", "path"))

@@ -32,16 +32,24 @@ from .models import (
     MemberImport,
     Membership,
     Organization,
-    OrgKind,
     Person,
+    PersonStatus,
     Position,
     PositionRole,
     Relation,
     Tenure,
+    active_on_q,
     today,
 )
 from .permissions import sync_role
-from .rules import member_date_reasons
+from .rules import future_reasons, member_date_reasons, placement_code
+
+
+def _refuse_future(code: str, day: dt.date) -> None:
+    """Refuse an act dated after today (``organizations.rules.future_reasons``)."""
+    reasons = future_reasons(code, day, today=today())
+    if reasons:
+        raise Refused(reasons)
 
 
 def overlapping_membership(person: Person, start: dt.date, end: dt.date | None,
@@ -72,7 +80,10 @@ def membership_start(*, person: Person, organization: Organization, start: dt.da
         authorize(actor, MANAGE_MEMBERS, organization)
         if organization.kind not in CELL_KINDS:
             raise Refused.because("membership_not_cell")
+        # The person before the cell, as a measure locks the person before the issuing body: no deadlock.
+        person = Person.objects.select_for_update().get(pk=person.pk)
         _refuse_dissolved_cell(organization, start)
+        _refuse_after_expulsion(person, start)
         current = (person.memberships.select_for_update().select_related("organization")
                    .filter(end__isnull=True).first())
         if current is not None:
@@ -151,7 +162,9 @@ def tenure_start(*, person: Person, position: Position, organization: Organizati
         if body is not None and body.organization_id != organization.pk:
             raise Refused.because("tenure_body_elsewhere")
         # One organization's posts are changed one act at a time.
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        if locked.dissolved_on is not None and locked.dissolved_on < start:
+            raise Refused.because("org_dissolved", org=str(locked), d=locked.dissolved_on.isoformat())
         running = Tenure.objects.filter(organization=organization, position=position).exclude(end__lt=start)
         same = running.filter(person=person).first()
         if same is not None:
@@ -202,6 +215,8 @@ def _check_against_database(organization: Organization, rows: list[ParsedRow], a
     errors = []
     if organization.kind not in CELL_KINDS:
         errors.append(import_error("not_cell", org=str(organization), kind=organization.kind))
+    if organization.dissolved_on is not None:
+        errors.append(import_error("dissolved", org=str(organization)))
     cards = [r.values["card_number"] for r in rows if r.values.get("card_number")]
     taken = {card: (pk, name) for card, pk, name in
              Person.objects.filter(card_number__in=cards).values_list("card_number", "pk", "full_name")}
@@ -356,10 +371,15 @@ def _authorize_above(actor, perm: str, org: Organization) -> None:
 
 
 def _refuse_placement(kind: str, parent: Organization) -> None:
-    if parent.kind in CELL_KINDS:
-        raise Refused.because("org_under_cell", org=str(parent))
-    if kind == OrgKind.PROVINCIAL:
-        raise Refused.because("org_kind_wrong_place", kind=kind, parent=str(parent))
+    """Refuse a placement that is never valid (``organizations.rules.placement_code``), or under a dissolved one.
+    ``selectors.move_targets`` offers the same places."""
+    code = placement_code(kind, parent.kind)
+    if code == "org_under_cell":
+        raise Refused.because(code, org=str(parent))
+    if code is not None:
+        raise Refused.because(code, kind=kind, parent=str(parent))
+    if parent.dissolved_on is not None:
+        raise Refused.because("org_dissolved", org=str(parent), d=parent.dissolved_on.isoformat())
     if parent.dissolved_on is not None:
         raise Refused.because("org_dissolved", org=str(parent), d=parent.dissolved_on.isoformat())
 
@@ -443,6 +463,9 @@ def organization_dissolve(*, organization: Organization, on: dt.date, actor, dec
         _authorize_above(actor, MANAGE_MEMBERS, org)
         if org.dissolved_on is not None:
             raise Refused.because("org_dissolved", org=str(org), d=org.dissolved_on.isoformat())
+        # A dissolution is recorded once in force: the portal has no planned state, and a day ahead would show
+        # the organization as dissolved already (and close it to every act) before it is.
+        _refuse_future("org_dissolve_in_future", on)
         children = Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1,
                                                dissolved_on__isnull=True).count()
         if children:
@@ -566,6 +589,7 @@ def kinship_declare(*, person: Person, relative: Person, relation: str, declared
         authorize(actor, MANAGE_MEMBERS, owner)
         if person.pk == relative.pk:
             raise Refused.because("kinship_self")
+        _refuse_future("kinship_declared_in_future", declared_on)
         if relation not in Relation.values:
             raise Refused.because("kinship_unknown_relation", relation=str(relation))
         running = (Kinship.objects.filter(ended_on__isnull=True)
@@ -626,6 +650,11 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
     with transaction.atomic():
         if (person is None) == (organization is None):
             raise Refused.because("discipline_one_subject")
+        _refuse_future("discipline_decided_in_future", decided_on)
+        if person is not None:
+            # The person's measures are recorded one at a time (an expulsion changes their record).
+            person = Person.objects.select_for_update().get(pk=person.pk)
+            _refuse_after_expulsion(person, decided_on)
         owner = organization if organization is not None else person.cell_on(decided_on)
         if owner is None:
             raise Refused.because("person_no_cell", p=str(person))
@@ -636,6 +665,11 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
             raise Refused.because("discipline_form_subject", form=form, subject=subject)
         _refuse_issuer(decided_by, owner, strictly_above=organization is not None)
         authorize(actor, MANAGE_DISCIPLINE, decided_by)
+        if form == DisciplineForm.REMOVAL and person is not None and not Tenure.objects.filter(
+                active_on_q(decided_on), person=person).exists():
+            # Removal from post (cách chức) is of a post held on the day of the decision.
+            raise Refused.because("discipline_removal_no_post", p=str(person), d=decided_on.isoformat())
+        _refuse_decision_ref_taken(decided_by, decision_ref, decided_on)
         discipline = Discipline.objects.create(
             person=person, organization=organization, owner=owner, form=form, decided_on=decided_on,
             decided_by=decided_by, decision_ref=decision_ref, reason=reason,
@@ -647,7 +681,67 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
                            "organization": organization.pk if organization else None, "owner": owner.pk,
                            "form": form, "decided_on": decided_on.isoformat(), "decided_by": decided_by.pk,
                            "decision_ref": decision_ref, "self_detected_remedied": self_detected_remedied})
+        if form == DisciplineForm.EXPULSION:
+            _expel(person, discipline, actor)
     return discipline
+
+
+def _standing_expulsion(person: Person) -> Discipline | None:
+    """The person's expulsion not annulled, if any (the earliest)."""
+    return (Discipline.objects.standing().filter(person=person, form=DisciplineForm.EXPULSION)
+            .order_by("decided_on", "pk").first())
+
+
+def _refuse_after_expulsion(person: Person, day: dt.date) -> None:
+    """Nothing of a party member's is recorded for a day after their expulsion (Charter Art. 35): they are no
+    longer one."""
+    expulsion = _standing_expulsion(person)
+    if expulsion is not None and day > expulsion.decided_on:
+        raise Refused.because("person_expelled", p=str(person), d=expulsion.decided_on.isoformat(),
+                              ref=expulsion.decision_ref)
+
+
+def _refuse_decision_ref_taken(body: Organization, decision_ref: str, decided_on: dt.date) -> None:
+    """A body numbers its decisions once a year: the same number from the same body in the same year is the
+    same decision recorded twice (an empty number says nothing)."""
+    if not decision_ref:
+        return
+    # The issuing body's numbers are given one at a time.
+    Organization.objects.select_for_update().filter(pk=body.pk).first()
+    earlier = (Discipline.objects.filter(decided_by=body, decision_ref=decision_ref,
+                                         decided_on__year=decided_on.year)
+               .select_related("person", "organization").first())
+    if earlier is not None:
+        raise Refused.because("discipline_ref_taken", ref=decision_ref, body=str(body),
+                              subject=str(earlier.person or earlier.organization),
+                              d=earlier.decided_on.isoformat(), pk=earlier.pk)
+
+
+def _expel(person: Person, discipline: Discipline, actor) -> None:
+    """An expulsion ends the person's running membership on the day of the decision and they are no longer a
+    member: each a recorded act of its own, audited, in the expulsion's transaction."""
+    day = discipline.decided_on
+    later = person.memberships.filter(start__gt=day).select_related("organization").first()
+    if later is not None:
+        # Activity recorded after the expulsion: the record must be corrected before the expulsion is recorded.
+        raise Refused.because("person_expelled_membership_later", p=str(person), org=str(later.organization),
+                              d=later.start.isoformat())
+    running = person.memberships.select_for_update().filter(end__isnull=True).select_related("organization").first()
+    if running is not None:
+        running.end = day
+        running.save(update_fields=["end"])
+        audit_record(actor=actor, action="membership.end", obj=running,
+                     summary=f"{person} ← {running.organization}",
+                     note=Reason("discipline_named", {"form": discipline.form}),
+                     data={"person": person.pk, "organization": running.organization_id, "end": day.isoformat(),
+                           "discipline": discipline.pk})
+    if person.status != PersonStatus.LEFT:
+        old = person.status
+        person.status = PersonStatus.LEFT
+        person.save(update_fields=["status"])
+        audit_record(actor=actor, action="person.status", obj=person, summary=str(person),
+                     note=Reason("discipline_named", {"form": discipline.form}),
+                     data={"old": old, "new": PersonStatus.LEFT, "discipline": discipline.pk})
 
 
 def _refuse_annulling_body(body: Organization, discipline: Discipline) -> None:
@@ -672,6 +766,7 @@ def discipline_annul(*, discipline: Discipline, annulled_on: dt.date, decided_by
         done = DisciplineAnnulment.objects.filter(discipline=discipline).first()
         if done is not None:
             raise Refused.because("discipline_already_annulled", d=done.annulled_on.isoformat())
+        _refuse_future("discipline_annul_in_future", annulled_on)
         if annulled_on < discipline.decided_on:
             raise Refused.because("discipline_annul_before_decided", d=discipline.decided_on.isoformat())
         _refuse_annulling_body(decided_by, discipline)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEntry
+from common.reasons import Refused
 from common.tables import list_response
 from common.uploads import upload_form, upload_limit
 
@@ -36,6 +37,7 @@ from .forms import (
 )
 from .imports import ParsedRow, error_message
 from .models import AccessRole, Discipline, ImportStatus, Kinship, Organization, Tenure, today
+from .rules import FUTURE_CODES
 from .tables import (
     AccessHistoryTable,
     DisciplineFilter,
@@ -72,7 +74,7 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         _mark_acts(request.user, [], disciplines)
     return render(request, "organizations/organization.html", {
         "org": org,
-        "ancestors": selectors.ancestors(org),
+        "ancestors": access.ancestors_for(request.user, org),
         "children": Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1),
         "counts": selectors.subtree_counts(org, on),
         "bodies": selectors.bodies_with_holders(org, on),
@@ -113,9 +115,14 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     own = person.user_id is not None and person.user_id == request.user.pk
     perms = access.perms_on(request.user, current.organization) if current is not None else set()
     if not (own or access.VIEW_DISCIPLINE in perms):
-        record["disciplines"] = record["kinships"] = None
-    else:
-        _mark_acts(request.user, record["kinships"], record["disciplines"])
+        record["disciplines"] = []
+    # Kinship is declared with the office (manage_members), read by it and by the inspection (view_discipline):
+    # each declaration on its own organization, which a transfer leaves behind.
+    _mark_acts(request.user, record["kinships"], record["disciplines"])
+    if not (own or KINSHIP_READERS & perms):  # the current cell's office and inspection see them all
+        record["kinships"] = [k for k in record["kinships"] if k.may_see]
+    if not (own or access.VIEW_DISCIPLINE in perms):
+        record["disciplines"] = None
     return render(request, "organizations/person.html", {
         "person": person, "current": current, "own": own, **record,
         "can_manage": access.MANAGE_MEMBERS in perms, "can_discipline": access.MANAGE_DISCIPLINE in perms,
@@ -123,11 +130,15 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+# Who reads a person's declared kinships on an organization: its office, which records them, and its inspection.
+KINSHIP_READERS = frozenset({access.MANAGE_MEMBERS, access.VIEW_DISCIPLINE})
+
+
 def _mark_acts(user, kinships: list[Kinship], disciplines: list[Discipline]) -> None:
-    """Set ``may_end`` on each kinship and ``may_annul`` on each measure as their services authorize them: on the
-    record's own organization (which a transfer leaves behind), a measure also where it may be annulled (its
-    issuing body or above; strictly above an organization disciplined). One permission query per distinct
-    organization, not per row."""
+    """Set ``may_see`` and ``may_end`` on each kinship and ``may_annul`` on each measure as their services authorize
+    them: on the record's own organization (which a transfer leaves behind), a measure also where it may be
+    annulled (its issuing body or above; strictly above an organization disciplined). A kinship is seen by who
+    manages members or sees discipline there. One permission query per distinct organization, not per row."""
     perms: dict[tuple[str, int], set[str]] = {}
 
     def on(org: Organization, above: bool = False) -> set[str]:
@@ -137,7 +148,9 @@ def _mark_acts(user, kinships: list[Kinship], disciplines: list[Discipline]) -> 
         return perms[key]
 
     for k in kinships:
-        k.may_end = k.ended_on is None and access.MANAGE_MEMBERS in on(k.organization)
+        here = on(k.organization)
+        k.may_see = bool(KINSHIP_READERS & here)
+        k.may_end = k.ended_on is None and access.MANAGE_MEMBERS in here
     for d in disciplines:
         where = on(d.decided_by) if d.decided_by_id else on(d.owner, above=d.organization_id is not None)
         d.may_annul = access.MANAGE_DISCIPLINE in on(d.owner) and access.MANAGE_DISCIPLINE in where
@@ -255,10 +268,12 @@ def _posts_page(request: HttpRequest, org: Organization, form: TenureStartForm |
     tenures = (Tenure.objects.filter(organization=org).select_related("person", "position", "body")
                .order_by(F("end").desc(nulls_first=True), "position__rank", "-start", "pk"))
     can_manage = access.MANAGE_MEMBERS in org.perms
-    if can_manage and form is None:
+    # A post ending stays recordable in a dissolved organization; none begins there any more.
+    can_start = can_manage and org.dissolved_on is None
+    if can_start and form is None:
         form = TenureStartForm(organization=org, user=request.user, initial={"start": today()})
     response = list_response(request, TenureTable(tenures), "organizations/posts.html", {
-        "org": org, "form": form if can_manage else None,
+        "org": org, "form": form if can_start else None,
         "end_form": TenureEndForm(initial={"end": today()}) if can_manage else None,
     }, filename="chuc-vu")
     response.status_code = status
@@ -310,9 +325,24 @@ def tenure_end(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the tree, people, kinship and discipline: one page per act -------------------------------
 
 
+# The field of an act's form that a service's refusal is about.
+REFUSAL_FIELDS = {**FUTURE_CODES, "discipline_ref_taken": "decision_ref", "discipline_removal_no_post": "form",
+                  "person_expelled": "decided_on"}
+
+
 def _data(request: HttpRequest):
     """The posted data for a bound form (an empty POST too: it is shown with its errors), or None on GET."""
     return request.POST if request.method == "POST" else None
+
+
+def _add_refusal(form, exc: Refused) -> None:
+    """Each reason on the field it is about (``REFUSAL_FIELDS``), the others above the form."""
+    for reason in exc.reasons or [None]:
+        if reason is None:
+            form.add_error(None, exc)
+            continue
+        field = REFUSAL_FIELDS.get(reason.code)
+        form.add_error(field if field in form.fields else None, Refused(reason))
 
 
 def _act_page(request: HttpRequest, form, act, *, title: str, org: Organization | None, back: str,
@@ -322,6 +352,8 @@ def _act_page(request: HttpRequest, form, act, *, title: str, org: Organization 
     if request.method == "POST" and form.is_valid():
         try:
             target = act(form.cleaned_data)
+        except Refused as exc:
+            _add_refusal(form, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -366,7 +398,7 @@ def organization_rename(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
     org = _organization_for_superior(request, pk)
-    form = OrganizationMoveForm(_data(request), user=request.user)
+    form = OrganizationMoveForm(_data(request), user=request.user, targets=selectors.move_targets(request.user, org))
 
     def act(data):
         return services.organization_move(organization=org, parent=data["parent"], actor=request.user)

@@ -42,6 +42,8 @@ def test_the_office_creates_an_organization_in_its_subtree(province, staff_a):
     ("cell_1", "new", OrgKind.CELL, "org_under_cell"),
     ("grassroots", "thon-1", OrgKind.CELL, "org_code_taken"),
     ("grassroots", "new", OrgKind.PROVINCIAL, "org_kind_wrong_place"),
+    ("grassroots", "new", OrgKind.SUBORDINATE, "org_kind_wrong_place"),
+    ("cell_1", "new", OrgKind.GRASSROOTS_COMMITTEE, "org_under_cell"),
 ])
 def test_a_misplaced_organization_is_refused(province, staff_a, parent, code, kind, refusal):
     Organization.objects.filter(pk=province.cell_1.pk).update(code="thon-1")
@@ -92,6 +94,22 @@ def test_dissolving_waits_for_the_posts_held_in_it(province, staff_a):
     tenure.save()
     organization_dissolve(organization=province.cell_2, on=D(2026, 6, 30), actor=staff_a)
     assert _fresh(province.cell_2).dissolved_on == D(2026, 6, 30)
+
+
+def test_a_subordinate_committee_is_never_moved_under_a_grassroots_committee(province):
+    with pytest.raises(Refused) as refused:
+        organization_move(organization=province.sub_b, parent=province.grassroots, actor=SYSTEM)
+    assert refused.value.codes == ["org_kind_wrong_place"]
+    assert Organization.objects.get_parent(_fresh(province.sub_b)) == province.root
+
+
+def test_placements_the_tree_may_need_stay_allowed(province, staff_a):
+    """No fixed depth: a committee under a subordinate committee, a grassroots committee under another."""
+    inner = organization_create(parent=province.sub_a, name="Đảng bộ khu vực", code="kv", kind=OrgKind.SUBORDINATE,
+                                actor=staff_a)
+    below = organization_create(parent=province.grassroots, name="Đảng bộ công ty", code="ct",
+                                kind=OrgKind.GRASSROOTS_COMMITTEE, actor=staff_a)
+    assert _fresh(inner).depth == 3 and _fresh(below).depth == 4
 
 
 def test_a_move_into_its_own_subtree_is_refused(province):

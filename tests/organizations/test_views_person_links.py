@@ -78,3 +78,45 @@ def test_the_page_asks_for_permissions_once_per_organization_not_per_row(client,
     with django_assert_max_num_queries(many) as captured:
         client.get(person.get_absolute_url())
     assert len(captured) == many
+
+
+@pytest.fixture
+def declared(province):
+    """A member of cell 1 who declared a spouse there, and one disciplined measure."""
+    person = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
+    spouse = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
+    kinship = kinship_declare(person=person, relative=spouse, relation=Relation.SPOUSE, declared_on=D(2025, 1, 1),
+                              actor=SYSTEM)
+    discipline = discipline_record(person=person, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 2, 1),
+                                   decided_by=province.sub_a, actor=SYSTEM)
+    return person, kinship, discipline
+
+
+@pytest.mark.parametrize(("role", "sees_kinship", "may_end", "sees_discipline"), [
+    (RoleKind.COMMITTEE_STAFF, True, True, False),  # the office that records kinship: sees and ends it
+    (RoleKind.INSPECTION, True, False, True),
+    (RoleKind.PROVINCE_BOARD, True, False, True),
+])
+def test_kinship_is_shown_to_the_office_and_the_inspection_discipline_to_the_inspection(
+        client, province, declared, role, sees_kinship, may_end, sees_discipline):
+    person, kinship, discipline = declared
+    user = UserFactory(username=f"reader_{role}")
+    role_grant(user=user, kind=role, organization=province.grassroots, actor=SYSTEM)
+    client.force_login(user)
+    response = client.get(person.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (kinship in (response.context["kinships"] or [])) is sees_kinship
+    assert (f"/kinships/{kinship.pk}/end/" in html) is may_end
+    assert (response.context["disciplines"] is not None) is sees_discipline
+    assert ("Khiển trách" in html) is sees_discipline
+
+
+def test_the_office_holding_the_declaration_sees_it_after_the_person_moved_away(client, province, transferred):
+    """The office of A keeps the kinship declared in its cell (and ends it), not the measure: that is discipline."""
+    person, kinship, _discipline = transferred
+    staff = UserFactory(username="staff_of_a")
+    role_grant(user=staff, kind=RoleKind.COMMITTEE_STAFF, organization=province.sub_a, actor=SYSTEM)
+    client.force_login(staff)
+    response = client.get(person.get_absolute_url())
+    assert response.context["kinships"] == [kinship] and response.context["disciplines"] is None

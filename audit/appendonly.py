@@ -93,6 +93,12 @@ def _sqlite_uninstall(connection: BaseDatabaseWrapper, model: type[models.Model]
 
 # Both ----------------------------------------------------------------------------------------------
 
+def _declared_tables(connection) -> list[type[models.Model]]:
+    """The declared models whose tables exist on this database (a migration may not have made them yet)."""
+    tables = set(connection.introspection.table_names())
+    return [model for model in declared() if model._meta.db_table in tables]
+
+
 def install(using: str = "default") -> None:
     """Put the triggers of every declared model in place (idempotent); run after every migrate.
 
@@ -100,10 +106,7 @@ def install(using: str = "default") -> None:
     (``uninstall_truncate_for_flush``) and covers a model whose app has no migrations.
     """
     connection = connections[using]
-    tables = set(connection.introspection.table_names())
-    for model in declared():
-        if model._meta.db_table not in tables:
-            continue
+    for model in _declared_tables(connection):
         if connection.vendor == "sqlite":
             _sqlite_install(connection, model)
         elif connection.vendor == "postgresql":
@@ -119,10 +122,7 @@ def uninstall_for_flush(using: str = "default") -> None:
     are dropped just before the flush, and the flush's ``post_migrate`` puts them back (``install``).
     """
     connection = connections[using]
-    tables = set(connection.introspection.table_names())
-    for model in declared():
-        if model._meta.db_table not in tables:
-            continue
+    for model in _declared_tables(connection):
         if connection.vendor == "sqlite":
             _sqlite_uninstall(connection, model)
         elif connection.vendor == "postgresql":

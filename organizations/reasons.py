@@ -119,6 +119,8 @@ MESSAGES = {
         **p, "relation": _label(Relation, p["relation"]).lower()},
     "kinship_declared_in_future": lambda p: _(
         "Ngày kê khai %(d)s là ngày trong tương lai: chỉ ghi kê khai đã có.") % _with_day(p, "d"),
+    "kinship_end_in_future": lambda p: _(
+        "Ngày kết thúc %(d)s là ngày trong tương lai: chỉ ghi quan hệ đã kết thúc.") % _with_day(p, "d"),
     "kinship_already_ended": lambda p: _("Quan hệ này đã kết thúc ngày %(d)s.") % _with_day(p, "d"),
     "kinship_end_before_declared": lambda p: _(
         "Ngày kết thúc không được trước ngày kê khai (%(d)s).") % _with_day(p, "d"),

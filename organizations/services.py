@@ -615,6 +615,7 @@ def kinship_end(*, kinship: Kinship, ended_on: dt.date, actor) -> Kinship:
             raise Refused.because("kinship_already_ended", d=kinship.ended_on.isoformat())
         if ended_on < kinship.declared_on:
             raise Refused.because("kinship_end_before_declared", d=kinship.declared_on.isoformat())
+        _refuse_future("kinship_end_in_future", ended_on)
         kinship.ended_on = ended_on
         kinship.save(update_fields=["ended_on"])
         audit_record(actor=actor, action="kinship.end", obj=kinship, summary=f"{kinship.person} — {kinship.relative}",

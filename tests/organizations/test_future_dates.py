@@ -6,7 +6,13 @@ import pytest
 
 from common.reasons import Refused
 from organizations.models import DisciplineForm, Kinship, Organization
-from organizations.services import discipline_annul, discipline_record, kinship_declare, organization_dissolve
+from organizations.services import (
+    discipline_annul,
+    discipline_record,
+    kinship_declare,
+    kinship_end,
+    organization_dissolve,
+)
 from tests.conftest import TODAY
 from tests.factories import MembershipFactory
 
@@ -34,6 +40,18 @@ def test_a_kinship_declared_tomorrow_is_refused_by_the_service_and_on_the_form(c
         "relative_card": "0100000099", "relation": "spouse", "declared_on": _shown(TOMORROW)})
     assert response.status_code == 400 and "declared_on" in response.context["form"].errors
     assert not Kinship.objects.exists()
+
+
+def test_a_kinship_ended_tomorrow_is_refused(province, staff_a, member):
+    relative = MembershipFactory(organization=province.cell_1, start=dt.date(2010, 1, 1),
+                                 person__card_number="0100000098").person
+    kinship = kinship_declare(person=member, relative=relative, relation="spouse", declared_on=dt.date(2020, 1, 1),
+                              actor=staff_a)
+    with pytest.raises(Refused) as refused:
+        kinship_end(kinship=kinship, ended_on=TOMORROW, actor=staff_a)
+    assert refused.value.codes == ["kinship_end_in_future"]
+    kinship.refresh_from_db()
+    assert kinship.ended_on is None
 
 
 def test_an_annulment_dated_tomorrow_is_refused(client, province, inspector_a, member):

@@ -123,6 +123,12 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         record["kinships"] = [k for k in record["kinships"] if k.may_see]
     if not (own or access.VIEW_DISCIPLINE in perms):
         record["disciplines"] = None
+    # A relative's name links to their page only for a reader who may open it (one query for them all).
+    relatives = {k.relative_id for k in record["kinships"]}
+    reachable = set(access.people_for(request.user).filter(pk__in=relatives).values_list("pk", flat=True)) \
+        if relatives else set()
+    for k in record["kinships"]:
+        k.relative_reachable = k.relative_id in reachable
     return render(request, "organizations/person.html", {
         "person": person, "current": current, "own": own, **record,
         "can_manage": access.MANAGE_MEMBERS in perms, "can_discipline": access.MANAGE_DISCIPLINE in perms,

@@ -120,3 +120,21 @@ def test_the_office_holding_the_declaration_sees_it_after_the_person_moved_away(
     client.force_login(staff)
     response = client.get(person.get_absolute_url())
     assert response.context["kinships"] == [kinship] and response.context["disciplines"] is None
+
+
+def test_a_relative_is_linked_only_for_a_reader_who_may_open_their_page(client, province, transferred):
+    """The office of B sees the member now in its cell and their kinships, but not the spouse left in cell 1."""
+    person, kinship, _discipline = transferred
+    spouse_page = kinship.relative.get_absolute_url()
+    for org, linked in ((province.sub_b, False), (province.sub_a, True)):
+        staff = UserFactory(username=f"staff_{org.pk}")
+        role_grant(user=staff, kind=RoleKind.COMMITTEE_STAFF, organization=org, actor=SYSTEM)
+        client.force_login(staff)
+        response = client.get(person.get_absolute_url())
+        html = response.content.decode()
+        assert kinship in response.context["kinships"] and kinship.relative.full_name in html
+        assert (f'href="{spouse_page}"' in html) is linked
+        if linked:
+            assert client.get(spouse_page).status_code == 200
+        else:
+            assert client.get(spouse_page).status_code == 404

@@ -22,14 +22,21 @@ def _office_and_inspection(username: str, org):
 
 
 @pytest.fixture
-def transferred(province):
-    """A member of cell 1 (under A) who declared a spouse and was disciplined there, now in cell B."""
+def declared(province):
+    """A member of cell 1 who declared a spouse there, and one disciplined measure."""
     person = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
     spouse = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
     kinship = kinship_declare(person=person, relative=spouse, relation=Relation.SPOUSE, declared_on=D(2025, 1, 1),
                               actor=SYSTEM)
     discipline = discipline_record(person=person, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 2, 1),
                                    decided_by=province.sub_a, actor=SYSTEM)
+    return person, kinship, discipline
+
+
+@pytest.fixture
+def transferred(province, declared):
+    """A member of cell 1 (under A) who declared a spouse and was disciplined there, now in cell B."""
+    person, kinship, discipline = declared
     membership_start(person=person, organization=province.cell_b, start=D(2026, 1, 1), actor=SYSTEM)
     assert kinship.organization == discipline.owner == province.cell_1
     return person, kinship, discipline
@@ -78,18 +85,6 @@ def test_the_page_asks_for_permissions_once_per_organization_not_per_row(client,
     with django_assert_max_num_queries(many) as captured:
         client.get(person.get_absolute_url())
     assert len(captured) == many
-
-
-@pytest.fixture
-def declared(province):
-    """A member of cell 1 who declared a spouse there, and one disciplined measure."""
-    person = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
-    spouse = MembershipFactory(organization=province.cell_1, start=D(2010, 1, 1)).person
-    kinship = kinship_declare(person=person, relative=spouse, relation=Relation.SPOUSE, declared_on=D(2025, 1, 1),
-                              actor=SYSTEM)
-    discipline = discipline_record(person=person, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 2, 1),
-                                   decided_by=province.sub_a, actor=SYSTEM)
-    return person, kinship, discipline
 
 
 @pytest.mark.parametrize(("role", "sees_kinship", "may_end", "sees_discipline"), [

@@ -70,6 +70,8 @@ def active_on_q(on: dt.date, prefix: str = "") -> Q:
 class OrgKind(models.TextChoices):
     PROVINCIAL = "provincial", _("Đảng bộ tỉnh")
     SUBORDINATE = "subordinate", _("Đảng bộ trực thuộc")
+    # A commune, ward or special-zone committee: directly under the province since 07/2025.
+    COMMUNE = "commune", _("Đảng bộ xã, phường, đặc khu")
     GRASSROOTS_COMMITTEE = "grassroots_committee", _("Đảng bộ cơ sở")
     GRASSROOTS_CELL = "grassroots_cell", _("Chi bộ cơ sở")
     CELL = "cell", _("Chi bộ trực thuộc")

@@ -70,7 +70,8 @@ def future_reasons(code: str, day: dt.date | None, *, today: dt.date) -> list[Re
 # Kinds of organization that are never placed under a kind (whatever the depth: the tree assumes none). A committee
 # above the grassroots level is never under a grassroots committee; a grassroots committee under another stays
 # allowed: one given the powers of the level above the grassroots has grassroots committees of its own.
-NEVER_UNDER = {OrgKind.SUBORDINATE: {OrgKind.GRASSROOTS_COMMITTEE}}
+NEVER_UNDER = {OrgKind.SUBORDINATE: {OrgKind.GRASSROOTS_COMMITTEE},
+               OrgKind.COMMUNE: {OrgKind.GRASSROOTS_COMMITTEE, OrgKind.SUBORDINATE}}
 
 
 def placement_code(kind: str, parent_kind: str) -> str | None:

@@ -17,6 +17,7 @@ from common.actors import is_system
 from common.reasons import Reason, Refused
 from common.text import fold, name_sort_key
 
+from . import events
 from .access import MANAGE_ACCESS, MANAGE_DISCIPLINE, MANAGE_MEMBERS, authorize, people_for
 from .imports import ParsedRow, parse_member_table
 from .imports import error as import_error
@@ -684,6 +685,10 @@ def discipline_record(*, form: str, decided_on: dt.date, decided_by: Organizatio
                            "decision_ref": decision_ref, "self_detected_remedied": self_detected_remedied})
         if form == DisciplineForm.EXPULSION:
             _expel(person, discipline, actor)
+        if person is not None:
+            events.announce(events.PersonEvent("discipline", person.pk, decided_on, {
+                "discipline": discipline.pk, "form": form, "decided_by": decided_by.pk,
+                "decision_ref": decision_ref}))
     return discipline
 
 

@@ -5,3 +5,36 @@ from django.utils.translation import gettext_lazy as _
 class PersonnelConfig(AppConfig):
     name = "personnel"
     verbose_name = _("Công tác cán bộ")
+
+    def ready(self) -> None:
+        from common.reasons import register_messages
+        from organizations.events import register_listener
+        from organizations.models import RoleKind as R
+        from organizations.permissions import declare
+
+        from . import rules  # noqa: F401  (its citations register on import)
+        from .ledger import follow_person_event
+        from .permissions import (
+            COUNTERSIGN,
+            INTRODUCE,
+            MANAGE_PERSONNEL,
+            VIEW_CONFIDENTIAL,
+            VIEW_NOMINATOR_RECORD,
+            VIEW_PERSONNEL,
+        )
+        from .reasons import MESSAGES
+
+        register_messages(MESSAGES)
+        declare("personnel", VIEW_PERSONNEL, _("Xem quy hoạch, giới thiệu nhân sự"),
+                roles=[R.PROVINCE_BOARD, R.COMMITTEE_STAFF, R.HEAD, R.INSPECTION])
+        declare("personnel", MANAGE_PERSONNEL, _("Ghi quy hoạch, hồ sơ giới thiệu, kết quả các bước"),
+                roles=[R.COMMITTEE_STAFF])
+        declare("personnel", INTRODUCE, _("Giới thiệu nhân sự theo thẩm quyền người đứng đầu"), roles=[R.HEAD])
+        declare("personnel", VIEW_CONFIDENTIAL, _("Xem kết quả hội nghị mở rộng trước khi kết thúc quy trình"),
+                roles=[R.PROVINCE_BOARD])
+        declare("personnel", VIEW_NOMINATOR_RECORD, _("Xem quá trình giới thiệu nhân sự của người đứng đầu"),
+                roles=[R.PROVINCE_BOARD, R.INSPECTION])
+        declare("personnel", COUNTERSIGN, _("Ký xác nhận điểm kiểm chứng sổ trách nhiệm"),
+                roles=[R.PROVINCE_BOARD])
+        # An appointee's later events reach the ledger from the apps below, which never import this one.
+        register_listener(follow_person_event)

@@ -201,6 +201,18 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-thong-tin@local
 # Days before a step's deadline when the organizations still in it are reminded.
 ASSESSMENT_REMIND_DAYS = env.int("ASSESSMENT_REMIND_DAYS", default=3)
 
+# Personnel work (Regulation 142, pilot). The levels where heads may use the pilot power: RULES.md says the
+# provincial level and its directly subordinate committees; no text extends it to the commune-level
+# committees, so "commune" is off until the province adds it (the values: provincial, subordinate, commune,
+# grassroots). Shown on the nomination pages.
+PERSONNEL_PILOT_SCOPE = env.list("PERSONNEL_PILOT_SCOPE", default=["provincial", "subordinate"])
+# A vote of exactly 50% at step 3 or the final step: "head_decides" (Decree 170; the Party text: medium) or
+# "not_passed". Shown with every step's result.
+PERSONNEL_HALF_VOTE = env.str("PERSONNEL_HALF_VOTE", default="head_decides")
+# The Ed25519 key that signs the responsibility ledger's checkpoints (``manage.py ledger_keygen`` writes one),
+# a PEM file the deployment holds outside the database.
+LEDGER_SIGNING_KEY_FILE = env.str("LEDGER_SIGNING_KEY_FILE", default=str(BASE_DIR / "var" / "ledger-signing.pem"))
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

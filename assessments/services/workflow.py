@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from common.reasons import Reason, Refused, as_json
+from organizations import events as person_events
 from organizations.models import (
     Discipline,
     Organization,
@@ -385,6 +386,10 @@ def assessments_decide(*, period: Period, decisions: list[Decision], actor) -> l
             PeerGroup.objects.filter(pk=pk).update(excellent=count["excellent"], good=count["good"])
         AssessmentEvent.objects.bulk_create(events)
         _rollups_apply(period, changes)
+        for a in locked:  # followed by the responsibility ledger (personnel), through the organizations' events
+            if a.person_id and a.level == Level.NOT_COMPLETED:
+                person_events.announce(person_events.PersonEvent("not_completed", a.person_id, timezone.localdate(), {
+                    "assessment": a.pk, "period": period.pk, "year": period.year, "quarter": period.quarter}))
         audit_record(actor=actor, action="assessments.decide", obj=period,
                      summary=period.plain_label, note=Reason("assessments_decided", {"n": len(decisions)}),
                      data={"levels": {str(d.assessment_id): d.level for d in decisions}})

@@ -1,0 +1,157 @@
+"""How the personnel reasons read, in the reader's language (registered in ``PersonnelConfig.ready``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.models import BodyKind
+
+
+def _day(value) -> str:
+    try:
+        return date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value)
+
+
+def _dated(p: dict, *keys: str) -> dict:
+    return {**p, **{k: _day(p[k]) for k in keys if k in p}}
+
+
+def _body(value: str) -> str:
+    try:
+        return str(BodyKind(value).label)
+    except ValueError:
+        return value
+
+
+# The steps of the procedures (personnel.rules.StepSpec.code), as the pages and the printed record name them.
+STEP_LABELS = {
+    "head_introduces": gettext_lazy("Người đứng đầu giới thiệu nhân sự"),
+    "head_proposes": gettext_lazy("Người đứng đầu đề xuất nhân sự"),
+    "leadership_agrees": gettext_lazy("Tập thể lãnh đạo thống nhất chủ trương, cơ cấu, tiêu chuẩn"),
+    "wider_conference": gettext_lazy("Hội nghị mở rộng giới thiệu nhân sự (kết quả không công bố)"),
+    "leadership_nominates": gettext_lazy("Tập thể lãnh đạo giới thiệu nhân sự"),
+    "key_cadres": gettext_lazy("Hội nghị cán bộ chủ chốt lấy ý kiến"),
+    "leadership_votes": gettext_lazy("Tập thể lãnh đạo biểu quyết nhân sự"),
+    "where_nominee_works": gettext_lazy("Lấy ý kiến nơi nhân sự đang công tác"),
+    "appraisal_and_vote": gettext_lazy("Thẩm định, tập thể lãnh đạo biểu quyết nhân sự"),
+    "standing_submits": gettext_lazy("Ban Thường vụ thống nhất trình Ban Chấp hành"),
+    "executive_votes": gettext_lazy("Ban Chấp hành biểu quyết"),
+    "collective_agrees": gettext_lazy("Tập thể lãnh đạo thống nhất"),
+}
+
+LEVEL_LABELS = {
+    "provincial": gettext_lazy("cấp tỉnh"),
+    "subordinate": gettext_lazy("đảng bộ trực thuộc tỉnh"),
+    "commune": gettext_lazy("cấp xã"),
+    "grassroots": gettext_lazy("cấp cơ sở"),
+}
+
+
+def step_label(code: str) -> str:
+    return str(STEP_LABELS.get(code, code))
+
+
+def _levels(values) -> str:
+    return ", ".join(str(LEVEL_LABELS.get(v, v)) for v in values)
+
+
+PROGRAM_LABELS = {
+    "work": gettext_lazy("Rõ việc"),
+    "people": gettext_lazy("Rõ người"),
+    "schedule": gettext_lazy("Rõ tiến độ"),
+    "results": gettext_lazy("Rõ kết quả"),
+    "responsibility": gettext_lazy("Rõ trách nhiệm"),
+}
+
+
+MESSAGES = {
+    # planning
+    "planning_term_missing": lambda p: _("Ghi nhiệm kỳ quy hoạch."),
+    "planning_decision_missing": lambda p: _("Ghi số quyết định của cấp có thẩm quyền."),
+    "planning_date_missing": lambda p: _("Ghi ngày quyết định."),
+    "planning_date_ahead": lambda p: _("Ngày quyết định (%(d)s) không được sau hôm nay.") % _dated(p, "d"),
+    "planning_decider_not_above": lambda p: _(
+        "%(by)s không phải cấp của %(org)s hoặc cấp trên: không có thẩm quyền quyết định quy hoạch.") % p,
+    "planning_already": lambda p: _("%(p)s đã có trong quy hoạch chức danh %(pos)s nhiệm kỳ %(term)s.") % p,
+    "planning_already_removed": lambda p: _("Đã đưa ra khỏi quy hoạch ngày %(d)s.") % _dated(p, "d"),
+    "planning_removed_before_added": lambda p: _(
+        "Ngày đưa ra khỏi quy hoạch không được trước ngày phê duyệt (%(d)s).") % _dated(p, "d"),
+    "planning_required_internal": lambda p: _(
+        "%(p)s chưa được quy hoạch chức danh %(pos)s hoặc chức danh tương đương, cao hơn tại %(org)s.") % p,
+    "planning_required_external": lambda p: _(
+        "%(p)s (nguồn từ nơi khác) chưa được quy hoạch chức danh tương đương hoặc cao hơn %(pos)s.") % p,
+    # the pilot
+    "pilot_not_in_force": lambda p: _(
+        "Quy định thí điểm không còn hiệu lực vào ngày %(d)s (hết hiệu lực sau ngày %(end)s).") % _dated(
+        p, "d", "end") if p.get("end") else _("Quy định thí điểm không có hiệu lực vào ngày %(d)s.") % _dated(p, "d"),
+    "pilot_out_of_scope": lambda p: _(
+        "Tỉnh chưa áp dụng thẩm quyền thí điểm cho %(level)s (đang áp dụng: %(scope)s).") % {
+        "level": LEVEL_LABELS.get(p["level"], p["level"]), "scope": _levels(p["scope"]) or "—"},
+    "introducer_not_head": lambda p: _(
+        "%(p)s không giữ chức vụ người đứng đầu %(org)s vào ngày %(d)s: không sử dụng được thẩm quyền này.") % {
+        **_dated(p, "d"), "p": p.get("p") or _("Người giới thiệu")},
+    "introducer_is_nominee": lambda p: _("Người đứng đầu không tự giới thiệu chính mình."),
+    "introducer_not_self": lambda p: _("Chỉ người đứng đầu tự mình giới thiệu nhân sự theo thẩm quyền này."),
+    # nominations
+    "nomination_kind_unknown": lambda p: _("Không có loại giới thiệu “%(k)s”.") % p,
+    "nomination_source_unknown": lambda p: _("Không có nguồn nhân sự “%(s)s”.") % p,
+    "nomination_target_not_subordinate": lambda p: _("%(t)s không phải đơn vị trực thuộc %(org)s.") % p,
+    "nomination_target_not_own": lambda p: _("Chức danh phải thuộc chính %(org)s, không phải %(t)s.") % p,
+    "dismissal_tenure_missing": lambda p: _("%(p)s không đang giữ chức vụ này tại %(t)s.") % p,
+    "nomination_post_taken": lambda p: _(
+        "Chức danh %(pos)s tại %(t)s vừa có một giới thiệu khác đang thực hiện.") % p,
+    "nomination_post_open": lambda p: _(
+        "Chức danh %(pos)s tại %(t)s đang có giới thiệu %(p)s chưa kết thúc: mỗi chức danh giới thiệu một "
+        "người.") % p,
+    "nomination_not_draft": lambda p: _("Giới thiệu đã gửi không sửa được; hãy ghi một văn bản thay thế."),
+    "dismissal_grounds_missing": lambda p: _("Ghi căn cứ và trình tự, thủ tục miễn nhiệm trước khi trình."),
+    "action_program_missing": lambda p: _("Chương trình hành động còn thiếu: %(parts)s.") % {
+        "parts": ", ".join(str(PROGRAM_LABELS.get(x, x)) for x in p["parts"])},
+    "nomination_date_ahead": lambda p: _("Ngày (%(d)s) không được sau hôm nay.") % _dated(p, "d"),
+    "nomination_not_in_steps": lambda p: _("Giới thiệu không ở bước thực hiện quy trình."),
+    "nomination_closed": lambda p: _("Giới thiệu đã kết thúc."),
+    "nomination_not_selected": lambda p: _("Nhân sự chưa được lựa chọn qua đủ các bước."),
+    "withdrawal_reason_missing": lambda p: _("Ghi lý do rút giới thiệu."),
+    # steps
+    "step_wrong_body": lambda p: _("Bước %(n)s do %(allowed)s thực hiện, không phải %(body)s.") % {
+        **p, "allowed": " / ".join(_body(b) for b in p["allowed"]), "body": _body(p["body"])},
+    "step_wrong_organization": lambda p: _("Hội nghị phải của %(own)s, không phải %(org)s.") % p,
+    "step_not_where_nominee_works": lambda p: _("%(p)s không công tác tại %(org)s.") % p,
+    "step_meeting_ahead": lambda p: _("Hội nghị ngày %(d)s chưa diễn ra.") % _dated(p, "d"),
+    "step_before_previous": lambda p: _("Hội nghị ngày %(d)s trước bước trước (%(prev)s).") % _dated(p, "d", "prev"),
+    "step_tie_pending": lambda p: _("Bước %(n)s đạt đúng 50%%: chờ người đứng đầu quyết định.") % p,
+    "step_none_left": lambda p: _("Quy trình không còn bước nào để ghi."),
+    "step_quorum": lambda p: _(
+        "Chỉ có %(present)s/%(convened)s người được triệu tập có mặt; cần ít nhất %(needed)s (2/3).") % p,
+    "step_nominee_not_counted": lambda p: _("Biên bản kiểm phiếu không có số phiếu của %(p)s.") % p,
+    "step_candidate_unknown": lambda p: _("Biên bản kiểm phiếu có người không có trong hồ sơ."),
+    "step_tie_for_second": lambda p: _("%(n)s người đồng số phiếu ở vị trí thứ hai: tất cả vào bước sau.") % p,
+    "step_no_tie": lambda p: _("Bước %(n)s không có trường hợp đạt đúng 50%%.") % p,
+    "tie_not_head": lambda p: _("Chỉ người đứng đầu %(org)s ngày %(d)s quyết định khi đạt đúng 50%%.") % _dated(
+        p, "d"),
+    "ballots_negative": lambda p: _("Số phiếu không được âm."),
+    "ballots_issued_over_present": lambda p: _(
+        "Số phiếu phát ra (%(issued)s) nhiều hơn số người có mặt (%(present)s).") % p,
+    "ballots_returned_over_issued": lambda p: _(
+        "Số phiếu thu về (%(returned)s) nhiều hơn số phiếu phát ra (%(issued)s).") % p,
+    "ballots_valid_invalid_not_returned": lambda p: _(
+        "Phiếu hợp lệ (%(valid)s) cộng phiếu không hợp lệ (%(invalid)s) phải bằng số phiếu thu về "
+        "(%(returned)s).") % p,
+    "ballots_votes_over_valid": lambda p: _(
+        "Số phiếu của một người (%(votes)s) nhiều hơn số phiếu hợp lệ (%(valid)s).") % p,
+    "ballots_candidate_twice": lambda p: _("Một người được ghi hai lần trong biên bản kiểm phiếu."),
+    # the appointment
+    "appointment_decision_not_valid": lambda p: _("Quyết định này không hợp lệ, không làm căn cứ bổ nhiệm được."),
+    "appointment_decision_not_personnel": lambda p: _("Quyết định không thuộc lĩnh vực tổ chức, cán bộ."),
+    "appointment_decision_elsewhere": lambda p: _("%(org)s không phải cấp có thẩm quyền của giới thiệu này.") % p,
+    "appointment_before_steps": lambda p: _(
+        "Quyết định ngày %(d)s trước bước cuối của quy trình (%(last)s).") % _dated(p, "d", "last"),
+    "appointment_start_before_decision": lambda p: _(
+        "Ngày bắt đầu giữ chức vụ không được trước ngày quyết định (%(d)s).") % _dated(p, "d"),
+}

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("regulations.urls")),
     path("", include("assessments.urls")),
+    path("", include("personnel.urls")),
     path("", include("jobs.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,3 @@
+"""URLs of the ledger pages (included by ``personnel.urls``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the planning pages (included by ``personnel.urls``)."""
+
+urlpatterns: list = []

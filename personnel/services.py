@@ -301,19 +301,24 @@ def nomination_change(*, nomination: Nomination, actor, **fields: Any) -> Nomina
     return nomination
 
 
+def _power_cite(nomination: Nomination) -> rules.Cite:
+    """The article of 142 whose power the nomination uses (3, 4 or 5): its first step's citation."""
+    return rules.steps_for(nomination.kind, nomination.source)[0].cite
+
+
 def introduction_reasons(nomination: Nomination, on: dt.date) -> list[Reason]:
     """Everything that stops an introduction on ``on``: the form shows them before the head signs."""
     reasons: list[Reason] = []
     if nomination.is_pilot:
         reasons += pilot_reasons(nomination.organization, nomination.kind, on)
+        cited = _power_cite(nomination)
         if nomination.nominator_id is None or head_tenure_on(nomination.nominator, nomination.organization,
                                                              on) is None:
-            cited = rules.steps_for(nomination.kind, nomination.source)[0].cite
             reasons.append(Reason("introducer_not_head", {
                 "p": str(nomination.nominator) if nomination.nominator_id else "", "org": str(nomination.organization),
                 "d": on.isoformat()}, cited.code, cited.ref))
         if nomination.nominator_id == nomination.nominee_id:
-            reasons.append(Reason("introducer_is_nominee"))
+            reasons.append(Reason("introducer_is_nominee", {}, cited.code, cited.ref))
     if nomination.dismissal:
         if not nomination.grounds or not nomination.procedure:
             reasons.append(Reason("dismissal_grounds_missing", {}, rules.ART_5.code, rules.ART_5.ref))
@@ -332,9 +337,16 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor) -> Nomin
         nomination = _lock(nomination)
         if nomination.state != NominationState.DRAFT:
             raise Refused.because("nomination_not_draft", s=nomination.state)
+        person = getattr(actor, "person", None)
+        if nomination.is_pilot and nomination.nominator_id is None and person is not None \
+                and not is_system(actor):
+            nomination.nominator = person  # a draft the office prepared: the head introduces it in person
         if not (is_system(actor) or nomination.may_introduce(actor)):
-            raise Refused.because("introducer_not_self" if nomination.is_pilot else "not_permitted",
-                                  org=str(nomination.organization))
+            if nomination.is_pilot:
+                cited = _power_cite(nomination)
+                raise Refused.because("introducer_not_self", cite=(cited.code, cited.ref),
+                                      org=str(nomination.organization))
+            raise Refused.because("not_permitted", org=str(nomination.organization))
         _refuse_future("nomination_date_ahead", on)
         reasons = introduction_reasons(nomination, on)
         if reasons:
@@ -342,7 +354,7 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor) -> Nomin
         tenure = head_tenure_on(nomination.nominator, nomination.organization, on) if nomination.is_pilot else None
         nomination.introduce()
         nomination.introduced_on, nomination.nominator_tenure = on, tenure
-        fields = ["state", "introduced_on", "nominator_tenure"]
+        fields = ["state", "introduced_on", "nominator_tenure", "nominator"]
         if nomination.is_pilot:  # the introduction is step 1
             spec = rules.steps_for(nomination.kind, nomination.source)[0]
             ProcedureStep.objects.create(nomination=nomination, number=1, code=spec.code, held_on=on,

@@ -154,4 +154,10 @@ MESSAGES = {
         "Quyết định ngày %(d)s trước bước cuối của quy trình (%(last)s).") % _dated(p, "d", "last"),
     "appointment_start_before_decision": lambda p: _(
         "Ngày bắt đầu giữ chức vụ không được trước ngày quyết định (%(d)s).") % _dated(p, "d"),
+    # rules helper
+    "nomination_position_role": lambda p: _(
+        "Chức danh %(pos)s không phải chức danh %(role)s mà loại giới thiệu này áp dụng.") % {
+        **p, "role": {"deputy": _("cấp phó"), "head": _("người đứng đầu")}.get(p["role"], p["role"])},
+    "dismissal_before_tenure": lambda p: _(
+        "Ngày miễn nhiệm có hiệu lực phải sau ngày bắt đầu giữ chức vụ (%(d)s).") % _dated(p, "d"),
 }

@@ -205,12 +205,32 @@ def _program(value: dict | None) -> dict[str, str]:
     return {part: str(value.get(part, "") or "").strip() for part in PROGRAM_PARTS}
 
 
+# The posts each kind is for: a deputy's appointment is of a deputy (142 Art. 3), Art. 5 of a unit's head.
+KIND_ROLES = {NominationKind.DEPUTY: PositionRole.DEPUTY, NominationKind.SUBORDINATE_HEAD: PositionRole.HEAD,
+              NominationKind.SUBORDINATE_DISMISSAL: PositionRole.HEAD}
+
+
+def _kind_cite(kind: str, on: dt.date) -> rules.Cite:
+    """The text a nomination of ``kind`` rests on: its article of 142, or the standard procedure in force."""
+    cited = rules.steps_for(kind, Source.INTERNAL)[0].cite
+    return cited.on(on)
+
+
 def _check_target(kind: str, organization: Organization, target: Organization) -> None:
     if kind in (NominationKind.SUBORDINATE_HEAD, NominationKind.SUBORDINATE_DISMISSAL):
         if target.parent_path != organization.path:
-            raise Refused.because("nomination_target_not_subordinate", t=str(target), org=str(organization))
+            raise Refused.because("nomination_target_not_subordinate", t=str(target), org=str(organization),
+                                  cite=(rules.ART_5.code, rules.ART_5.ref))
     elif target.pk != organization.pk:
         raise Refused.because("nomination_target_not_own", t=str(target), org=str(organization))
+
+
+def _check_position(kind: str, position: Position) -> None:
+    role = KIND_ROLES.get(kind)
+    if role is not None and position.role != role:
+        cited = _kind_cite(kind, today())
+        raise Refused.because("nomination_position_role", pos=str(position), role=role, k=kind,
+                              cite=(cited.code, cited.ref))
 
 
 def _authorize_drafting(actor, organization: Organization) -> None:
@@ -243,11 +263,15 @@ def nomination_draft(*, organization: Organization, kind: str, position: Positio
         if kind != NominationKind.STANDARD and nominator is None:
             nominator = getattr(actor, "person", None)
         if dismissal:
+            if dismissed_tenure is not None:
+                dismissed_tenure = Tenure.objects.select_related("position").get(pk=dismissed_tenure.pk)
             if dismissed_tenure is None or dismissed_tenure.person_id != nominee.pk \
                     or dismissed_tenure.organization_id != target.pk or dismissed_tenure.end is not None:
-                raise Refused.because("dismissal_tenure_missing", p=str(nominee), t=str(target))
+                raise Refused.because("dismissal_tenure_missing", p=str(nominee), t=str(target),
+                                      cite=(rules.ART_5.code, rules.ART_5.ref))
             position = dismissed_tenure.position
-        _refuse_open(target, position, dismissal)
+        _check_position(kind, position)
+        _refuse_open(target, position, dismissal, kind)
         nomination = Nomination(
             organization=organization, target=target, kind=kind, position=position, dismissal=dismissal,
             nominee=nominee, nominator=nominator if kind != NominationKind.STANDARD else None, source=source,
@@ -258,7 +282,9 @@ def nomination_draft(*, organization: Organization, kind: str, position: Positio
             with transaction.atomic():
                 nomination.save()
         except IntegrityError as exc:  # another clerk opened one for the post a moment ago
-            raise Refused.because("nomination_post_taken", pos=str(position), t=str(target)) from exc
+            cited = _one_per_post_cite(kind)
+            raise Refused.because("nomination_post_taken", pos=str(position), t=str(target),
+                                  cite=(cited.code, cited.ref)) from exc
         audit_record(actor=actor, action="nomination.draft", obj=nomination, summary=str(nomination),
                      data={"kind": kind, "source": source, "nominee": nominee.pk,
                            "nominator": nominator.pk if nominator else None, "position": position.pk,
@@ -266,12 +292,19 @@ def nomination_draft(*, organization: Organization, kind: str, position: Positio
     return nomination
 
 
-def _refuse_open(target: Organization, position: Position, dismissal: bool, exclude: int | None = None) -> None:
+def _one_per_post_cite(kind: str) -> rules.Cite:
+    """One person for one post: 142 Art. 3 for the head's powers, step 3 of the standard procedure otherwise."""
+    return rules.PROCEDURE.on(today()) if kind == NominationKind.STANDARD else rules.ART_3
+
+
+def _refuse_open(target: Organization, position: Position, dismissal: bool, kind: str,
+                 exclude: int | None = None) -> None:
     other = Nomination.objects.open().filter(target=target, position=position, dismissal=dismissal) \
         .exclude(pk=exclude).select_related("nominee").first()
     if other is not None:
+        cited = _one_per_post_cite(kind)
         raise Refused.because("nomination_post_open", pos=str(position), t=str(target), p=str(other.nominee),
-                              cite=(rules.ART_3.code, rules.ART_3.ref))
+                              cite=(cited.code, cited.ref))
 
 
 def _lock(nomination: Nomination) -> Nomination:
@@ -386,7 +419,9 @@ def _check_meeting(nomination: Nomination, spec: rules.StepSpec, meeting: Meetin
                    ) -> None:
     body = meeting.body
     if body.kind not in spec.bodies:
-        raise Refused.because("step_wrong_body", body=body.kind, allowed=list(spec.bodies), n=spec.number)
+        cited = spec.cite.on(meeting.date)
+        raise Refused.because("step_wrong_body", body=body.kind, allowed=list(spec.bodies), n=spec.number,
+                              cite=(cited.code, cited.ref))
     if spec.where == "own":
         if body.organization_id != nomination.organization_id:
             raise Refused.because("step_wrong_organization", org=str(body.organization),
@@ -499,11 +534,15 @@ def step_settle_tie(*, step: ProcedureStep, selected: bool, actor) -> ProcedureS
         step = ProcedureStep.objects.select_for_update().get(pk=step.pk)
         if step.result != StepResult.TIE:
             raise Refused.because("step_no_tie", n=step.number)
+        if nomination.state not in (NominationState.INTRODUCED, NominationState.AT_STEP):
+            raise Refused.because("nomination_not_in_steps", s=nomination.state)
         head = getattr(actor, "person", None)
         authorize(actor, INTRODUCE, nomination.organization)
         if not is_system(actor) and (head is None or head_tenure_on(head, nomination.organization,
                                                                       step.held_on) is None):
-            raise Refused.because("tie_not_head", org=str(nomination.organization), d=step.held_on.isoformat())
+            cited = rules.PROCEDURE.on(step.held_on)
+            raise Refused.because("tie_not_head", org=str(nomination.organization), d=step.held_on.isoformat(),
+                                  cite=(cited.code, cited.ref))
         if is_system(actor):
             head = nomination.organization.head_on(step.held_on)
         step.result, step.settled_by, step.settled_selected = StepResult.TIE_SETTLED, head, selected

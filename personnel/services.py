@@ -22,6 +22,8 @@ from governance.models import Decision, DecisionStatus, Field, Meeting
 from organizations import services as org_services
 from organizations.access import authorize
 from organizations.models import (
+    Body,
+    BodyKind,
     Membership,
     Organization,
     Person,
@@ -322,6 +324,10 @@ def nomination_change(*, nomination: Nomination, actor, **fields: Any) -> Nomina
         _authorize_drafting(actor, nomination.organization)
         if nomination.state != NominationState.DRAFT:
             raise Refused.because("nomination_not_draft", s=nomination.state)
+        if "source" in fields and fields["source"] not in Source.values:
+            raise Refused.because("nomination_source_unknown", s=fields["source"])
+        if nomination.kind == NominationKind.STANDARD:
+            fields.pop("nominator", None)  # the standard procedure is the collective's: no head's introduction
         for name, value in fields.items():
             if name == "action_program":
                 value = _program(value)
@@ -581,12 +587,19 @@ def nomination_appoint(*, nomination: Nomination, decision: Decision, start: dt.
             raise Refused.because("appointment_start_before_decision", d=decision.date.isoformat())
         ref = f"{decision.title} ({decision.date.isoformat()})"[:60]
         if nomination.dismissal:
-            tenure = org_services.tenure_end(tenure=nomination.dismissed_tenure, end=start, actor=actor,
+            # Dismissed from ``start``: the post is held up to the day before, so a successor may start then.
+            dismissed = Tenure.objects.get(pk=nomination.dismissed_tenure_id)
+            if start <= dismissed.start:
+                raise Refused.because("dismissal_before_tenure", d=dismissed.start.isoformat())
+            tenure = org_services.tenure_end(tenure=dismissed, end=start - dt.timedelta(days=1), actor=actor,
                                              decision_ref=ref)
         else:
+            body = None
+            if nomination.kind == NominationKind.STANDING_SEAT:  # the seat is in the standing committee (Art. 4)
+                body = Body.objects.filter(organization=nomination.target, kind=BodyKind.STANDING).first()
             tenure = org_services.tenure_start(person=nomination.nominee, position=nomination.position,
                                                organization=nomination.target, start=start, actor=actor,
-                                               decision_ref=ref)
+                                               body=body, decision_ref=ref)
         nomination.appoint()
         nomination.decision, nomination.closed_on = decision, decision.date
         nomination.appointed_tenure = None if nomination.dismissal else tenure

@@ -145,7 +145,8 @@ def test_a_dismissal_ends_the_tenure_and_is_a_later_event_of_the_appointing_nomi
 def test_a_dismissal_takes_effect_after_the_tenure_began(committee, appointing, unit_head):
     c = committee
     agency, cadre, first = unit_head
-    n = c.introduced(kind="subordinate_dismissal", target=agency, nominee=cadre, dismissed_tenure=first.appointed_tenure,
+    n = c.introduced(kind="subordinate_dismissal", target=agency, nominee=cadre,
+                     dismissed_tenure=first.appointed_tenure,
                      grounds="Vi phạm", procedure="Đúng trình tự", action_program={}, on=D(2026, 1, 20))
     through_steps(c, n, [6], start=D(2026, 1, 21))
     decision = appointing.decision(D(2026, 1, 22))

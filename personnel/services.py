@@ -115,8 +115,8 @@ def planning_remove(*, entry: PlanningEntry, removed_on: dt.date, removed_ref: s
                     reason: str, actor) -> PlanningEntry:
     """Take a person out of the planning by a recorded decision (the row stays, with who removed it)."""
     with transaction.atomic():
-        entry = PlanningEntry.objects.select_for_update().select_related("organization", "person", "position") \
-            .get(pk=entry.pk)
+        entry = PlanningEntry.objects.select_for_update(of=("self",)) \
+            .select_related("organization", "person", "position").get(pk=entry.pk)
         authorize(actor, MANAGE_PERSONNEL, entry.organization)
         if entry.removed_on is not None:
             raise Refused.because("planning_already_removed", d=entry.removed_on.isoformat())
@@ -310,7 +310,8 @@ def _refuse_open(target: Organization, position: Position, dismissal: bool, kind
 
 
 def _lock(nomination: Nomination) -> Nomination:
-    return (Nomination.objects.select_for_update()
+    # Only the nomination's row (``of``): PostgreSQL cannot lock the nullable side of the nominator's outer join.
+    return (Nomination.objects.select_for_update(of=("self",))
             .select_related("organization", "target", "position", "nominee", "nominator").get(pk=nomination.pk))
 
 
@@ -465,7 +466,8 @@ def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Count
             raise Refused.because("step_none_left", n=number)
         previous = nomination.steps.order_by("-number").values_list("held_on", flat=True).first() \
             or nomination.introduced_on
-        meeting = Meeting.objects.select_for_update().select_related("body__organization").get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(of=("self",)).select_related("body__organization") \
+            .get(pk=meeting.pk)
         _check_meeting(nomination, spec, meeting, previous)
         voters = list(meeting.attendance.filter(voting=True).values_list("person_id", "present"))
         convened = sorted(p for p, _ in voters)

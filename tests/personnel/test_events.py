@@ -80,7 +80,7 @@ def test_a_not_completed_rating_is_an_entry(committee, appointed, province, boar
 
     c = committee
     superuser = django_user_model.objects.create_superuser("root_admin")
-    period = open_period(c.org.get_root(), board_officer, capture=django_capture_on_commit_callbacks)
+    period = open_period(province.root, board_officer, capture=django_capture_on_commit_callbacks)
     p = province
     mine = of(period, c.nominee)
     for org in (p.cell_1, p.cell_2, p.grassroots, c.org):  # the lower levels are reviewed first

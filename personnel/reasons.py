@@ -158,6 +158,9 @@ MESSAGES = {
     "nomination_position_role": lambda p: _(
         "Chức danh %(pos)s không phải chức danh %(role)s mà loại giới thiệu này áp dụng.") % {
         **p, "role": {"deputy": _("cấp phó"), "head": _("người đứng đầu")}.get(p["role"], p["role"])},
+    "step_meeting_used": lambda p: _(
+        "Hội nghị ngày %(d)s đã được ghi cho bước %(n)s của giới thiệu này: mỗi bước là một hội nghị.") % _dated(
+        p, "d"),
     "dismissal_before_tenure": lambda p: _(
         "Ngày miễn nhiệm có hiệu lực phải sau ngày bắt đầu giữ chức vụ (%(d)s).") % _dated(p, "d"),
 }

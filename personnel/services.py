@@ -98,7 +98,9 @@ def planning_reasons(organization: Organization, person: Person, position: Posit
     elif added_on > today():
         reasons.append(Reason("planning_date_ahead", {"d": added_on.isoformat()}))
     if added_by is not None and not _at_or_above(added_by, organization):
-        reasons.append(Reason("planning_decider_not_above", {"by": str(added_by), "org": str(organization)}))
+        cited = rules.PLANNING.on(added_on or today())
+        reasons.append(Reason("planning_decider_not_above", {"by": str(added_by), "org": str(organization)},
+                              cited.code, cited.ref))
     if term and PlanningEntry.objects.filter(organization=organization, person=person, position=position,
                                              term=term, removed_on__isnull=True).exists():
         reasons.append(Reason("planning_already", {"p": str(person), "pos": str(position), "term": term}))
@@ -126,7 +128,9 @@ def planning_remove(*, entry: PlanningEntry, removed_on: dt.date, removed_ref: s
         if not removed_ref.strip():
             raise Refused.because("planning_decision_missing")
         if not _at_or_above(removed_by, entry.organization):
-            raise Refused.because("planning_decider_not_above", by=str(removed_by), org=str(entry.organization))
+            cited = rules.PLANNING.on(removed_on)
+            raise Refused.because("planning_decider_not_above", by=str(removed_by), org=str(entry.organization),
+                                  cite=(cited.code, cited.ref))
         entry.removed_on, entry.removed_ref, entry.removed_by = removed_on, removed_ref.strip(), removed_by
         entry.removal_reason = reason.strip()
         entry.save(update_fields=["removed_on", "removed_ref", "removed_by", "removal_reason"])
@@ -425,16 +429,21 @@ def _works_at(person_id: int, organization: Organization, on: dt.date) -> bool:
 def _check_meeting(nomination: Nomination, spec: rules.StepSpec, meeting: Meeting, previous: dt.date | None
                    ) -> None:
     body = meeting.body
+    cited = spec.cite.on(meeting.date)
+    cite = (cited.code, cited.ref)
     if body.kind not in spec.bodies:
-        cited = spec.cite.on(meeting.date)
         raise Refused.because("step_wrong_body", body=body.kind, allowed=list(spec.bodies), n=spec.number,
-                              cite=(cited.code, cited.ref))
+                              cite=cite)
     if spec.where == "own":
         if body.organization_id != nomination.organization_id:
             raise Refused.because("step_wrong_organization", org=str(body.organization),
-                                  own=str(nomination.organization))
+                                  own=str(nomination.organization), cite=cite)
     elif not _works_at(nomination.nominee_id, body.organization, meeting.date):
-        raise Refused.because("step_not_where_nominee_works", org=str(body.organization), p=str(nomination.nominee))
+        raise Refused.because("step_not_where_nominee_works", org=str(body.organization), p=str(nomination.nominee),
+                              cite=cite)
+    used = nomination.steps.filter(meeting=meeting).values_list("number", flat=True).first()
+    if used is not None:  # each step is a meeting of its own
+        raise Refused.because("step_meeting_used", n=used, d=meeting.date.isoformat())
     if meeting.date > today():
         raise Refused.because("step_meeting_ahead", d=meeting.date.isoformat())
     if previous is not None and meeting.date < previous:

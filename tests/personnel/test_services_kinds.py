@@ -199,9 +199,10 @@ def committee_b(province):
 def test_an_external_nominee_is_heard_where_they_work(committee, committee_b):
     c, b = committee, committee_b
     n = c.introduced(nominee=b.nominee, source="external")
-    with nothing_recorded(), refused("step_not_where_nominee_works"):
+    with nothing_recorded(), refused("step_not_where_nominee_works") as info:
         services.step_record(nomination=n, meeting=c.meeting(D(2026, 3, 9)), counts=counts(9, {b.nominee.pk: 8}),
                              actor=c.clerk)
+    assert info.value.reasons[0].cite_code == "377-QĐ/TW"
     s2 = services.step_record(nomination=n, meeting=b.meeting(D(2026, 3, 9), absent=2),
                               counts=counts(7, {b.nominee.pk: 5}), actor=c.clerk)
     assert (s2.code, s2.result, s2.threshold["base_kind"], s2.threshold["base"]) == (

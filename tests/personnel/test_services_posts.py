@@ -172,3 +172,26 @@ def test_every_refusal_of_the_rules_and_services_is_a_registered_code():
     codes = _codes_in(root / "services.py") | _codes_in(root / "rules.py")
     assert len(codes) > 40
     assert codes - registered_codes() == set()
+
+
+def test_the_database_refuses_a_second_open_nomination_when_the_check_is_passed_by(committee, monkeypatch):
+    """Two clerks at once on a database without row locks: the constraint answers, as a refusal."""
+    c = committee
+    c.draft()
+    monkeypatch.setattr(services, "_refuse_open", lambda *args, **kwargs: None)
+    with refused("nomination_post_taken") as info:
+        c.draft(nominee=c.members[4], planning_exception_ref="20-QĐ/TU")
+    assert info.value.reasons[0].params == {"pos": "Phó Bí thư", "t": str(c.org)}
+    assert Nomination.objects.filter(target=c.org).count() == 1
+
+
+@pytest.mark.parametrize(("code", "params", "text"), [
+    ("nomination_position_role", {"pos": "Ủy viên Ban Thường vụ", "role": "deputy", "k": "deputy"}, "cấp phó"),
+    ("dismissal_before_tenure", {"d": "2026-02-01"}, "01/02/2026"),
+    ("step_meeting_used", {"n": 3, "d": "2026-03-16"}, "16/03/2026"),
+])
+def test_the_new_reasons_read(code, params, text):
+    from common.reasons import Reason
+
+    message = Reason(code, params).message
+    assert message != code and text in message

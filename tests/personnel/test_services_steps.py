@@ -77,8 +77,8 @@ def test_impossible_counts_are_refused_and_nothing_is_recorded(committee, bad):
     n = c.introduced()
     bad = Counts(bad.issued, bad.returned, bad.valid, bad.invalid,
                  tuple((c.nominee.pk, v) for _, v in bad.votes) or ((c.nominee.pk, 5),))
-    meeting = c.meeting(D(2026, 3, 9))
-    for _ in range(2):  # at step 2 (a conference) and at step 3 (a vote)
+    for day in (D(2026, 3, 9), D(2026, 3, 16)):  # at step 2 (a conference) and at step 3 (a vote)
+        meeting = c.meeting(day)
         with nothing_recorded(), refused() as info:
             services.step_record(nomination=n, meeting=meeting, counts=bad, actor=c.clerk)
         assert info.value.codes and all(code.startswith("ballots_") for code in info.value.codes)
@@ -86,6 +86,17 @@ def test_impossible_counts_are_refused_and_nothing_is_recorded(committee, bad):
             services.step_record(nomination=n, meeting=meeting, counts=counts(9, {c.nominee.pk: 6}), actor=c.clerk)
             n.refresh_from_db()
     assert n.steps.count() == 2
+
+
+def test_one_meeting_is_one_step(committee):
+    c = committee
+    n = c.introduced()
+    meeting = c.meeting(D(2026, 3, 9))
+    services.step_record(nomination=n, meeting=meeting, counts=counts(9, {c.nominee.pk: 6}), actor=c.clerk)
+    with nothing_recorded(), refused("step_meeting_used") as info:
+        services.step_record(nomination=n, meeting=meeting, counts=counts(9, {c.nominee.pk: 6}), actor=c.clerk)
+    assert info.value.reasons[0].params == {"n": 2, "d": "2026-03-09"}
+    assert "bước 2" in str(info.value)
 
 
 def test_the_nominee_must_be_in_the_count_and_every_candidate_known(committee):

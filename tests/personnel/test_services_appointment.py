@@ -32,10 +32,12 @@ def selected(committee):
     return n
 
 
-def test_a_valid_personnel_decision_appoints_and_starts_the_tenure(committee, appointing, selected):
+def test_a_valid_personnel_decision_appoints_and_starts_the_tenure(committee, appointing, selected,
+                                                                   django_assert_max_num_queries):
     c = committee
     decision = appointing.decision(D(2026, 4, 6))
-    n = services.nomination_appoint(nomination=selected, decision=decision, start=D(2026, 4, 10), actor=c.clerk)
+    with django_assert_max_num_queries(24):
+        n = services.nomination_appoint(nomination=selected, decision=decision, start=D(2026, 4, 10), actor=c.clerk)
     assert (n.state, n.decision, n.closed_on) == (NominationState.APPOINTED, decision, D(2026, 4, 6))
     tenure = n.appointed_tenure
     assert (tenure.person, tenure.position, tenure.organization, tenure.start, tenure.end) == (

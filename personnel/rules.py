@@ -8,6 +8,7 @@ before 08/10/2025, Regulation 377 from then. The article numbers of the steps in
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,6 +28,7 @@ ART_3 = cite("142-QĐ/TW", "3", by="personnel: introduction for election or a de
 ART_4 = cite("142-QĐ/TW", "4", by="personnel: a vacant standing-committee seat")
 ART_5 = cite("142-QĐ/TW", "5", by="personnel: heads of directly subordinate units")
 PILOT = cite("142-QĐ/TW", "", by="personnel.rules (pilot scope and end)")
+PILOT_ISSUED = dt.date(2024, 4, 23)  # numbers restart each term: the pilot is the text of this date
 
 DEFAULT_QUORUM = Fraction(2, 3)
 HALF = Fraction(1, 2)

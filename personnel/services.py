@@ -145,8 +145,16 @@ def planning_remove(*, entry: PlanningEntry, removed_on: dt.date, removed_ref: s
 
 
 def pilot_document() -> Document | None:
-    """Regulation 142 as the catalog holds it: its end date is read from there, never written in code."""
-    return Document.objects.filter(code=rules.PILOT.code).order_by("-issue_date").first()
+    """Regulation 142 as the catalog holds it: its end date is read from there, never written in code.
+
+    Numbers restart with each term, so a later text numbered 142-QĐ/TW is another text: the pilot is the one
+    issued on ``rules.PILOT_ISSUED`` (or, should the catalog not date it, the only one of that number)."""
+    documents = Document.objects.filter(code=rules.PILOT.code)
+    dated = documents.filter(issue_date=rules.PILOT_ISSUED).first()
+    if dated is not None:
+        return dated
+    candidates = list(documents[:2])
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def pilot_in_force(on: dt.date) -> tuple[bool, dt.date | None]:

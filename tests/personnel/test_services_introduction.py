@@ -135,6 +135,16 @@ def test_the_pilots_end_follows_the_catalog(committee):
     assert services.nomination_introduce(nomination=draft, on=DAY, actor=c.head_user).state == "introduced"
 
 
+def test_a_later_text_numbered_142_is_not_the_pilot(committee):
+    c = committee
+    Document.objects.create(code="142-QĐ/TW", kind="regulation", title="Quy định khác cùng số, khóa XIV",
+                            issuing_body="Bộ Chính trị khóa XIV", issue_date=D(2026, 6, 1),
+                            effective_from=D(2026, 6, 1), effective_to=D(2026, 6, 30))
+    assert services.pilot_document().issue_date == D(2024, 4, 23)
+    assert services.pilot_in_force(D(2026, 7, 1)) == (True, D(2029, 4, 23))
+    assert c.introduced(on=D(2026, 7, 1)).state == NominationState.INTRODUCED
+
+
 def test_the_standard_procedure_does_not_depend_on_the_pilot(committee):
     c = committee
     Document.objects.filter(code="142-QĐ/TW").update(effective_to=D(2025, 1, 1))

@@ -292,3 +292,23 @@ def test_a_steps_convened_and_present_do_not_change_when_a_tenure_ends(committee
     later = services.step_record(nomination=n, meeting=c.meeting(D(2026, 3, 16)), counts=counts(8, {c.nominee.pk: 5}),
                                  actor=c.clerk)
     assert len(later.convened) == 8 and later.threshold["base"] == 8 and later.result == StepResult.SELECTED
+
+
+def test_the_base_is_all_members_not_those_present(committee):
+    c = committee
+    n = c.introduced()
+    through_steps(c, n, [6])
+    # 6 of 9 present: 4 votes are two thirds of those present, and not more than half of the 9 members
+    step = services.step_record(nomination=n, meeting=c.meeting(D(2026, 3, 16), absent=3),
+                                counts=counts(6, {c.nominee.pk: 4}), actor=c.clerk)
+    assert (step.result, step.threshold["base"], step.threshold["needed"], len(step.present)) == (
+        StepResult.NOT_PASSED, 9, 5, 6)
+
+
+def test_five_of_six_present_is_more_than_half_of_nine(committee):
+    c = committee
+    n = c.introduced()
+    through_steps(c, n, [6])
+    step = services.step_record(nomination=n, meeting=c.meeting(D(2026, 3, 16), absent=3),
+                                counts=counts(6, {c.nominee.pk: 5}), actor=c.clerk)
+    assert step.result == StepResult.SELECTED

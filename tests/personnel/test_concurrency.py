@@ -174,3 +174,20 @@ def test_a_nomination_is_introduced_once(committee):
     assert draft.state == NominationState.INTRODUCED
     assert list(ResponsibilityEntry.objects.filter(nomination=draft).values_list("kind", flat=True)) == ["introduced"]
     assert draft.steps.count() == 1
+
+
+def test_the_same_minutes_sent_twice_at_once_are_recorded_once(committee):
+    from .conftest import counts
+
+    c = committee
+    n = c.introduced()
+    meeting = c.meeting(D(2026, 3, 9))
+
+    def record():
+        return services.step_record(nomination=n, meeting=meeting, counts=counts(9, {c.nominee.pk: 6}), actor=c.clerk)
+
+    outcome = _race(record, record)
+    assert outcome["second_blocked"]
+    assert isinstance(outcome["second"], Refused) and outcome["second"].codes == ["step_meeting_used"]
+    assert list(n.steps.values_list("number", flat=True)) == [1, 2]
+    assert ResponsibilityEntry.objects.filter(nomination=n, kind="step").count() == 1

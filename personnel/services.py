@@ -179,8 +179,11 @@ def organization_level(organization: Organization) -> str:
 
 def pilot_reasons(organization: Organization, kind: str, on: dt.date) -> list[Reason]:
     in_force, ends = pilot_in_force(on)
+    # The end is named only when it is why (a day before the pilot began, or after a replacement, is not "after
+    # its end").
+    ended = ends is not None and on > ends
     return rules.pilot_reasons(level=organization_level(organization), scope=pilot_scope(), in_force=in_force,
-                               ends_on=ends.isoformat() if ends else None, on=on.isoformat(), kind=kind)
+                               ends_on=ends.isoformat() if ended else None, on=on.isoformat(), kind=kind)
 
 
 def head_tenure_on(person: Person, organization: Organization, on: dt.date) -> Tenure | None:

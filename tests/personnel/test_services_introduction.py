@@ -120,6 +120,17 @@ def test_the_pilot_ends_on_23_04_2029(committee, clock):
     assert n.state == NominationState.INTRODUCED
 
 
+def test_before_the_pilot_began_it_is_not_in_force_and_no_end_is_named(committee):
+    c = committee
+    TenureFactory(person=c.head, position=position("secretary"), organization=c.org, start=D(2020, 10, 1),
+                  end=D(2025, 8, 31))
+    with refused("pilot_not_in_force") as info:
+        c.introduced(on=D(2024, 3, 1), planning_exception_ref="20-QĐ/TU")
+    (reason,) = [r for r in info.value.reasons if r.code == "pilot_not_in_force"]
+    assert reason.params == {"d": "2024-03-01", "end": ""}
+    assert reason.message == "Quy định thí điểm không có hiệu lực vào ngày 01/03/2024."
+
+
 def test_the_pilots_end_follows_the_catalog(committee):
     c = committee
     document = Document.objects.get(code="142-QĐ/TW")

@@ -390,11 +390,9 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor) -> Nomin
     step 1 is the leadership collective's meeting."""
     with transaction.atomic():
         nomination = _lock(nomination)
-        if nomination.state != NominationState.DRAFT:
-            raise Refused.because("nomination_not_draft", s=nomination.state)
         person = getattr(actor, "person", None)
-        if nomination.is_pilot and nomination.nominator_id is None and person is not None \
-                and not is_system(actor):
+        if nomination.state == NominationState.DRAFT and nomination.is_pilot and nomination.nominator_id is None \
+                and person is not None and not is_system(actor):
             nomination.nominator = person  # a draft the office prepared: the head introduces it in person
         if not (is_system(actor) or nomination.may_introduce(actor)):
             if nomination.is_pilot:
@@ -402,6 +400,8 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor) -> Nomin
                 raise Refused.because("introducer_not_self", cite=(cited.code, cited.ref),
                                       org=str(nomination.organization))
             raise Refused.because("not_permitted", org=str(nomination.organization))
+        if nomination.state != NominationState.DRAFT:
+            raise Refused.because("nomination_not_draft", s=nomination.state)
         _refuse_future("nomination_date_ahead", on)
         reasons = introduction_reasons(nomination, on)
         if reasons:
@@ -560,12 +560,12 @@ def step_settle_tie(*, step: ProcedureStep, selected: bool, actor) -> ProcedureS
     with transaction.atomic():
         nomination = _lock(step.nomination)
         step = ProcedureStep.objects.select_for_update().get(pk=step.pk)
+        authorize(actor, INTRODUCE, nomination.organization)
         if step.result != StepResult.TIE:
             raise Refused.because("step_no_tie", n=step.number)
         if nomination.state not in (NominationState.INTRODUCED, NominationState.AT_STEP):
             raise Refused.because("nomination_not_in_steps", s=nomination.state)
         head = getattr(actor, "person", None)
-        authorize(actor, INTRODUCE, nomination.organization)
         if not is_system(actor) and (head is None or head_tenure_on(head, nomination.organization,
                                                                       step.held_on) is None):
             cited = rules.PROCEDURE.on(step.held_on)
@@ -643,11 +643,11 @@ def nomination_withdraw(*, nomination: Nomination, reason: str, on: dt.date, act
     """The head (or the office) withdraws an open nomination, with the reason; it stays in the ledger."""
     with transaction.atomic():
         nomination = _lock(nomination)
+        if not (is_system(actor) or nomination.may_withdraw(actor)):
+            raise Refused.because("not_permitted", org=str(nomination.organization))
         if nomination.state not in (NominationState.DRAFT, NominationState.INTRODUCED, NominationState.AT_STEP,
                                     NominationState.SELECTED):
             raise Refused.because("nomination_closed", s=nomination.state)
-        if not (is_system(actor) or nomination.may_withdraw(actor)):
-            raise Refused.because("not_permitted", org=str(nomination.organization))
         if not reason.strip():
             raise Refused.because("withdrawal_reason_missing")
         _refuse_future("nomination_date_ahead", on)

@@ -195,3 +195,16 @@ def test_the_new_reasons_read(code, params, text):
 
     message = Reason(code, params).message
     assert message != code and text in message
+
+
+def test_an_outsider_is_refused_before_learning_the_state(committee, outsider):
+    c = committee
+    n = c.introduced()
+    services.nomination_withdraw(nomination=n, reason="Lý do", on=D(2026, 3, 5), actor=c.clerk)
+    with refused("not_permitted"):
+        services.nomination_withdraw(nomination=n, reason="Lý do", on=D(2026, 3, 5), actor=outsider)
+    with refused("introducer_not_self"):  # not "already introduced"
+        services.nomination_introduce(nomination=n, on=D(2026, 3, 5), actor=outsider)
+    step = n.steps.get()
+    with refused("not_permitted"):
+        services.step_settle_tie(step=step, selected=True, actor=outsider)

@@ -20,7 +20,7 @@ from common.actors import is_system
 from common.reasons import Reason, Refused, as_json
 from governance.models import Decision, DecisionStatus, Field, Meeting
 from organizations import services as org_services
-from organizations.access import authorize
+from organizations.access import authorize, can
 from organizations.models import (
     Body,
     BodyKind,
@@ -277,8 +277,9 @@ def nomination_draft(*, organization: Organization, kind: str, position: Positio
         Organization.objects.select_for_update().filter(pk=target.pk).get()  # the post's nominations, one at a time
         _authorize_drafting(actor, organization)
         _check_target(kind, organization, target)
-        if kind != NominationKind.STANDARD and nominator is None:
-            nominator = getattr(actor, "person", None)
+        if kind != NominationKind.STANDARD and nominator is None and not is_system(actor) \
+                and can(actor, INTRODUCE, organization):
+            nominator = getattr(actor, "person", None)  # the head drafting their own introduction
         if dismissal:
             if dismissed_tenure is not None:
                 dismissed_tenure = Tenure.objects.select_related("position").get(pk=dismissed_tenure.pk)

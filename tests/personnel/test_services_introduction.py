@@ -44,6 +44,21 @@ def test_a_head_introduces_a_draft_the_office_prepared_without_naming_them(commi
     assert n.nominator_id == c.head.pk and n.state == NominationState.INTRODUCED
 
 
+def test_a_clerk_with_a_person_of_their_own_is_not_taken_for_the_nominator(committee):
+    c = committee
+    staff = PersonFactory(full_name="Cán bộ Văn phòng")
+    staff.user = c.clerk
+    staff.save()
+    draft = c.draft(nominator=None, actor=c.clerk)
+    assert draft.nominator_id is None
+    assert services.nomination_introduce(nomination=draft, on=DAY, actor=c.head_user).nominator_id == c.head.pk
+
+
+def test_a_head_drafting_is_the_nominator(committee):
+    c = committee
+    assert c.draft(nominator=None, actor=c.head_user).nominator_id == c.head.pk
+
+
 def test_a_deputy_may_not_use_the_power(committee):
     c = committee
     deputy = c.members[1]

@@ -179,7 +179,7 @@ MESSAGES = {
     "planning_import_position_ambiguous": lambda p: _(
         "Có nhiều chức danh cùng tên “%(v)s”: ghi mã chức danh.") % p,
     "planning_import_decider_unknown": lambda p: _(
-        "“%(code)s” không phải mã của %(org)s hoặc một cấp trên của tổ chức này.") % p,
+        "“%(v)s” không phải mã của %(org)s hoặc một cấp trên của tổ chức này.") % p,
     "planning_import_duplicate": lambda p: _(
         "Trùng với dòng %(other)s (cùng người, cùng chức danh, cùng nhiệm kỳ).") % p,
     "planning_import_refused": lambda p: _(

@@ -635,8 +635,8 @@ def planning_import_check(*, organization: Organization, rows: list[dict[str, An
     errors: list[dict[str, Any]] = []
     seen: dict[tuple[int, int, str], int] = {}
 
-    def bad(number: int, code: str, **params: Any) -> None:
-        errors.append({"row": number, "reason": Reason(code, params).to_json()})
+    def bad(number: int, reason: str, **params: Any) -> None:
+        errors.append({"row": number, "reason": Reason(reason, params).to_json()})
 
     for raw in rows:
         number = raw["row"]
@@ -662,7 +662,7 @@ def planning_import_check(*, organization: Organization, rows: list[dict[str, An
         if code:
             row["decider"] = deciders.get(code.lower())
             if row["decider"] is None:
-                bad(number, "planning_import_decider_unknown", code=code, org=str(organization))
+                bad(number, "planning_import_decider_unknown", v=code, org=str(organization))
         if row["day"] is not None and row["day"] > now:
             bad(number, "planning_date_ahead", d=row["day"].isoformat())
         person, position, term = row["person"], row["position"], row["term"]

@@ -17,9 +17,10 @@ from ..factories import MembershipFactory, PersonFactory, position
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+ADDED = D(2025, 12, 1)
 
 
-def plan(org, person, code="deputy-secretary", term="2025-2030", by=None, on=D(2025, 12, 1), ref="15-QĐ/TU"):
+def plan(org, person, code="deputy-secretary", term="2025-2030", by=None, on=ADDED, ref="15-QĐ/TU"):
     return services.planning_add(organization=org, person=person, position=position(code), term=term,
                                  added_on=on, added_ref=ref, added_by=by or org, actor=SYSTEM)
 

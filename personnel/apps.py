@@ -8,11 +8,13 @@ class PersonnelConfig(AppConfig):
 
     def ready(self) -> None:
         from common.reasons import register_messages
+        from organizations.demo import register_demo_step
         from organizations.events import register_listener
         from organizations.models import RoleKind as R
         from organizations.permissions import declare
 
         from . import rules  # noqa: F401  (its citations register on import)
+        from .demo import personnel_work
         from .ledger import follow_person_event
         from .permissions import (
             COUNTERSIGN,
@@ -38,3 +40,4 @@ class PersonnelConfig(AppConfig):
                 roles=[R.PROVINCE_BOARD])
         # An appointee's later events reach the ledger from the apps below, which never import this one.
         register_listener(follow_person_event)
+        register_demo_step(personnel_work)

@@ -17,8 +17,8 @@ from audit import appendonly
 from audit.models import AuditEntry
 from audit.services import audit_record
 from common.actors import SYSTEM
-from tests.assessments.conftest import period_2026, world  # noqa: F401  (fixtures)
 from personnel.models import LedgerCheckpoint, LedgerCountersignature, ResponsibilityEntry
+from tests.assessments.conftest import period_2026, world  # noqa: F401  (fixtures)
 from tests.chain.models import Link
 from tests.personnel.conftest import committee  # noqa: F401  (fixture)
 

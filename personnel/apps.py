@@ -24,9 +24,11 @@ class PersonnelConfig(AppConfig):
             VIEW_NOMINATOR_RECORD,
             VIEW_PERSONNEL,
         )
+        from .programs import MESSAGES as PROGRAM_MESSAGES
         from .reasons import MESSAGES
 
         register_messages(MESSAGES)
+        register_messages(PROGRAM_MESSAGES)
         declare("personnel", VIEW_PERSONNEL, _("Xem quy hoạch, giới thiệu nhân sự"),
                 roles=[R.PROVINCE_BOARD, R.COMMITTEE_STAFF, R.HEAD, R.INSPECTION])
         declare("personnel", MANAGE_PERSONNEL, _("Ghi quy hoạch, hồ sơ giới thiệu, kết quả các bước"),

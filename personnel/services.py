@@ -675,3 +675,134 @@ def nomination_correct(*, nomination: Nomination, reason: str, on: dt.date, acto
             action_program=old.action_program, dismissed_tenure=old.dismissed_tenure, grounds=old.grounds,
             procedure=old.procedure, planning_exception_ref=old.planning_exception_ref, corrects=old, actor=actor)
 
+
+
+# --- planning import ---
+#
+# A planning list uploaded as a file (``personnel.planning_imports`` reads it): each row is checked against the
+# database by ``planning_import_check``, the same way for the preview and, again under the lock, for the commit,
+# which writes every row or none. Lookups are a fixed number of queries whatever the number of rows.
+
+
+def _import_people(actor, cards: set[str]) -> dict[str, Person]:
+    """The people holding these cards among those ``actor`` may see: a card out of reach reads as unknown."""
+    from organizations.access import people_for
+
+    people = Person.objects.all() if is_system(actor) else people_for(actor)
+    return {p.card_number: p for p in people.filter(card_number__in=cards)} if cards else {}
+
+
+def _import_positions() -> tuple[dict[str, Position], dict[str, list[Position]]]:
+    """Positions by code (any case) and by title (diacritics and case ignored): reference data, one query."""
+    from common.text import fold
+
+    by_code: dict[str, Position] = {}
+    by_title: dict[str, list[Position]] = {}
+    for p in Position.objects.all():
+        by_code[p.code.lower()] = p
+        by_title.setdefault(fold(p.title), []).append(p)
+    return by_code, by_title
+
+
+def planning_import_check(*, organization: Organization, rows: list[dict[str, Any]], actor
+                          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each parsed row resolved (``person``, ``position``, ``decider``, ``day`` as objects), and the reasons a
+    row may not be written, as ``{"row": n, "reason": {...}}``. Reads only."""
+    from common.text import fold
+
+    cards = {r["card"] for r in rows if r.get("card")}
+    people = _import_people(actor, cards)
+    by_code, by_title = _import_positions()
+    deciders = {o.code.lower(): o for o in Organization.objects.filter(path__in=organization.ancestor_paths())}
+    standing = set(PlanningEntry.objects.filter(organization=organization, removed_on__isnull=True,
+                                                person__in=list(people.values()))
+                   .values_list("person_id", "position_id", "term"))
+    now = today()
+    checked: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    seen: dict[tuple[int, int, str], int] = {}
+
+    def bad(number: int, reason: str, **params: Any) -> None:
+        errors.append({"row": number, "reason": Reason(reason, params).to_json()})
+
+    for raw in rows:
+        number = raw["row"]
+        row = {"row": number, "card": raw.get("card", ""), "term": raw.get("term", ""), "ref": raw.get("ref", ""),
+               "day": dt.date.fromisoformat(raw["day"]) if raw.get("day") else None,
+               "person": None, "position": None, "decider": None}
+        card = row["card"]
+        if card:
+            row["person"] = people.get(card)
+            if row["person"] is None:  # alike for a card that does not exist and one out of reach
+                bad(number, "planning_import_card_unknown", card=card)
+        text = raw.get("position", "")
+        if text:
+            found = by_code.get(text.lower())
+            titled = by_title.get(fold(text), [])
+            if found is None and len(titled) == 1:
+                found = titled[0]
+            if found is None:
+                bad(number, "planning_import_position_ambiguous" if titled else "planning_import_position_unknown",
+                    v=text)
+            row["position"] = found
+        code = raw.get("decider", "")
+        if code:
+            row["decider"] = deciders.get(code.lower())
+            if row["decider"] is None:
+                bad(number, "planning_import_decider_unknown", v=code, org=str(organization))
+        if row["day"] is not None and row["day"] > now:
+            bad(number, "planning_date_ahead", d=row["day"].isoformat())
+        person, position, term = row["person"], row["position"], row["term"]
+        if person is not None and position is not None and term:
+            key = (person.pk, position.pk, term)
+            if key in seen:
+                bad(number, "planning_import_duplicate", other=seen[key])
+            else:
+                seen[key] = number
+                if key in standing:
+                    bad(number, "planning_already", p=str(person), pos=str(position), term=term)
+        checked.append(row)
+    errors.sort(key=lambda e: e["row"] or 0)
+    return checked, errors
+
+
+def planning_import_preview(*, organization: Organization, rows: list[dict[str, Any]], actor
+                            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What a commit of ``rows`` would write, and why it would not: nothing is written."""
+    authorize(actor, MANAGE_PERSONNEL, organization)
+    return planning_import_check(organization=organization, rows=rows, actor=actor)
+
+
+def planning_import_commit(*, organization: Organization, rows: list[dict[str, Any]], file_name: str, sha256: str,
+                           actor, parse_errors: list[dict[str, Any]] | None = None) -> list[PlanningEntry]:
+    """Write every row of a previewed list, or none: the rows are checked again under the lock of the
+    organization's list (an entry may have been added since the preview). A refusal carries each row's reasons
+    (``Refused.rows``)."""
+    with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=organization.pk).get()  # one act on its list at a time
+        authorize(actor, MANAGE_PERSONNEL, organization)
+        checked, errors = planning_import_check(organization=organization, rows=rows, actor=actor)
+        errors = sorted([*(parse_errors or []), *errors], key=lambda e: e["row"] or 0)
+        if not rows or errors:
+            by_row: dict[Any, list[Reason]] = {}
+            for e in errors:
+                by_row.setdefault(e["row"], []).append(Reason.from_json(e["reason"]))
+            raise Refused([Reason("planning_import_refused", {"n": len(errors)})], rows=by_row)
+        entries = [PlanningEntry(organization=organization, person=r["person"], position=r["position"],
+                                 term=r["term"], added_on=r["day"], added_ref=r["ref"], added_by=r["decider"])
+                   for r in checked]
+        try:
+            with transaction.atomic():
+                PlanningEntry.objects.bulk_create(entries, batch_size=1000)
+        except IntegrityError:  # the same person planned for the same post by another act meanwhile
+            raise Refused.because("planning_import_changed") from None
+        for entry in entries:
+            audit_record(actor=actor, action="planning.add", obj=entry,
+                         summary=f"{entry.person} · {entry.position} · {entry.term}",
+                         data={"person": entry.person_id, "position": entry.position_id, "term": entry.term,
+                               "added_on": entry.added_on.isoformat(), "added_ref": entry.added_ref,
+                               "added_by": entry.added_by_id, "import": sha256})
+        audit_record(actor=actor, action="planning.import", obj=organization, summary=file_name[:200],
+                     note=Reason("planning_imported", {"n": len(entries), "org": str(organization)}),
+                     data={"sha256": sha256, "count": len(entries), "entries": [e.pk for e in entries]})
+    return entries

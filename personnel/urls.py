@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import ledger_urls, planning_urls
+from . import ledger_urls, planning_urls, program_views
 
 app_name = "personnel"
 
@@ -9,4 +9,5 @@ app_name = "personnel"
 urlpatterns = [
     path("", include(planning_urls)),
     path("", include(ledger_urls)),
+    path("org/<int:pk>/action-program-template/", program_views.program_template, name="program_template"),
 ]

@@ -31,6 +31,7 @@ from organizations.models import (
     Tenure,
 )
 from organizations.services import member_import_preview
+from personnel.models import PlanningEntry
 from reports.models import Report
 from tests.governance.test_views_working import _committee
 
@@ -67,7 +68,12 @@ def world(province, staff_a):
                               declared_on=D(2025, 1, 1), actor=SYSTEM)
     discipline = discipline_record(person=member, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 2, 1),
                                    decided_by=province.sub_a, actor=SYSTEM)
-    return {"tenure": tenure, "member": member, "kinship": kinship, "discipline": discipline,
+    from personnel.services import planning_add
+
+    planning = planning_add(organization=province.grassroots, person=member, position=tenure.position,
+                            term="2025-2030", added_on=D(2025, 12, 1), added_ref="15-QĐ/TU", added_by=province.sub_a,
+                            actor=SYSTEM)
+    return {"tenure": tenure, "member": member, "kinship": kinship, "discipline": discipline, "planning": planning,
             "people": people, "collective": collective, "individual": individual, "meeting": meeting,
             "report_meeting": report_meeting, "collective_decision": collective_decision,
             "individual_decision": individual_decision, "draft": draft, "assignment": assignment, "batch": batch}
@@ -96,6 +102,7 @@ def _snapshot(w) -> dict:
         "disciplines": Discipline.objects.count(),
         "annulments": DisciplineAnnulment.objects.count(),
         "reports": Report.objects.count(),
+        "planning": sorted(PlanningEntry.objects.values_list("pk", "removed_on")),
     }
 
 
@@ -170,6 +177,16 @@ def _requests(province, w) -> list[tuple[str, str, dict]]:
         ("get", f"/disciplines/{w['discipline'].pk}/annul/", {}),
         ("post", f"/disciplines/{w['discipline'].pk}/annul/", {"annulled_on": "01/03/2026",
                                                                "decided_by": province.sub_a.pk}),
+        ("get", f"/org/{gr}/planning/", {}),
+        ("get", f"/org/{gr}/planning/add/", {}),
+        ("post", f"/org/{gr}/planning/add/", {"person_card": "0400000002", "position": w["tenure"].position_id,
+                                              "term": "2030-2035", "decision_ref": "1-QĐ",
+                                              "decision_date": "01/02/2026", "decided_by": gr}),
+        ("get", f"/planning/{w['planning'].pk}/remove/", {}),
+        ("post", f"/planning/{w['planning'].pk}/remove/", {"decision_ref": "2-QĐ", "decision_date": "01/02/2026",
+                                                           "decided_by": gr, "reason": "Lạ"}),
+        ("get", f"/org/{gr}/planning/import/", {}),
+        ("get", f"/org/{gr}/planning/import/template/", {}),
         ("post", f"/reports/meeting/{meeting.pk}/minutes/", {}),
         ("post", f"/reports/org/{gr}/register/", {"from": "01/01/2026", "to": "31/12/2026"}),
     ]

@@ -21,7 +21,10 @@ from personnel.checkpoints import checkpoint_countersign, checkpoint_sign, key_g
 from personnel.ledger import ledger_append
 from personnel.models import EntryKind, LedgerCheckpoint, LedgerCountersignature, ResponsibilityEntry
 
-from .test_ledger import behind_the_triggers, cut_after, entries, signing_key  # noqa: F401  (fixture)
+from . import test_ledger
+from .test_ledger import behind_the_triggers, cut_after, entries, rewrite_from
+
+signing_key = test_ledger.signing_key  # the fixture: a key of the test's own
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +126,6 @@ def test_a_chain_shorter_than_its_checkpoint_is_not_signed_again(committee, sign
 def test_a_chain_changed_since_the_last_checkpoint_is_not_signed(committee, signing_key):
     entries(committee, 3)
     checkpoint_sign(actor=SYSTEM)
-    from .test_ledger import rewrite_from
-
     rewrite_from(2, {"votes": 1})
     ledger_append(nomination=ResponsibilityEntry.objects.first().nomination, kind=EntryKind.STEP,
                   on=dt.date(2026, 3, 9))

@@ -19,7 +19,9 @@ from personnel.checkpoints import checkpoint_sign, verify_ledger
 from personnel.ledger import ledger_append
 from personnel.models import EntryKind, Nomination, ResponsibilityEntry
 
-from .test_ledger import signing_key  # noqa: F401  (fixture)
+from . import test_ledger
+
+signing_key = test_ledger.signing_key  # the fixture: a key of the test's own
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -60,7 +62,7 @@ def _lock_waiters() -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_second_append_waits_for_the_first_and_links_to_it(committee, signing_key):  # noqa: F811
+def test_a_second_append_waits_for_the_first_and_links_to_it(committee, signing_key):
     nomination = _first_entry(committee)
     holding, release = threading.Event(), threading.Event()
     outcome: dict = {}
@@ -110,7 +112,7 @@ def test_a_second_append_waits_for_the_first_and_links_to_it(committee, signing_
     assert verify_ledger().holds
 
 
-def test_many_appends_at_once_make_one_chain(committee, signing_key):  # noqa: F811
+def test_many_appends_at_once_make_one_chain(committee, signing_key):
     nomination = _first_entry(committee)
     threads, per_thread = 3, 15
     start = threading.Barrier(threads)

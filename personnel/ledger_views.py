@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -88,6 +89,15 @@ class CheckpointTable(PortalTable):
     def render_size(self, value) -> str:
         return number_format(value, force_grouping=True)
 
+    def value_size(self, value) -> int:
+        return value
+
+    def value_head_hash(self, value) -> str:
+        return value
+
+    def value_key_id(self, value) -> str:
+        return value
+
     def render_head_hash(self, value) -> str:
         return format_html('<code title="{}">{}…</code>', value, value[:16])
 
@@ -116,7 +126,7 @@ class CheckpointTable(PortalTable):
         rows = self._signed(record)
         if not rows:
             return "—"
-        return format_html_join(format_html("<br>"), "{} <span class=\"text-muted small\">({}, {})</span>", (
+        return format_html_join(mark_safe("<br>"), "{} <span class=\"text-muted small\">({}, {})</span>", (
             (s.organization.name, s.signed_by.get_full_name() or s.signed_by.get_username(),
              _local(s.signed_at)) for s in rows))
 

@@ -161,3 +161,31 @@ def test_anonymous_is_sent_to_log_in(client, checkpoint):
     for url in (LEDGER, SIGN, countersign_url(checkpoint)):
         response = client.post(url) if url != LEDGER else client.get(url)
         assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_admin_shows_the_personnel_records_and_changes_none(admin_client, rf, admin_user, checkpoint, province):
+    from django.contrib import admin
+
+    from personnel import models
+
+    checkpoints.checkpoint_countersign(checkpoint=checkpoint, organization=province.root, actor=admin_user)
+    request = rf.get("/admin/")
+    request.user = admin_user
+    for model in (models.PlanningEntry, models.Nomination, models.ProcedureStep, models.ResponsibilityEntry,
+                  models.LedgerCheckpoint, models.LedgerCountersignature, models.ActionProgramTemplate):
+        registered = admin.site._registry.get(model)
+        if registered is None:  # steps are shown inline on their nomination
+            assert model is models.ProcedureStep
+            continue
+        assert registered.has_view_permission(request)
+        assert not (registered.has_add_permission(request) or registered.has_change_permission(request)
+                    or registered.has_delete_permission(request))
+        label = f"{model._meta.app_label}/{model._meta.model_name}"
+        assert admin_client.get(f"/admin/{label}/").status_code == 200
+        assert admin_client.get(f"/admin/{label}/add/").status_code == 403
+        row = model.objects.first()
+        if row is not None:
+            assert admin_client.get(f"/admin/{label}/{row.pk}/change/").status_code == 200
+    for inline in admin.site._registry[models.LedgerCheckpoint].get_inline_instances(request):
+        assert not (inline.has_add_permission(request, None) or inline.has_change_permission(request)
+                    or inline.has_delete_permission(request))

@@ -28,7 +28,6 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -240,9 +239,9 @@ def main() -> None:
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_personnel")
-    key_dir = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
+    # The bench's own signing key, kept for --keep runs (var/ is not committed).
     os.environ.update(DATABASE_URL=url, DEBUG="0", ALLOWED_HOSTS="testserver", HTTPS="0",
-                      LEDGER_SIGNING_KEY_FILE=str(key_dir / "ledger-signing.pem"))
+                      LEDGER_SIGNING_KEY_FILE=str(ROOT / "var" / "bench-ledger-signing.pem"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     if not args.keep:
         fresh_database(url)
@@ -255,10 +254,11 @@ def main() -> None:
 
     from common.actors import SYSTEM
     from organizations.demo import seed
-    from personnel.checkpoints import checkpoint_sign, key_generate
+    from personnel.checkpoints import checkpoint_sign, key_generate, private_key
     from personnel.models import Nomination, ResponsibilityEntry
 
-    key_generate()
+    if private_key() is None or not args.keep:
+        key_generate(force=True)
     rng = random.Random(SEED)
     results: dict[str, object] = {"database": connection.vendor}
     if not args.keep:

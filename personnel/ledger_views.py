@@ -158,6 +158,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     head = ChainHead.objects.filter(name=checkpoints.CHAIN).first()
     return list_response(request, table, "personnel/ledger/ledger.html", {
         "filter": filters, "boards": boards, "head": head, "key_id": checkpoints.key_id_of(key) if key else "",
+        "size": number_format(head.size if head else 0, force_grouping=True),
     }, filename="diem-kiem-chung-so-trach-nhiem")
 
 

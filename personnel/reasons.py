@@ -198,4 +198,25 @@ MESSAGES = {
         p, "d"),
     "dismissal_before_tenure": lambda p: _(
         "Ngày miễn nhiệm có hiệu lực phải sau ngày bắt đầu giữ chức vụ (%(d)s).") % _dated(p, "d"),
+    # the ledger's checkpoints (personnel.checkpoints)
+    "ledger_key_missing": lambda p: _(
+        "Chưa có khóa ký sổ theo dõi trách nhiệm (hoặc tệp khóa không đọc được): chưa ký, kiểm tra được điểm "
+        "kiểm chứng. Quản trị hệ thống tạo khóa bằng lệnh ledger_keygen."),
+    "ledger_empty": lambda p: _("Sổ theo dõi trách nhiệm chưa có bút toán nào để ký."),
+    "ledger_shorter_than_checkpoint": lambda p: _(
+        "Sổ theo dõi trách nhiệm chỉ còn %(size)s bút toán, ít hơn điểm kiểm chứng đã ký (%(signed)s bút toán): "
+        "không ký đè lên phần đã mất; cần kiểm tra toàn bộ sổ.") % p,
+    "ledger_head_mismatch": lambda p: _(
+        "Bút toán cuối của sổ không khớp mã băm cuối đã ghi (%(size)s bút toán): không ký; cần kiểm tra toàn bộ "
+        "sổ.") % p,
+    "ledger_changed_since_checkpoint": lambda p: _(
+        "Bút toán thứ %(signed)s không còn khớp điểm kiểm chứng đã ký: không ký; cần kiểm tra toàn bộ sổ.") % p,
+    "countersign_needs_person": lambda p: _("Chỉ cán bộ Ban Tổ chức đăng nhập mới ký xác nhận được."),
+    "countersign_not_board": lambda p: _("Ban Tổ chức của bạn không ký xác nhận tại %(org)s.") % p,
+    "countersign_twice": lambda p: _("%(org)s đã ký xác nhận điểm kiểm chứng %(size)s bút toán này.") % p,
+    "countersign_statement_changed": lambda p: _(
+        "Nội dung điểm kiểm chứng khác với nội dung trang đã hiển thị: hãy tải lại trang rồi ký."),
+    "checkpoint_signature_invalid": lambda p: _(
+        "Chữ ký của điểm kiểm chứng %(size)s bút toán không hợp lệ: không ký xác nhận; cần kiểm tra toàn bộ "
+        "sổ.") % p,
 }

@@ -221,7 +221,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_IMPORTS = ["portal.tasks", "organizations.tasks", "jobs.tasks", "assessments.tasks", "reports.tasks"]
+CELERY_IMPORTS = ["portal.tasks", "organizations.tasks", "jobs.tasks", "assessments.tasks", "personnel.tasks",
+                  "reports.tasks"]
 # Long tasks acknowledged at their end: one message at a time per worker process.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker child past this resident memory (KiB) is replaced after its task (WeasyPrint holds on to memory).
@@ -245,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-member-imports": {"task": "organizations.purge_imports",
                              "schedule": crontab(hour=2, minute=30)},  # 02:30 Asia/Ho_Chi_Minh
     "reap-jobs": {"task": "jobs.reap", "schedule": crontab(minute="*/5")},  # jobs whose worker died
+    "ledger-checkpoint": {"task": "personnel.ledger_checkpoint",
+                          "schedule": crontab(hour=23, minute=55)},  # the day's ledger, signed
 }
 
 # Security headers. With DEBUG off they default to the strict values that

@@ -122,6 +122,8 @@ def _page(request: HttpRequest, nomination: Nomination, *, forms: dict | None = 
         "tie_form": forms.get("tie") or TieForm(), "withdraw_form": forms.get("withdraw") or ReasonForm(prefix="w"),
         "correct_form": forms.get("correct") or ReasonForm(prefix="c"),
         "corrections": list(nomination.corrections.only("pk", "state")),
+        # A refusal of an act whose form the page no longer offers (the nomination has moved on) is shown on top.
+        "refusals": [e for name, f in forms.items() if not acts.get(name) for e in f.non_field_errors()],
     }, status=status)
 
 

@@ -34,13 +34,13 @@ def selected(c: Committee) -> Nomination:
     return n
 
 
-def personnel_decision(c: Committee, day: dt.date = D(2026, 3, 25)):
+def personnel_decision(c: Committee, day: dt.date | None = None):
     """A valid decision of the committee's executive on a personnel matter of its working regulation."""
     regulation = WorkingRegulation.objects.create(organization=c.org, version=1, title="Quy chế làm việc")
     matter = gov.matter_add(regulation=regulation, actor=SYSTEM, code="NS-01", title="Công tác cán bộ",
                             field=Field.PERSONNEL, mode=Mode.COLLECTIVE, body_kind=BodyKind.EXECUTIVE,
                             ballot="secret")
     gov.regulation_adopt(regulation=regulation, start=D(2021, 1, 1), actor=SYSTEM)
-    meeting = c.meeting(day, c.executive, title="Hội nghị Ban Chấp hành")
+    meeting = c.meeting(day or D(2026, 3, 25), c.executive, title="Hội nghị Ban Chấp hành")
     return gov.decision_record_collective(meeting=meeting, matter=matter, title="Quyết định bổ nhiệm Phó Bí thư",
                                           votes_for=9, ballot="secret", actor=SYSTEM)

@@ -53,7 +53,8 @@ from .hostile import (
 
 pytestmark = pytest.mark.django_db
 
-AREAS = ["portal", "organizations", "governance", "regulations", "assessments", "jobs", "reports", "admin"]
+AREAS = ["portal", "organizations", "governance", "regulations", "assessments", "jobs", "reports", "personnel",
+         "admin"]
 # Areas whose pages only show (a job's progress, a report): no form to aim at. A report is requested by a
 # form without fields on the page it reports on (a button); its URL is in the path and query tests.
 FORM_AREAS = [area for area in AREAS if area not in ("jobs", "reports")]

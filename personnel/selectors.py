@@ -161,12 +161,13 @@ def record_paths(user) -> list[str] | None:
 
 
 def record_nominations(person: Person, paths: list[str] | None) -> QuerySet[Nomination]:
-    """What ``person`` nominated, in the organizations the reader may read the record of.
+    """What ``person`` introduced, in the organizations the reader may read the record of. A draft never
+    introduced (the office may prepare one in the head's name) is not the head's act and is left out.
 
     Read from ``Nomination.nominator``, never from tenures: the record stays whole after the nominator is
     transferred, retires or holds no post.
     """
-    return (Nomination.objects.filter(nominator=person).filter(subtree_q(paths, "organization__path"))
+    return (_made_by(person, paths)
             .select_related("organization", "target", "position", "nominee", "nominator_tenure__position",
                             "nominator_tenure__organization"))
 
@@ -185,4 +186,9 @@ def record_visible(person: Person, paths: list[str] | None) -> bool:
     """Whether the reader may open ``person``'s record at all: one nomination of theirs under the reader."""
     if paths is not None and not paths:
         return False
-    return Nomination.objects.filter(nominator=person).filter(subtree_q(paths, "organization__path")).exists()
+    return _made_by(person, paths).exists()
+
+
+def _made_by(person: Person, paths: list[str] | None) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(nominator=person, introduced_on__isnull=False).filter(
+        subtree_q(paths, "organization__path"))

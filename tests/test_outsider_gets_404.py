@@ -41,7 +41,7 @@ CSV = "Họ và tên,Giới tính,Ngày vào Đảng\nLê Thị Mai,Nữ,19/05/2
 
 
 @pytest.fixture
-def world(province, staff_a):
+def world(province, staff_a, settings):
     executive, people, collective, individual = _committee(province.grassroots)
     meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN tháng 3", actor=SYSTEM)
     report_meeting = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN nghe báo cáo", actor=SYSTEM)
@@ -74,6 +74,15 @@ def world(province, staff_a):
     nomination = nomination_draft(organization=province.grassroots, kind="deputy", nominee=people[1],
                                   position=position("deputy-secretary"), source="internal", nominator=people[0],
                                   actor=SYSTEM)
+    # The head's introduction, for the nominator's record (the province lets grassroots heads use the power).
+    settings.PERSONNEL_PILOT_SCOPE = [*settings.PERSONNEL_PILOT_SCOPE, "grassroots"]
+    from personnel.services import nomination_introduce
+
+    nomination_introduce(nomination=nomination_draft(
+        organization=province.grassroots, kind="deputy", nominee=people[2], position=position("standing-member"),
+        source="internal", nominator=people[0], planning_exception_ref="5-QĐ/ĐU", actor=SYSTEM,
+        action_program={k: "Rõ" for k in ("work", "people", "schedule", "results", "responsibility")}),
+        on=D(2026, 3, 4), actor=SYSTEM)
     return {"nomination": nomination, "tenure": tenure, "member": member, "kinship": kinship, "discipline": discipline,
             "people": people, "collective": collective, "individual": individual, "meeting": meeting,
             "report_meeting": report_meeting, "collective_decision": collective_decision,

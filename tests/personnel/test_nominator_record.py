@@ -112,3 +112,14 @@ def test_the_record_costs_the_same_for_2_and_20_nominations(client, committee, b
     with django_assert_num_queries(len(two)):
         page = client.get(_url(c))
     assert len(page.context["made"]) == 20 and page.context["table"].paginator.count == 40
+
+
+def test_a_draft_never_introduced_is_not_on_the_record(client, committee, board_officer):
+    committee.draft()
+    client.force_login(board_officer)
+    assert client.get(_url(committee)).status_code == 404
+    committee.draft(nominee=committee.members[4], position=position("standing-member"), planning_exception_ref="1")
+    n = committee.introduced(nominee=committee.members[5], position=position("executive-member"),
+                             planning_exception_ref="2-QĐ/TU")
+    page = client.get(_url(committee))
+    assert [m.pk for m in page.context["made"]] == [n.pk]

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organizations.access import granted_paths, subtree_q
 from organizations.models import Organization, Person
@@ -20,8 +22,11 @@ from .models import (
     EntryKind,
     LedgerCheckpoint,
     Nomination,
+    NominationKind,
     ProcedureStep,
     ResponsibilityEntry,
+    Source,
+    StepResult,
 )
 from .permissions import VIEW_CONFIDENTIAL, VIEW_NOMINATOR_RECORD, VIEW_PERSONNEL
 from .reasons import step_label
@@ -122,15 +127,46 @@ def nomination_steps(nomination: Nomination, paths: list[str] | None) -> list[Sh
     return shown
 
 
+DATA_LABELS = {
+    "kind": gettext_lazy("Loại"), "source": gettext_lazy("Nguồn nhân sự"), "step": gettext_lazy("Bước"),
+    "code": gettext_lazy("Nội dung bước"), "result": gettext_lazy("Kết quả"), "meeting": gettext_lazy("Hội nghị số"),
+    "convened": gettext_lazy("Triệu tập"), "present": gettext_lazy("Có mặt"),
+    "issued": gettext_lazy("Phiếu phát ra"), "returned": gettext_lazy("Phiếu thu về"),
+    "valid": gettext_lazy("Phiếu hợp lệ"), "invalid": gettext_lazy("Phiếu không hợp lệ"),
+    "votes": gettext_lazy("Số phiếu (mã người: số phiếu)"), "threshold": gettext_lazy("Ngưỡng"),
+    "selected": gettext_lazy("Lựa chọn"), "head": gettext_lazy("Người đứng đầu (mã)"),
+    "decision": gettext_lazy("Quyết định số"), "tenure": gettext_lazy("Chức vụ (mã)"),
+    "start": gettext_lazy("Ngày bắt đầu"), "position": gettext_lazy("Chức danh (mã)"),
+    "target": gettext_lazy("Nơi có chức danh (mã)"), "dismissal": gettext_lazy("Miễn nhiệm"),
+    "event": gettext_lazy("Sự kiện"), "form": gettext_lazy("Hình thức"), "nomination": gettext_lazy("Giới thiệu số"),
+}
+CHOICES = {"kind": NominationKind, "source": Source, "result": StepResult}
+
+
+def _value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("Có") if value else _("Không"))
+    if key in CHOICES and isinstance(value, str):
+        try:
+            return str(CHOICES[key](value).label)
+        except ValueError:
+            return value
+    if key == "code" and isinstance(value, str):
+        return step_label(value)
+    if key == "threshold" and isinstance(value, dict):
+        if "needed" in value:
+            return str(_("cần %(needed)s phiếu, trên 1/2 của %(base)s") % {"needed": value["needed"],
+                                                                         "base": value.get("base", "")})
+        return str(_("không xét ngưỡng"))
+    if isinstance(value, list):
+        return "; ".join(": ".join(str(x) for x in v) if isinstance(v, list | tuple) else str(v) for v in value)
+    return str(value)
+
+
 def data_rows(data: dict) -> list[tuple[str, str]]:
-    rows = []
-    for key, value in (data or {}).items():
-        if key == "threshold" and isinstance(value, dict):
-            value = ", ".join(f"{k}={v}" for k, v in value.items() if k != "cite")
-        elif isinstance(value, list):
-            value = "; ".join(":".join(str(x) for x in v) if isinstance(v, list | tuple) else str(v) for v in value)
-        rows.append((str(key), str(value)))
-    return rows
+    """An entry's data (codes and parameters) as labelled values, for the page and the export."""
+    return [(str(DATA_LABELS.get(key, key)), _value(key, value)) for key, value in (data or {}).items()
+            if key != "confidential"]
 
 
 def checkpoint_covering(seqs: list[int]) -> dict[int, LedgerCheckpoint | None]:

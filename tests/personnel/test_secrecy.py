@@ -40,8 +40,8 @@ def _xlsx_cells(response) -> list:
 
 
 def _page_reveals(html: str) -> bool:
-    return ("9 / 9 / 8 / 1" in html or f"{SECRET_VOTES}</strong>" in html or "valid:</span> 8" in html
-            or "invalid:</span> 1" in html)
+    return ("9 / 9 / 8 / 1" in html or f"{SECRET_VOTES}</strong>" in html or "Phiếu hợp lệ:</span> 8" in html
+            or "Phiếu không hợp lệ:</span> 1" in html)
 
 
 def test_the_page_withholds_the_conference_from_the_clerk_and_the_head(client, committee, secret):
@@ -63,9 +63,9 @@ def test_the_page_withholds_the_conference_from_the_clerk_and_the_head(client, c
 def test_the_province_board_reads_the_conference(client, committee, secret, board_officer):
     client.force_login(board_officer)
     html = client.get(f"/nominations/{secret.pk}/").content.decode()
-    assert f"{SECRET_VOTES}</strong>" in html and "9 / 9 / 8 / 1" in html and "valid:</span> 8" in html
+    assert f"{SECRET_VOTES}</strong>" in html and "9 / 9 / 8 / 1" in html and "Phiếu hợp lệ:</span> 8" in html
     record = client.get(f"/people/{committee.head.pk}/nominations-made/?export=xlsx")
-    assert any("valid: 8" in str(c) for c in _xlsx_cells(record))
+    assert any("Phiếu hợp lệ: 8" in str(c) for c in _xlsx_cells(record))
 
 
 def test_the_inspection_reads_the_record_without_the_conference(client, committee, secret, inspector_a):
@@ -74,7 +74,7 @@ def test_the_inspection_reads_the_record_without_the_conference(client, committe
     assert page.status_code == 200
     assert not _page_reveals(page.content.decode())
     cells = _xlsx_cells(client.get(f"/people/{committee.head.pk}/nominations-made/?export=xlsx"))
-    assert not any("valid: 8" in str(c) or "invalid: 1" in str(c) for c in cells)
+    assert not any("hợp lệ: " in str(c) for c in cells)
     assert any("Kết quả không công bố" in str(c) for c in cells)
     assert not _page_reveals(client.get(f"/nominations/{secret.pk}/").content.decode())
 
@@ -84,11 +84,11 @@ def test_the_registers_and_their_exports_hold_no_counts(client, committee, secre
     for url in (f"/org/{committee.org.pk}/nominations/", "/nominations/"):
         assert not _page_reveals(client.get(url).content.decode())
         cells = _xlsx_cells(client.get(url + "?export=xlsx"))
-        assert SECRET_VOTES not in cells and not any("valid" in str(c) for c in cells)
+        assert SECRET_VOTES not in cells and not any("hợp lệ" in str(c) for c in cells)
 
 
 def test_the_results_are_shown_once_the_nomination_is_finished(client, committee, secret):
     services.nomination_withdraw(nomination=secret, reason="Sức khỏe", on=D(2026, 3, 12), actor=SYSTEM)
     client.force_login(committee.clerk)
     html = client.get(f"/nominations/{secret.pk}/").content.decode()
-    assert f"{SECRET_VOTES}</strong>" in html and "9 / 9 / 8 / 1" in html and "valid:</span> 8" in html
+    assert f"{SECRET_VOTES}</strong>" in html and "9 / 9 / 8 / 1" in html and "Phiếu hợp lệ:</span> 8" in html

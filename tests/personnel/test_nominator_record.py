@@ -123,3 +123,12 @@ def test_a_draft_never_introduced_is_not_on_the_record(client, committee, board_
                              planning_exception_ref="2-QĐ/TU")
     page = client.get(_url(committee))
     assert [m.pk for m in page.context["made"]] == [n.pk]
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("?year=abc", 200), (f"?year={10**20}", 200), ("?year=²", 200), ("?event=nonsense", 200),
+    ("?kind=%00", 400),  # the portal refuses NUL before any view (portal.middleware.RefuseNulMiddleware)
+    ("?sort=-nonexistent&export=xlsx", 200), ("?page=99999", 200)])
+def test_hostile_filters_never_break_the_record(client, committee, appointed, board_officer, query, status):
+    client.force_login(board_officer)
+    assert client.get(_url(committee, query)).status_code == status

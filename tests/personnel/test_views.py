@@ -367,3 +367,18 @@ def test_a_second_head_with_no_nomination_of_their_own_may_not_withdraw(client, 
     assert _login(client, deputy).post(f"/nominations/{n.pk}/withdraw/", {"w-reason": "x"}).status_code == 403
 
 
+
+
+def test_a_dismissal_under_art_5_is_drafted_from_the_holders_tenure(client, committee, province):
+    from ..factories import TenureFactory
+
+    holder = TenureFactory(position=position("secretary"), organization=province.grassroots, start=D(2024, 1, 1))
+    c = committee
+    page = _login(client, c.clerk).get(f"/org/{c.org.pk}/nominations/new/")
+    assert holder in page.context["form"].fields["dismissed_tenure"].queryset
+    response = client.post(f"/org/{c.org.pk}/nominations/new/", {
+        "kind": "subordinate_dismissal", "dismissed_tenure": holder.pk, "source": "internal",
+        "grounds": "Không hoàn thành nhiệm vụ hai năm liền", "procedure": "Đã họp tập thể lãnh đạo"})
+    n = Nomination.objects.get()
+    assert response.status_code == 302
+    assert n.dismissal and n.nominee == holder.person and n.target == province.grassroots

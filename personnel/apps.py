@@ -8,11 +8,13 @@ class PersonnelConfig(AppConfig):
 
     def ready(self) -> None:
         from common.reasons import register_messages
+        from organizations.demo import register_demo_step
         from organizations.events import register_listener
         from organizations.models import RoleKind as R
         from organizations.permissions import declare
 
         from . import rules  # noqa: F401  (its citations register on import)
+        from .demo import personnel_work
         from .ledger import follow_person_event
         from .permissions import (
             COUNTERSIGN,
@@ -22,9 +24,11 @@ class PersonnelConfig(AppConfig):
             VIEW_NOMINATOR_RECORD,
             VIEW_PERSONNEL,
         )
+        from .programs import MESSAGES as PROGRAM_MESSAGES
         from .reasons import MESSAGES
 
         register_messages(MESSAGES)
+        register_messages(PROGRAM_MESSAGES)
         declare("personnel", VIEW_PERSONNEL, _("Xem quy hoạch, giới thiệu nhân sự"),
                 roles=[R.PROVINCE_BOARD, R.COMMITTEE_STAFF, R.HEAD, R.INSPECTION])
         declare("personnel", MANAGE_PERSONNEL, _("Ghi quy hoạch, hồ sơ giới thiệu, kết quả các bước"),
@@ -38,3 +42,4 @@ class PersonnelConfig(AppConfig):
                 roles=[R.PROVINCE_BOARD])
         # An appointee's later events reach the ledger from the apps below, which never import this one.
         register_listener(follow_person_event)
+        register_demo_step(personnel_work)

@@ -53,6 +53,13 @@ LEVEL_LABELS = {
 }
 
 
+def _import_column(name: str) -> str:
+    """A column of a planning list, as the file names it (``personnel.planning_imports.LABELS``)."""
+    from .planning_imports import LABELS
+
+    return LABELS.get(name, name)
+
+
 def step_label(code: str) -> str:
     return str(STEP_LABELS.get(code, code))
 
@@ -154,4 +161,41 @@ MESSAGES = {
         "Quyết định ngày %(d)s trước bước cuối của quy trình (%(last)s).") % _dated(p, "d", "last"),
     "appointment_start_before_decision": lambda p: _(
         "Ngày bắt đầu giữ chức vụ không được trước ngày quyết định (%(d)s).") % _dated(p, "d"),
+    # --- planning: the register's forms and the import of a planning list ---
+    "planning_import_file_type": lambda p: _("Chỉ nhận tệp .xlsx hoặc .csv."),
+    "planning_import_empty": lambda p: _("Tệp không có dữ liệu."),
+    "planning_import_no_rows": lambda p: _("Tệp chỉ có dòng tên cột, không có dòng dữ liệu nào."),
+    "planning_import_columns": lambda p: _("Thiếu cột bắt buộc: %(cols)s.") % {
+        "cols": ", ".join(_import_column(c) for c in p["cols"])},
+    "planning_import_too_many_rows": lambda p: _("Tệp có quá nhiều dòng (tối đa %(n)s).") % p,
+    "planning_import_nul": lambda p: _("Dòng có ký tự không hợp lệ (mã NUL); hãy lưu lại tệp rồi tải lên lại."),
+    "planning_import_missing": lambda p: _("Thiếu %(col)s.") % {"col": _import_column(p["col"])},
+    "planning_import_too_long": lambda p: _("%(col)s dài quá %(n)s ký tự.") % {
+        **p, "col": _import_column(p["col"])},
+    "planning_import_bad_date": lambda p: _(
+        "Ngày quyết định “%(v)s” không đúng định dạng ngày (dd/mm/yyyy).") % p,
+    "planning_import_card_unknown": lambda p: _("Không tìm thấy đảng viên có số thẻ %(card)s.") % p,
+    "planning_import_position_unknown": lambda p: _("Không có chức danh có mã hoặc tên “%(v)s”.") % p,
+    "planning_import_position_ambiguous": lambda p: _(
+        "Có nhiều chức danh cùng tên “%(v)s”: ghi mã chức danh.") % p,
+    "planning_import_decider_unknown": lambda p: _(
+        "“%(v)s” không phải mã của %(org)s hoặc một cấp trên của tổ chức này.") % p,
+    "planning_import_duplicate": lambda p: _(
+        "Trùng với dòng %(other)s (cùng người, cùng chức danh, cùng nhiệm kỳ).") % p,
+    "planning_import_refused": lambda p: _(
+        "Có %(n)s lỗi; không dòng nào được ghi. Sửa tệp rồi tải lên lại.") % p,
+    "planning_import_changed": lambda p: _(
+        "Danh sách quy hoạch vừa thay đổi; không dòng nào được ghi. Hãy tải tệp lên lại.") % p,
+    "planning_import_expired": lambda p: _(
+        "Bản xem trước không còn; hãy tải tệp lên lại."),
+    "planning_imported": lambda p: _("Đã ghi %(n)s cán bộ vào quy hoạch của %(org)s.") % p,
+    # rules helper
+    "nomination_position_role": lambda p: _(
+        "Chức danh %(pos)s không phải chức danh %(role)s mà loại giới thiệu này áp dụng.") % {
+        **p, "role": {"deputy": _("cấp phó"), "head": _("người đứng đầu")}.get(p["role"], p["role"])},
+    "step_meeting_used": lambda p: _(
+        "Hội nghị ngày %(d)s đã được ghi cho bước %(n)s của giới thiệu này: mỗi bước là một hội nghị.") % _dated(
+        p, "d"),
+    "dismissal_before_tenure": lambda p: _(
+        "Ngày miễn nhiệm có hiệu lực phải sau ngày bắt đầu giữ chức vụ (%(d)s).") % _dated(p, "d"),
 }

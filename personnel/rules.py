@@ -8,6 +8,7 @@ before 08/10/2025, Regulation 377 from then. The article numbers of the steps in
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,6 +28,7 @@ ART_3 = cite("142-QĐ/TW", "3", by="personnel: introduction for election or a de
 ART_4 = cite("142-QĐ/TW", "4", by="personnel: a vacant standing-committee seat")
 ART_5 = cite("142-QĐ/TW", "5", by="personnel: heads of directly subordinate units")
 PILOT = cite("142-QĐ/TW", "", by="personnel.rules (pilot scope and end)")
+PILOT_ISSUED = dt.date(2024, 4, 23)  # numbers restart each term: the pilot is the text of this date
 
 DEFAULT_QUORUM = Fraction(2, 3)
 HALF = Fraction(1, 2)
@@ -68,8 +70,14 @@ _EXTERNAL_TAIL = (
 )
 
 
+SOURCES = ("internal", "external")
+HALF_RULES = ("head_decides", "not_passed")
+
+
 def steps_for(kind: str, source: str) -> tuple[StepSpec, ...]:
     """The steps of a nomination of ``kind`` from ``source``: 142 replaces step 1 of the standard procedure."""
+    if source not in SOURCES:
+        raise ValueError(source)
     if kind == "standard":
         first = StepSpec(1, "leadership_agrees", "agree", LEADERSHIP)
         return (first, *(_INTERNAL_TAIL if source == "internal" else _EXTERNAL_TAIL))
@@ -231,13 +239,16 @@ def outcome(*, mode: str, nominee: int, counts: Counts, threshold: Threshold | N
     ``half_rule``: what exactly 50% means ("head_decides", the default that RULES.md gives from Decree 170;
     or "not_passed").
     """
+    if half_rule not in HALF_RULES:
+        raise ValueError(half_rule)
     votes = dict(counts.votes)
     mine = votes.get(nominee, 0)
     if mode in ("introduction",):
         return Outcome("introduced")
     if mode == "conference":
         return Outcome("recorded")
-    assert threshold is not None
+    if threshold is None:
+        raise ValueError(f"a {mode} step needs a threshold")
     if mode == "select":
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         top = ranked[0][1] if ranked else 0

@@ -20,8 +20,10 @@ from common.actors import is_system
 from common.reasons import Reason, Refused, as_json
 from governance.models import Decision, DecisionStatus, Field, Meeting
 from organizations import services as org_services
-from organizations.access import authorize
+from organizations.access import authorize, can
 from organizations.models import (
+    Body,
+    BodyKind,
     Membership,
     Organization,
     Person,
@@ -96,7 +98,9 @@ def planning_reasons(organization: Organization, person: Person, position: Posit
     elif added_on > today():
         reasons.append(Reason("planning_date_ahead", {"d": added_on.isoformat()}))
     if added_by is not None and not _at_or_above(added_by, organization):
-        reasons.append(Reason("planning_decider_not_above", {"by": str(added_by), "org": str(organization)}))
+        cited = rules.PLANNING.on(added_on or today())
+        reasons.append(Reason("planning_decider_not_above", {"by": str(added_by), "org": str(organization)},
+                              cited.code, cited.ref))
     if term and PlanningEntry.objects.filter(organization=organization, person=person, position=position,
                                              term=term, removed_on__isnull=True).exists():
         reasons.append(Reason("planning_already", {"p": str(person), "pos": str(position), "term": term}))
@@ -113,8 +117,8 @@ def planning_remove(*, entry: PlanningEntry, removed_on: dt.date, removed_ref: s
                     reason: str, actor) -> PlanningEntry:
     """Take a person out of the planning by a recorded decision (the row stays, with who removed it)."""
     with transaction.atomic():
-        entry = PlanningEntry.objects.select_for_update().select_related("organization", "person", "position") \
-            .get(pk=entry.pk)
+        entry = PlanningEntry.objects.select_for_update(of=("self",)) \
+            .select_related("organization", "person", "position").get(pk=entry.pk)
         authorize(actor, MANAGE_PERSONNEL, entry.organization)
         if entry.removed_on is not None:
             raise Refused.because("planning_already_removed", d=entry.removed_on.isoformat())
@@ -124,7 +128,9 @@ def planning_remove(*, entry: PlanningEntry, removed_on: dt.date, removed_ref: s
         if not removed_ref.strip():
             raise Refused.because("planning_decision_missing")
         if not _at_or_above(removed_by, entry.organization):
-            raise Refused.because("planning_decider_not_above", by=str(removed_by), org=str(entry.organization))
+            cited = rules.PLANNING.on(removed_on)
+            raise Refused.because("planning_decider_not_above", by=str(removed_by), org=str(entry.organization),
+                                  cite=(cited.code, cited.ref))
         entry.removed_on, entry.removed_ref, entry.removed_by = removed_on, removed_ref.strip(), removed_by
         entry.removal_reason = reason.strip()
         entry.save(update_fields=["removed_on", "removed_ref", "removed_by", "removal_reason"])
@@ -139,8 +145,16 @@ def planning_remove(*, entry: PlanningEntry, removed_on: dt.date, removed_ref: s
 
 
 def pilot_document() -> Document | None:
-    """Regulation 142 as the catalog holds it: its end date is read from there, never written in code."""
-    return Document.objects.filter(code=rules.PILOT.code).order_by("-issue_date").first()
+    """Regulation 142 as the catalog holds it: its end date is read from there, never written in code.
+
+    Numbers restart with each term, so a later text numbered 142-QĐ/TW is another text: the pilot is the one
+    issued on ``rules.PILOT_ISSUED`` (or, should the catalog not date it, the only one of that number)."""
+    documents = Document.objects.filter(code=rules.PILOT.code)
+    dated = documents.filter(issue_date=rules.PILOT_ISSUED).first()
+    if dated is not None:
+        return dated
+    candidates = list(documents[:2])
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def pilot_in_force(on: dt.date) -> tuple[bool, dt.date | None]:
@@ -165,8 +179,11 @@ def organization_level(organization: Organization) -> str:
 
 def pilot_reasons(organization: Organization, kind: str, on: dt.date) -> list[Reason]:
     in_force, ends = pilot_in_force(on)
+    # The end is named only when it is why (a day before the pilot began, or after a replacement, is not "after
+    # its end").
+    ended = ends is not None and on > ends
     return rules.pilot_reasons(level=organization_level(organization), scope=pilot_scope(), in_force=in_force,
-                               ends_on=ends.isoformat() if ends else None, on=on.isoformat(), kind=kind)
+                               ends_on=ends.isoformat() if ended else None, on=on.isoformat(), kind=kind)
 
 
 def head_tenure_on(person: Person, organization: Organization, on: dt.date) -> Tenure | None:
@@ -205,12 +222,32 @@ def _program(value: dict | None) -> dict[str, str]:
     return {part: str(value.get(part, "") or "").strip() for part in PROGRAM_PARTS}
 
 
+# The posts each kind is for: a deputy's appointment is of a deputy (142 Art. 3), Art. 5 of a unit's head.
+KIND_ROLES = {NominationKind.DEPUTY: PositionRole.DEPUTY, NominationKind.SUBORDINATE_HEAD: PositionRole.HEAD,
+              NominationKind.SUBORDINATE_DISMISSAL: PositionRole.HEAD}
+
+
+def _kind_cite(kind: str, on: dt.date) -> rules.Cite:
+    """The text a nomination of ``kind`` rests on: its article of 142, or the standard procedure in force."""
+    cited = rules.steps_for(kind, Source.INTERNAL)[0].cite
+    return cited.on(on)
+
+
 def _check_target(kind: str, organization: Organization, target: Organization) -> None:
     if kind in (NominationKind.SUBORDINATE_HEAD, NominationKind.SUBORDINATE_DISMISSAL):
         if target.parent_path != organization.path:
-            raise Refused.because("nomination_target_not_subordinate", t=str(target), org=str(organization))
+            raise Refused.because("nomination_target_not_subordinate", t=str(target), org=str(organization),
+                                  cite=(rules.ART_5.code, rules.ART_5.ref))
     elif target.pk != organization.pk:
         raise Refused.because("nomination_target_not_own", t=str(target), org=str(organization))
+
+
+def _check_position(kind: str, position: Position) -> None:
+    role = KIND_ROLES.get(kind)
+    if role is not None and position.role != role:
+        cited = _kind_cite(kind, today())
+        raise Refused.because("nomination_position_role", pos=str(position), role=role, k=kind,
+                              cite=(cited.code, cited.ref))
 
 
 def _authorize_drafting(actor, organization: Organization) -> None:
@@ -240,14 +277,19 @@ def nomination_draft(*, organization: Organization, kind: str, position: Positio
         Organization.objects.select_for_update().filter(pk=target.pk).get()  # the post's nominations, one at a time
         _authorize_drafting(actor, organization)
         _check_target(kind, organization, target)
-        if kind != NominationKind.STANDARD and nominator is None:
-            nominator = getattr(actor, "person", None)
+        if kind != NominationKind.STANDARD and nominator is None and not is_system(actor) \
+                and can(actor, INTRODUCE, organization):
+            nominator = getattr(actor, "person", None)  # the head drafting their own introduction
         if dismissal:
+            if dismissed_tenure is not None:
+                dismissed_tenure = Tenure.objects.select_related("position").get(pk=dismissed_tenure.pk)
             if dismissed_tenure is None or dismissed_tenure.person_id != nominee.pk \
                     or dismissed_tenure.organization_id != target.pk or dismissed_tenure.end is not None:
-                raise Refused.because("dismissal_tenure_missing", p=str(nominee), t=str(target))
+                raise Refused.because("dismissal_tenure_missing", p=str(nominee), t=str(target),
+                                      cite=(rules.ART_5.code, rules.ART_5.ref))
             position = dismissed_tenure.position
-        _refuse_open(target, position, dismissal)
+        _check_position(kind, position)
+        _refuse_open(target, position, dismissal, kind)
         nomination = Nomination(
             organization=organization, target=target, kind=kind, position=position, dismissal=dismissal,
             nominee=nominee, nominator=nominator if kind != NominationKind.STANDARD else None, source=source,
@@ -258,7 +300,9 @@ def nomination_draft(*, organization: Organization, kind: str, position: Positio
             with transaction.atomic():
                 nomination.save()
         except IntegrityError as exc:  # another clerk opened one for the post a moment ago
-            raise Refused.because("nomination_post_taken", pos=str(position), t=str(target)) from exc
+            cited = _one_per_post_cite(kind)
+            raise Refused.because("nomination_post_taken", pos=str(position), t=str(target),
+                                  cite=(cited.code, cited.ref)) from exc
         audit_record(actor=actor, action="nomination.draft", obj=nomination, summary=str(nomination),
                      data={"kind": kind, "source": source, "nominee": nominee.pk,
                            "nominator": nominator.pk if nominator else None, "position": position.pk,
@@ -266,16 +310,24 @@ def nomination_draft(*, organization: Organization, kind: str, position: Positio
     return nomination
 
 
-def _refuse_open(target: Organization, position: Position, dismissal: bool, exclude: int | None = None) -> None:
+def _one_per_post_cite(kind: str) -> rules.Cite:
+    """One person for one post: 142 Art. 3 for the head's powers, step 3 of the standard procedure otherwise."""
+    return rules.PROCEDURE.on(today()) if kind == NominationKind.STANDARD else rules.ART_3
+
+
+def _refuse_open(target: Organization, position: Position, dismissal: bool, kind: str,
+                 exclude: int | None = None) -> None:
     other = Nomination.objects.open().filter(target=target, position=position, dismissal=dismissal) \
         .exclude(pk=exclude).select_related("nominee").first()
     if other is not None:
+        cited = _one_per_post_cite(kind)
         raise Refused.because("nomination_post_open", pos=str(position), t=str(target), p=str(other.nominee),
-                              cite=(rules.ART_3.code, rules.ART_3.ref))
+                              cite=(cited.code, cited.ref))
 
 
 def _lock(nomination: Nomination) -> Nomination:
-    return (Nomination.objects.select_for_update()
+    # Only the nomination's row (``of``): PostgreSQL cannot lock the nullable side of the nominator's outer join.
+    return (Nomination.objects.select_for_update(of=("self",))
             .select_related("organization", "target", "position", "nominee", "nominator").get(pk=nomination.pk))
 
 
@@ -289,6 +341,10 @@ def nomination_change(*, nomination: Nomination, actor, **fields: Any) -> Nomina
         _authorize_drafting(actor, nomination.organization)
         if nomination.state != NominationState.DRAFT:
             raise Refused.because("nomination_not_draft", s=nomination.state)
+        if "source" in fields and fields["source"] not in Source.values:
+            raise Refused.because("nomination_source_unknown", s=fields["source"])
+        if nomination.kind == NominationKind.STANDARD:
+            fields.pop("nominator", None)  # the standard procedure is the collective's: no head's introduction
         for name, value in fields.items():
             if name == "action_program":
                 value = _program(value)
@@ -301,19 +357,24 @@ def nomination_change(*, nomination: Nomination, actor, **fields: Any) -> Nomina
     return nomination
 
 
+def _power_cite(nomination: Nomination) -> rules.Cite:
+    """The article of 142 whose power the nomination uses (3, 4 or 5): its first step's citation."""
+    return rules.steps_for(nomination.kind, nomination.source)[0].cite
+
+
 def introduction_reasons(nomination: Nomination, on: dt.date) -> list[Reason]:
     """Everything that stops an introduction on ``on``: the form shows them before the head signs."""
     reasons: list[Reason] = []
     if nomination.is_pilot:
         reasons += pilot_reasons(nomination.organization, nomination.kind, on)
+        cited = _power_cite(nomination)
         if nomination.nominator_id is None or head_tenure_on(nomination.nominator, nomination.organization,
                                                              on) is None:
-            cited = rules.steps_for(nomination.kind, nomination.source)[0].cite
             reasons.append(Reason("introducer_not_head", {
                 "p": str(nomination.nominator) if nomination.nominator_id else "", "org": str(nomination.organization),
                 "d": on.isoformat()}, cited.code, cited.ref))
         if nomination.nominator_id == nomination.nominee_id:
-            reasons.append(Reason("introducer_is_nominee"))
+            reasons.append(Reason("introducer_is_nominee", {}, cited.code, cited.ref))
     if nomination.dismissal:
         if not nomination.grounds or not nomination.procedure:
             reasons.append(Reason("dismissal_grounds_missing", {}, rules.ART_5.code, rules.ART_5.ref))
@@ -330,11 +391,18 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor) -> Nomin
     step 1 is the leadership collective's meeting."""
     with transaction.atomic():
         nomination = _lock(nomination)
+        person = getattr(actor, "person", None)
+        if nomination.state == NominationState.DRAFT and nomination.is_pilot and nomination.nominator_id is None \
+                and person is not None and not is_system(actor):
+            nomination.nominator = person  # a draft the office prepared: the head introduces it in person
+        if not (is_system(actor) or nomination.may_introduce(actor)):
+            if nomination.is_pilot:
+                cited = _power_cite(nomination)
+                raise Refused.because("introducer_not_self", cite=(cited.code, cited.ref),
+                                      org=str(nomination.organization))
+            raise Refused.because("not_permitted", org=str(nomination.organization))
         if nomination.state != NominationState.DRAFT:
             raise Refused.because("nomination_not_draft", s=nomination.state)
-        if not (is_system(actor) or nomination.may_introduce(actor)):
-            raise Refused.because("introducer_not_self" if nomination.is_pilot else "not_permitted",
-                                  org=str(nomination.organization))
         _refuse_future("nomination_date_ahead", on)
         reasons = introduction_reasons(nomination, on)
         if reasons:
@@ -342,7 +410,7 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor) -> Nomin
         tenure = head_tenure_on(nomination.nominator, nomination.organization, on) if nomination.is_pilot else None
         nomination.introduce()
         nomination.introduced_on, nomination.nominator_tenure = on, tenure
-        fields = ["state", "introduced_on", "nominator_tenure"]
+        fields = ["state", "introduced_on", "nominator_tenure", "nominator"]
         if nomination.is_pilot:  # the introduction is step 1
             spec = rules.steps_for(nomination.kind, nomination.source)[0]
             ProcedureStep.objects.create(nomination=nomination, number=1, code=spec.code, held_on=on,
@@ -373,14 +441,21 @@ def _works_at(person_id: int, organization: Organization, on: dt.date) -> bool:
 def _check_meeting(nomination: Nomination, spec: rules.StepSpec, meeting: Meeting, previous: dt.date | None
                    ) -> None:
     body = meeting.body
+    cited = spec.cite.on(meeting.date)
+    cite = (cited.code, cited.ref)
     if body.kind not in spec.bodies:
-        raise Refused.because("step_wrong_body", body=body.kind, allowed=list(spec.bodies), n=spec.number)
+        raise Refused.because("step_wrong_body", body=body.kind, allowed=list(spec.bodies), n=spec.number,
+                              cite=cite)
     if spec.where == "own":
         if body.organization_id != nomination.organization_id:
             raise Refused.because("step_wrong_organization", org=str(body.organization),
-                                  own=str(nomination.organization))
+                                  own=str(nomination.organization), cite=cite)
     elif not _works_at(nomination.nominee_id, body.organization, meeting.date):
-        raise Refused.because("step_not_where_nominee_works", org=str(body.organization), p=str(nomination.nominee))
+        raise Refused.because("step_not_where_nominee_works", org=str(body.organization), p=str(nomination.nominee),
+                              cite=cite)
+    used = nomination.steps.filter(meeting=meeting).values_list("number", flat=True).first()
+    if used is not None:  # each step is a meeting of its own
+        raise Refused.because("step_meeting_used", n=used, d=meeting.date.isoformat())
     if meeting.date > today():
         raise Refused.because("step_meeting_ahead", d=meeting.date.isoformat())
     if previous is not None and meeting.date < previous:
@@ -412,7 +487,8 @@ def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Count
             raise Refused.because("step_none_left", n=number)
         previous = nomination.steps.order_by("-number").values_list("held_on", flat=True).first() \
             or nomination.introduced_on
-        meeting = Meeting.objects.select_for_update().select_related("body__organization").get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(of=("self",)).select_related("body__organization") \
+            .get(pk=meeting.pk)
         _check_meeting(nomination, spec, meeting, previous)
         voters = list(meeting.attendance.filter(voting=True).values_list("person_id", "present"))
         convened = sorted(p for p, _ in voters)
@@ -485,13 +561,17 @@ def step_settle_tie(*, step: ProcedureStep, selected: bool, actor) -> ProcedureS
     with transaction.atomic():
         nomination = _lock(step.nomination)
         step = ProcedureStep.objects.select_for_update().get(pk=step.pk)
+        authorize(actor, INTRODUCE, nomination.organization)
         if step.result != StepResult.TIE:
             raise Refused.because("step_no_tie", n=step.number)
+        if nomination.state not in (NominationState.INTRODUCED, NominationState.AT_STEP):
+            raise Refused.because("nomination_not_in_steps", s=nomination.state)
         head = getattr(actor, "person", None)
-        authorize(actor, INTRODUCE, nomination.organization)
         if not is_system(actor) and (head is None or head_tenure_on(head, nomination.organization,
                                                                       step.held_on) is None):
-            raise Refused.because("tie_not_head", org=str(nomination.organization), d=step.held_on.isoformat())
+            cited = rules.PROCEDURE.on(step.held_on)
+            raise Refused.because("tie_not_head", org=str(nomination.organization), d=step.held_on.isoformat(),
+                                  cite=(cited.code, cited.ref))
         if is_system(actor):
             head = nomination.organization.head_on(step.held_on)
         step.result, step.settled_by, step.settled_selected = StepResult.TIE_SETTLED, head, selected
@@ -530,12 +610,19 @@ def nomination_appoint(*, nomination: Nomination, decision: Decision, start: dt.
             raise Refused.because("appointment_start_before_decision", d=decision.date.isoformat())
         ref = f"{decision.title} ({decision.date.isoformat()})"[:60]
         if nomination.dismissal:
-            tenure = org_services.tenure_end(tenure=nomination.dismissed_tenure, end=start, actor=actor,
+            # Dismissed from ``start``: the post is held up to the day before, so a successor may start then.
+            dismissed = Tenure.objects.get(pk=nomination.dismissed_tenure_id)
+            if start <= dismissed.start:
+                raise Refused.because("dismissal_before_tenure", d=dismissed.start.isoformat())
+            tenure = org_services.tenure_end(tenure=dismissed, end=start - dt.timedelta(days=1), actor=actor,
                                              decision_ref=ref)
         else:
+            body = None
+            if nomination.kind == NominationKind.STANDING_SEAT:  # the seat is in the standing committee (Art. 4)
+                body = Body.objects.filter(organization=nomination.target, kind=BodyKind.STANDING).first()
             tenure = org_services.tenure_start(person=nomination.nominee, position=nomination.position,
                                                organization=nomination.target, start=start, actor=actor,
-                                               decision_ref=ref)
+                                               body=body, decision_ref=ref)
         nomination.appoint()
         nomination.decision, nomination.closed_on = decision, decision.date
         nomination.appointed_tenure = None if nomination.dismissal else tenure
@@ -557,11 +644,11 @@ def nomination_withdraw(*, nomination: Nomination, reason: str, on: dt.date, act
     """The head (or the office) withdraws an open nomination, with the reason; it stays in the ledger."""
     with transaction.atomic():
         nomination = _lock(nomination)
+        if not (is_system(actor) or nomination.may_withdraw(actor)):
+            raise Refused.because("not_permitted", org=str(nomination.organization))
         if nomination.state not in (NominationState.DRAFT, NominationState.INTRODUCED, NominationState.AT_STEP,
                                     NominationState.SELECTED):
             raise Refused.because("nomination_closed", s=nomination.state)
-        if not (is_system(actor) or nomination.may_withdraw(actor)):
-            raise Refused.because("not_permitted", org=str(nomination.organization))
         if not reason.strip():
             raise Refused.because("withdrawal_reason_missing")
         _refuse_future("nomination_date_ahead", on)
@@ -588,3 +675,134 @@ def nomination_correct(*, nomination: Nomination, reason: str, on: dt.date, acto
             action_program=old.action_program, dismissed_tenure=old.dismissed_tenure, grounds=old.grounds,
             procedure=old.procedure, planning_exception_ref=old.planning_exception_ref, corrects=old, actor=actor)
 
+
+
+# --- planning import ---
+#
+# A planning list uploaded as a file (``personnel.planning_imports`` reads it): each row is checked against the
+# database by ``planning_import_check``, the same way for the preview and, again under the lock, for the commit,
+# which writes every row or none. Lookups are a fixed number of queries whatever the number of rows.
+
+
+def _import_people(actor, cards: set[str]) -> dict[str, Person]:
+    """The people holding these cards among those ``actor`` may see: a card out of reach reads as unknown."""
+    from organizations.access import people_for
+
+    people = Person.objects.all() if is_system(actor) else people_for(actor)
+    return {p.card_number: p for p in people.filter(card_number__in=cards)} if cards else {}
+
+
+def _import_positions() -> tuple[dict[str, Position], dict[str, list[Position]]]:
+    """Positions by code (any case) and by title (diacritics and case ignored): reference data, one query."""
+    from common.text import fold
+
+    by_code: dict[str, Position] = {}
+    by_title: dict[str, list[Position]] = {}
+    for p in Position.objects.all():
+        by_code[p.code.lower()] = p
+        by_title.setdefault(fold(p.title), []).append(p)
+    return by_code, by_title
+
+
+def planning_import_check(*, organization: Organization, rows: list[dict[str, Any]], actor
+                          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each parsed row resolved (``person``, ``position``, ``decider``, ``day`` as objects), and the reasons a
+    row may not be written, as ``{"row": n, "reason": {...}}``. Reads only."""
+    from common.text import fold
+
+    cards = {r["card"] for r in rows if r.get("card")}
+    people = _import_people(actor, cards)
+    by_code, by_title = _import_positions()
+    deciders = {o.code.lower(): o for o in Organization.objects.filter(path__in=organization.ancestor_paths())}
+    standing = set(PlanningEntry.objects.filter(organization=organization, removed_on__isnull=True,
+                                                person__in=list(people.values()))
+                   .values_list("person_id", "position_id", "term"))
+    now = today()
+    checked: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    seen: dict[tuple[int, int, str], int] = {}
+
+    def bad(number: int, reason: str, **params: Any) -> None:
+        errors.append({"row": number, "reason": Reason(reason, params).to_json()})
+
+    for raw in rows:
+        number = raw["row"]
+        row = {"row": number, "card": raw.get("card", ""), "term": raw.get("term", ""), "ref": raw.get("ref", ""),
+               "day": dt.date.fromisoformat(raw["day"]) if raw.get("day") else None,
+               "person": None, "position": None, "decider": None}
+        card = row["card"]
+        if card:
+            row["person"] = people.get(card)
+            if row["person"] is None:  # alike for a card that does not exist and one out of reach
+                bad(number, "planning_import_card_unknown", card=card)
+        text = raw.get("position", "")
+        if text:
+            found = by_code.get(text.lower())
+            titled = by_title.get(fold(text), [])
+            if found is None and len(titled) == 1:
+                found = titled[0]
+            if found is None:
+                bad(number, "planning_import_position_ambiguous" if titled else "planning_import_position_unknown",
+                    v=text)
+            row["position"] = found
+        code = raw.get("decider", "")
+        if code:
+            row["decider"] = deciders.get(code.lower())
+            if row["decider"] is None:
+                bad(number, "planning_import_decider_unknown", v=code, org=str(organization))
+        if row["day"] is not None and row["day"] > now:
+            bad(number, "planning_date_ahead", d=row["day"].isoformat())
+        person, position, term = row["person"], row["position"], row["term"]
+        if person is not None and position is not None and term:
+            key = (person.pk, position.pk, term)
+            if key in seen:
+                bad(number, "planning_import_duplicate", other=seen[key])
+            else:
+                seen[key] = number
+                if key in standing:
+                    bad(number, "planning_already", p=str(person), pos=str(position), term=term)
+        checked.append(row)
+    errors.sort(key=lambda e: e["row"] or 0)
+    return checked, errors
+
+
+def planning_import_preview(*, organization: Organization, rows: list[dict[str, Any]], actor
+                            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What a commit of ``rows`` would write, and why it would not: nothing is written."""
+    authorize(actor, MANAGE_PERSONNEL, organization)
+    return planning_import_check(organization=organization, rows=rows, actor=actor)
+
+
+def planning_import_commit(*, organization: Organization, rows: list[dict[str, Any]], file_name: str, sha256: str,
+                           actor, parse_errors: list[dict[str, Any]] | None = None) -> list[PlanningEntry]:
+    """Write every row of a previewed list, or none: the rows are checked again under the lock of the
+    organization's list (an entry may have been added since the preview). A refusal carries each row's reasons
+    (``Refused.rows``)."""
+    with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=organization.pk).get()  # one act on its list at a time
+        authorize(actor, MANAGE_PERSONNEL, organization)
+        checked, errors = planning_import_check(organization=organization, rows=rows, actor=actor)
+        errors = sorted([*(parse_errors or []), *errors], key=lambda e: e["row"] or 0)
+        if not rows or errors:
+            by_row: dict[Any, list[Reason]] = {}
+            for e in errors:
+                by_row.setdefault(e["row"], []).append(Reason.from_json(e["reason"]))
+            raise Refused([Reason("planning_import_refused", {"n": len(errors)})], rows=by_row)
+        entries = [PlanningEntry(organization=organization, person=r["person"], position=r["position"],
+                                 term=r["term"], added_on=r["day"], added_ref=r["ref"], added_by=r["decider"])
+                   for r in checked]
+        try:
+            with transaction.atomic():
+                PlanningEntry.objects.bulk_create(entries, batch_size=1000)
+        except IntegrityError:  # the same person planned for the same post by another act meanwhile
+            raise Refused.because("planning_import_changed") from None
+        for entry in entries:
+            audit_record(actor=actor, action="planning.add", obj=entry,
+                         summary=f"{entry.person} · {entry.position} · {entry.term}",
+                         data={"person": entry.person_id, "position": entry.position_id, "term": entry.term,
+                               "added_on": entry.added_on.isoformat(), "added_ref": entry.added_ref,
+                               "added_by": entry.added_by_id, "import": sha256})
+        audit_record(actor=actor, action="planning.import", obj=organization, summary=file_name[:200],
+                     note=Reason("planning_imported", {"n": len(entries), "org": str(organization)}),
+                     data={"sha256": sha256, "count": len(entries), "entries": [e.pk for e in entries]})
+    return entries

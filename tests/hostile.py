@@ -137,7 +137,7 @@ class World:
                      ("decisions/", "decision"), ("regulations/imports/", "text_import"),
                      ("regulations/", "document"), ("tenures/", "tenure"),
                      ("kinships/", "kinship"), ("disciplines/", "discipline"),
-                     ("matters/", "matter"), ("nominations/", "nomination"),
+                     ("matters/", "matter"), ("planning/", "planning"), ("nominations/", "nomination"),
                      ("nomination-steps/", "step")]
         values = {}
         for p in route.params:
@@ -214,6 +214,11 @@ def build_world(province, staff_a, an) -> World:
                               actor=superuser)
     discipline = discipline_record(person=an, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 2, 1),
                                    decided_by=province.sub_a, actor=superuser)
+    from personnel.services import planning_add  # noqa: PLC0415
+
+    planning = planning_add(organization=org, person=people[1], position=position("deputy-secretary"),
+                            term="2025-2030", added_on=D(2025, 12, 1), added_ref="15-QĐ/TU", added_by=org,
+                            actor=superuser)
     nomination, step = _personnel(org, people, superuser)
     world = World(province=province, superuser=superuser, staff=staff_a)
     world.ids = {
@@ -235,7 +240,7 @@ def build_world(province, staff_a, an) -> World:
         "target": str(assessment.targets.get().pk),
         "admin:assessments_period": str(draft_period.pk), "admin:assessments_assessment": str(assessment.pk),
         "admin:jobs_job": str(job.pk),
-        "kinship": str(kinship.pk), "discipline": str(discipline.pk),
+        "kinship": str(kinship.pk), "discipline": str(discipline.pk), "planning": str(planning.pk),
         "admin:organizations_kinship": str(kinship.pk), "admin:organizations_discipline": str(discipline.pk),
         "nomination": str(nomination.pk), "step": str(step.pk),
     }

@@ -24,8 +24,14 @@ def lists(province, staff_a, inspector_a, settings):
     for day in (2, 3, 4):
         meeting = svc.meeting_open(body=executive, date=dt.date(2026, 3, day), title=f"HN {day}", actor=SYSTEM)
         irregular_decision(meeting, people, collective, f"Sai {day}")
+    from organizations.models import Position
+    from personnel.services import planning_add
+
     for i in range(3):
-        MembershipFactory(organization=province.cell_1, person__full_name=f"Đảng Viên Số {i}")
+        person = MembershipFactory(organization=province.cell_1, person__full_name=f"Đảng Viên Số {i}").person
+        planning_add(organization=province.grassroots, person=person, position=Position.objects.get(code="secretary"),
+                     term="2025-2030", added_on=dt.date(2025, 12, 1), added_ref=f"{i}-QĐ", added_by=province.sub_a,
+                     actor=SYSTEM)
     csv = "Họ và tên,Giới tính,Ngày vào Đảng\n" + "".join(f"Người {i},Nam,01/01/2010\n" for i in range(5))
     batch, _rows = member_import_preview(organization=province.cell_1, file_name="a.csv", content=csv.encode(),
                                          actor=staff_a)
@@ -54,6 +60,7 @@ def lists(province, staff_a, inspector_a, settings):
     ("staff", "/regulations/search/?q=dang+vien"),
     ("staff", "/regulations/dld-2011/dieu-9.khoan-5/"),
     ("staff", "/imports/{batch}/"),
+    ("staff", "/org/{sub_a}/planning/?q=dang+vien"),
     ("staff", "/org/{sub_a}/nominations/?state=draft"),
     ("staff", "/nominations/"),
 ])

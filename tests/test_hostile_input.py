@@ -53,7 +53,7 @@ from .hostile import (
 
 pytestmark = pytest.mark.django_db
 
-AREAS = ["portal", "organizations", "governance", "regulations", "assessments", "jobs", "reports", "personnel",
+AREAS = ["portal", "organizations", "governance", "regulations", "assessments", "personnel", "jobs", "reports",
          "admin"]
 # Areas whose pages only show (a job's progress, a report): no form to aim at. A report is requested by a
 # form without fields on the page it reports on (a button); its URL is in the path and query tests.

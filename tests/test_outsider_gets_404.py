@@ -31,7 +31,7 @@ from organizations.models import (
     Tenure,
 )
 from organizations.services import member_import_preview
-from personnel.models import Nomination, ProcedureStep
+from personnel.models import Nomination, PlanningEntry, ProcedureStep
 from reports.models import Report
 from tests.governance.test_views_working import _committee
 
@@ -83,7 +83,13 @@ def world(province, staff_a, settings):
         source="internal", nominator=people[0], planning_exception_ref="5-QĐ/ĐU", actor=SYSTEM,
         action_program={k: "Rõ" for k in ("work", "people", "schedule", "results", "responsibility")}),
         on=D(2026, 3, 4), actor=SYSTEM)
+    from personnel.services import planning_add
+
+    planning = planning_add(organization=province.grassroots, person=member, position=tenure.position,
+                            term="2025-2030", added_on=D(2025, 12, 1), added_ref="15-QĐ/TU", added_by=province.sub_a,
+                            actor=SYSTEM)
     return {"nomination": nomination, "tenure": tenure, "member": member, "kinship": kinship, "discipline": discipline,
+            "planning": planning,
             "people": people, "collective": collective, "individual": individual, "meeting": meeting,
             "report_meeting": report_meeting, "collective_decision": collective_decision,
             "individual_decision": individual_decision, "draft": draft, "assignment": assignment, "batch": batch}
@@ -114,6 +120,7 @@ def _snapshot(w) -> dict:
         "reports": Report.objects.count(),
         "nominations": sorted(Nomination.objects.values_list("pk", "state", "rationale")),
         "steps": ProcedureStep.objects.count(),
+        "planning": sorted(PlanningEntry.objects.values_list("pk", "removed_on")),
     }
 
 
@@ -188,6 +195,16 @@ def _requests(province, w) -> list[tuple[str, str, dict]]:
         ("get", f"/disciplines/{w['discipline'].pk}/annul/", {}),
         ("post", f"/disciplines/{w['discipline'].pk}/annul/", {"annulled_on": "01/03/2026",
                                                                "decided_by": province.sub_a.pk}),
+        ("get", f"/org/{gr}/planning/", {}),
+        ("get", f"/org/{gr}/planning/add/", {}),
+        ("post", f"/org/{gr}/planning/add/", {"person_card": "0400000002", "position": w["tenure"].position_id,
+                                              "term": "2030-2035", "decision_ref": "1-QĐ",
+                                              "decision_date": "01/02/2026", "decided_by": gr}),
+        ("get", f"/planning/{w['planning'].pk}/remove/", {}),
+        ("post", f"/planning/{w['planning'].pk}/remove/", {"decision_ref": "2-QĐ", "decision_date": "01/02/2026",
+                                                           "decided_by": gr, "reason": "Lạ"}),
+        ("get", f"/org/{gr}/planning/import/", {}),
+        ("get", f"/org/{gr}/planning/import/template/", {}),
         ("post", f"/reports/meeting/{meeting.pk}/minutes/", {}),
         ("post", f"/reports/org/{gr}/register/", {"from": "01/01/2026", "to": "31/12/2026"}),
         *_personnel_requests(province, w),

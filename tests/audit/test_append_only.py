@@ -17,8 +17,10 @@ from audit import appendonly
 from audit.models import AuditEntry
 from audit.services import audit_record
 from common.actors import SYSTEM
+from personnel.models import LedgerCheckpoint, LedgerCountersignature, ResponsibilityEntry
 from tests.assessments.conftest import period_2026, world  # noqa: F401  (fixtures)
 from tests.chain.models import Link
+from tests.personnel.conftest import committee  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 POSTGRESQL = connection.vendor == "postgresql"
@@ -41,8 +43,29 @@ def link(db):
     return Link.append(text="một thao tác")
 
 
+@pytest.fixture
+def ledger_entry(committee):  # noqa: F811
+    committee.introduced()
+    return ResponsibilityEntry.objects.get()
+
+
+@pytest.fixture
+def checkpoint(db):
+    return LedgerCheckpoint.objects.create(size=1, head_hash="0" * 64, signed_at=timezone.now(), key_id="k",
+                                           signature="một thao tác")
+
+
+@pytest.fixture
+def countersignature(checkpoint, board_officer, province):
+    return LedgerCountersignature.objects.create(checkpoint=checkpoint, organization=province.root,
+                                                 signed_by=board_officer, signed_at=timezone.now(),
+                                                 statement_hash="một thao tác")
+
+
 # Each append-only model, the fixture that writes one of its rows, and a text column to try to change.
-ROWS = {AuditEntry: ("entry", "summary"), AssessmentEvent: ("event", "note"), Link: ("link", "text")}
+ROWS = {AuditEntry: ("entry", "summary"), AssessmentEvent: ("event", "note"), Link: ("link", "text"),
+        ResponsibilityEntry: ("ledger_entry", "kind"), LedgerCheckpoint: ("checkpoint", "signature"),
+        LedgerCountersignature: ("countersignature", "statement_hash")}
 STATEMENTS = ["UPDATE {table} SET {column} = 'sửa' WHERE id = %s", "DELETE FROM {table} WHERE id = %s"]
 
 
@@ -57,8 +80,9 @@ def test_raw_update_and_delete_are_refused_by_the_database(request, model, sql):
     row, column = _row(request, model)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql.format(table=model._meta.db_table, column=column), [row.pk])
+    before = getattr(row, column)
     row.refresh_from_db()
-    assert getattr(row, column) == "một thao tác"
+    assert getattr(row, column) == before != "sửa"
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="SQLite has no TRUNCATE (it empties a table with DELETE)")

@@ -8,6 +8,7 @@ from assessments.permissions import DECIDE, ENTER
 from governance.permissions import RECORD_DECISIONS
 from organizations import access
 from organizations.models import AccessRole, Organization
+from personnel.permissions import MANAGE_PERSONNEL, VIEW_NOMINATOR_RECORD, VIEW_PERSONNEL
 from tests.factories import UserFactory, make_org
 
 pytestmark = pytest.mark.django_db
@@ -88,9 +89,11 @@ def test_perms_on_collects_every_permission_in_one_query(province, staff_a, insp
     access.can(staff_a, access.VIEW, province.root)
     with django_assert_num_queries(1):
         assert access.perms_on(staff_a, province.cell_1) == {access.VIEW, access.MANAGE_MEMBERS,
-                                                             RECORD_DECISIONS, ENTER, DECIDE}
+                                                             RECORD_DECISIONS, ENTER, DECIDE, VIEW_PERSONNEL,
+                                                             MANAGE_PERSONNEL}
     assert access.perms_on(inspector_a, province.cell_2) == {access.VIEW, access.VIEW_DISCIPLINE,
-                                                             access.MANAGE_DISCIPLINE, access.VIEW_DASHBOARD}
+                                                             access.MANAGE_DISCIPLINE, access.VIEW_DASHBOARD,
+                                                             VIEW_PERSONNEL, VIEW_NOMINATOR_RECORD}
     assert access.perms_on(staff_a, province.cell_b) == set()
 
 

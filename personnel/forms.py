@@ -12,6 +12,7 @@ from organizations.models import Organization, Position, PositionRole, Tenure, t
 
 from . import rules
 from .models import ActionProgramTemplate, Nomination, NominationKind, Source
+from .programs import prompts_for, province_of
 from .reasons import PROGRAM_LABELS
 from .services import PROGRAM_PARTS
 
@@ -25,19 +26,20 @@ def _area(rows: int = 3) -> forms.Textarea:
 
 
 def program_template(organization: Organization) -> dict[str, str]:
-    """The province's prompts for the "5 clear" headings (the root organization's template), if any."""
-    root = Organization.objects.filter(path=organization.path[:Organization.steplen]).first()
-    template = ActionProgramTemplate.objects.filter(organization=root).first() if root else None
-    return {k: str(v) for k, v in (template.headings if template else {}).items() if k in PROGRAM_PARTS}
+    """The province's own text for the "5 clear" headings (the root organization's template), if it wrote one."""
+    template = ActionProgramTemplate.objects.filter(organization=province_of(organization)).first()
+    return {k: str(v) for k, v in (template.headings if template else {}).items() if k in PROGRAM_PARTS and v}
 
 
 class ProgramMixin:
     """The five headings of the action program as ``program_<part>`` fields."""
 
-    def add_program_fields(self) -> None:
+    def add_program_fields(self, organization: Organization) -> None:
+        prompts = prompts_for(organization)
         for part in PROGRAM_PARTS:
             self.fields[f"program_{part}"] = forms.CharField(label=PROGRAM_LABELS[part], required=False,
-                                                             max_length=4000, widget=_area(2))
+                                                             max_length=4000, widget=_area(2),
+                                                             help_text=prompts.get(part, ""))
 
     def program(self) -> dict[str, str]:
         return {part: self.cleaned_data.get(f"program_{part}", "") for part in PROGRAM_PARTS}
@@ -76,7 +78,7 @@ class DraftForm(ProgramMixin, forms.Form):
             .select_related("person", "position", "organization"))
         self.fields["dismissed_tenure"].label_from_instance = (
             lambda t: f"{t.person.full_name} — {t.position.title} {t.organization.name}")
-        self.add_program_fields()
+        self.add_program_fields(organization)
         if not self.is_bound:
             for part, prompt in program_template(organization).items():
                 self.fields[f"program_{part}"].initial = prompt
@@ -122,7 +124,7 @@ class DraftEditForm(ProgramMixin, forms.Form):
         initial.update({f"program_{p}": (nomination.action_program or {}).get(p, "") for p in PROGRAM_PARTS})
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        self.add_program_fields()
+        self.add_program_fields(nomination.organization)
         if not nomination.dismissal:
             del self.fields["grounds"], self.fields["procedure"]
         else:

@@ -35,7 +35,7 @@ def _withdrawn(c, n: int) -> None:
         services.planning_add(organization=c.org, person=nominee, position=position("standing-member"),
                               term="2025-2030", added_on=D(2025, 12, 1), added_ref="16-QĐ/TU",
                               added_by=c.org, actor=SYSTEM)
-        m = c.introduced(nominee=nominee, position=position("standing-member"))
+        m = c.introduced(nominee=nominee, position=position("standing-member"), kind="election")
         services.nomination_withdraw(nomination=m, reason="Rút", on=D(2026, 3, 3), actor=SYSTEM)
 
 
@@ -118,8 +118,9 @@ def test_a_draft_never_introduced_is_not_on_the_record(client, committee, board_
     committee.draft()
     client.force_login(board_officer)
     assert client.get(_url(committee)).status_code == 404
-    committee.draft(nominee=committee.members[4], position=position("standing-member"), planning_exception_ref="1")
-    n = committee.introduced(nominee=committee.members[5], position=position("executive-member"),
+    committee.draft(nominee=committee.members[4], position=position("standing-member"), kind="election",
+                    planning_exception_ref="1")
+    n = committee.introduced(nominee=committee.members[5], position=position("executive-member"), kind="election",
                              planning_exception_ref="2-QĐ/TU")
     page = client.get(_url(committee))
     assert [m.pk for m in page.context["made"]] == [n.pk]

@@ -71,7 +71,7 @@ def test_the_register_exports_exactly_the_filtered_rows(client, committee, setti
     settings.PAGE_SIZE = 1
     committee.introduced()
     other = PersonFactory(full_name="Người Khác")
-    committee.draft(nominee=other, position=position("standing-member"))
+    committee.draft(nominee=other, position=position("standing-member"), kind="election")
     _login(client, committee.clerk)
     url = f"/org/{committee.org.pk}/nominations/"
     assert client.get(url).context["table"].paginator.count == 2

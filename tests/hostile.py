@@ -137,7 +137,8 @@ class World:
                      ("decisions/", "decision"), ("regulations/imports/", "text_import"),
                      ("regulations/", "document"), ("tenures/", "tenure"),
                      ("kinships/", "kinship"), ("disciplines/", "discipline"),
-                     ("matters/", "matter"), ("planning/", "planning")]
+                     ("matters/", "matter"), ("planning/", "planning"), ("nominations/", "nomination"),
+                     ("nomination-steps/", "step")]
         values = {}
         for p in route.params:
             if p == "slug":
@@ -218,6 +219,7 @@ def build_world(province, staff_a, an) -> World:
     planning = planning_add(organization=org, person=people[1], position=position("deputy-secretary"),
                             term="2025-2030", added_on=D(2025, 12, 1), added_ref="15-QĐ/TU", added_by=org,
                             actor=superuser)
+    nomination, step = _personnel(org, people, superuser)
     world = World(province=province, superuser=superuser, staff=staff_a)
     world.ids = {
         "organization": str(org.pk), "import": str(batch.pk), "report": str(report.pk), "person": str(people[0].pk),
@@ -240,11 +242,32 @@ def build_world(province, staff_a, an) -> World:
         "admin:jobs_job": str(job.pk),
         "kinship": str(kinship.pk), "discipline": str(discipline.pk), "planning": str(planning.pk),
         "admin:organizations_kinship": str(kinship.pk), "admin:organizations_discipline": str(discipline.pk),
+        "nomination": str(nomination.pk), "step": str(step.pk),
     }
     world.cards = {"signatory_card": people[0].card_number, "person_card": people[1].card_number,
                    "relative_card": people[3].card_number,
-                   "concerns_card": "", "card_number": "0999999999"}
+                   "concerns_card": "", "card_number": "0999999999", "nominee_card": people[3].card_number,
+                   "other_card_1": "", "other_card_2": "", "other_card_3": ""}
     return world
+
+
+def _personnel(org, people, superuser):
+    """A draft nomination (its forms) and an introduced one with its first step recorded (its pages)."""
+    from governance.models import Meeting
+    from personnel import services as personnel
+    from personnel.rules import Counts
+
+    draft = personnel.nomination_draft(organization=org, kind="standard", position=position("deputy-secretary"),
+                                       nominee=people[1], source="internal", rationale="Có năng lực",
+                                       actor=superuser)
+    other = personnel.nomination_draft(organization=org, kind="standard", position=position("standing-member"),
+                                       nominee=people[2], source="internal", planning_exception_ref="1-QĐ",
+                                       action_program={k: "Rõ" for k in personnel.PROGRAM_PARTS}, actor=superuser)
+    personnel.nomination_introduce(nomination=other, on=D(2026, 3, 5), actor=superuser)
+    meeting = Meeting.objects.get(body__organization=org, date=D(2026, 3, 10))
+    step = personnel.step_record(nomination=other, meeting=meeting, actor=superuser,
+                                 counts=Counts(issued=5, returned=5, valid=5, invalid=0, votes=((people[2].pk, 4),)))
+    return draft, step
 
 
 # --- forms on a page ------------------------------------------------------------

@@ -40,6 +40,12 @@ def lists(province, staff_a, inspector_a, settings):
     for org in (province.grassroots, province.cell_1, province.cell_2):
         citations_set(obj=org, refs=[("ĐLĐ-2011", "9.5")], label=f"Trích dẫn của {org}", url=f"/org/{org.pk}/",
                       scope=org.path)
+    from personnel.services import nomination_draft
+    from tests.factories import position
+
+    for code, person in zip(("deputy-secretary", "standing-member", "executive-member"), people, strict=False):
+        nomination_draft(organization=province.grassroots, kind="standard", position=position(code), nominee=person,
+                         source="internal", actor=SYSTEM)
     return {"staff": staff_a, "inspector": inspector_a, "batch": batch}
 
 
@@ -55,6 +61,8 @@ def lists(province, staff_a, inspector_a, settings):
     ("staff", "/regulations/dld-2011/dieu-9.khoan-5/"),
     ("staff", "/imports/{batch}/"),
     ("staff", "/org/{sub_a}/planning/?q=dang+vien"),
+    ("staff", "/org/{sub_a}/nominations/?state=draft"),
+    ("staff", "/nominations/"),
 ])
 def test_the_export_holds_exactly_the_rows_the_page_counts(client, province, lists, who, url):
     url = url.format(sub_a=province.sub_a.pk, batch=lists["batch"].pk)

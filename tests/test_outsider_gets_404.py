@@ -31,7 +31,7 @@ from organizations.models import (
     Tenure,
 )
 from organizations.services import member_import_preview
-from personnel.models import PlanningEntry
+from personnel.models import Nomination, PlanningEntry, ProcedureStep
 from reports.models import Report
 from tests.governance.test_views_working import _committee
 
@@ -41,7 +41,7 @@ CSV = "Họ và tên,Giới tính,Ngày vào Đảng\nLê Thị Mai,Nữ,19/05/2
 
 
 @pytest.fixture
-def world(province, staff_a):
+def world(province, staff_a, settings):
     executive, people, collective, individual = _committee(province.grassroots)
     meeting = svc.meeting_open(body=executive, date=D(2026, 3, 2), title="HN tháng 3", actor=SYSTEM)
     report_meeting = svc.meeting_open(body=executive, date=D(2026, 3, 9), title="HN nghe báo cáo", actor=SYSTEM)
@@ -68,12 +68,28 @@ def world(province, staff_a):
                               declared_on=D(2025, 1, 1), actor=SYSTEM)
     discipline = discipline_record(person=member, form=DisciplineForm.REPRIMAND, decided_on=D(2025, 2, 1),
                                    decided_by=province.sub_a, actor=SYSTEM)
+    from personnel.services import nomination_draft
+    from tests.factories import position
+
+    nomination = nomination_draft(organization=province.grassroots, kind="deputy", nominee=people[1],
+                                  position=position("deputy-secretary"), source="internal", nominator=people[0],
+                                  actor=SYSTEM)
+    # The head's introduction, for the nominator's record (the province lets grassroots heads use the power).
+    settings.PERSONNEL_PILOT_SCOPE = [*settings.PERSONNEL_PILOT_SCOPE, "grassroots"]
+    from personnel.services import nomination_introduce
+
+    nomination_introduce(nomination=nomination_draft(
+        organization=province.grassroots, kind="deputy", nominee=people[2], position=position("standing-member"),
+        source="internal", nominator=people[0], planning_exception_ref="5-QĐ/ĐU", actor=SYSTEM,
+        action_program={k: "Rõ" for k in ("work", "people", "schedule", "results", "responsibility")}),
+        on=D(2026, 3, 4), actor=SYSTEM)
     from personnel.services import planning_add
 
     planning = planning_add(organization=province.grassroots, person=member, position=tenure.position,
                             term="2025-2030", added_on=D(2025, 12, 1), added_ref="15-QĐ/TU", added_by=province.sub_a,
                             actor=SYSTEM)
-    return {"tenure": tenure, "member": member, "kinship": kinship, "discipline": discipline, "planning": planning,
+    return {"nomination": nomination, "tenure": tenure, "member": member, "kinship": kinship, "discipline": discipline,
+            "planning": planning,
             "people": people, "collective": collective, "individual": individual, "meeting": meeting,
             "report_meeting": report_meeting, "collective_decision": collective_decision,
             "individual_decision": individual_decision, "draft": draft, "assignment": assignment, "batch": batch}
@@ -102,6 +118,8 @@ def _snapshot(w) -> dict:
         "disciplines": Discipline.objects.count(),
         "annulments": DisciplineAnnulment.objects.count(),
         "reports": Report.objects.count(),
+        "nominations": sorted(Nomination.objects.values_list("pk", "state", "rationale")),
+        "steps": ProcedureStep.objects.count(),
         "planning": sorted(PlanningEntry.objects.values_list("pk", "removed_on")),
     }
 
@@ -189,6 +207,29 @@ def _requests(province, w) -> list[tuple[str, str, dict]]:
         ("get", f"/org/{gr}/planning/import/template/", {}),
         ("post", f"/reports/meeting/{meeting.pk}/minutes/", {}),
         ("post", f"/reports/org/{gr}/register/", {"from": "01/01/2026", "to": "31/12/2026"}),
+        *_personnel_requests(province, w),
+    ]
+
+
+def _personnel_requests(province, w) -> list[tuple[str, str, dict]]:
+    n, gr = w["nomination"].pk, province.grassroots.pk
+    return [
+        ("get", f"/org/{gr}/nominations/", {}),
+        ("get", f"/org/{gr}/nominations/new/", {}),
+        ("post", f"/org/{gr}/nominations/new/", {"kind": "standard", "position": w["tenure"].position_id,
+                                                 "nominee_card": "0400000002", "source": "internal"}),
+        ("get", f"/nominations/{n}/", {}),
+        ("get", f"/nominations/{n}/edit/", {}),
+        ("post", f"/nominations/{n}/edit/", {"source": "internal", "rationale": "Lạ"}),
+        ("post", f"/nominations/{n}/introduce/", {"on": "01/03/2026"}),
+        ("get", f"/nominations/{n}/steps/new/", {}),
+        ("post", f"/nominations/{n}/steps/new/", {"meeting": w["meeting"].pk, "issued": 5, "returned": 5,
+                                                  "valid": 5, "invalid": 0, "nominee_votes": 5}),
+        ("get", f"/nominations/{n}/appoint/", {}),
+        ("post", f"/nominations/{n}/appoint/", {"decision": w["collective_decision"].pk, "start": "01/04/2026"}),
+        ("post", f"/nominations/{n}/withdraw/", {"w-reason": "Lạ"}),
+        ("post", f"/nominations/{n}/correct/", {"c-reason": "Lạ"}),
+        ("get", f"/people/{w['people'][0].pk}/nominations-made/", {}),
     ]
 
 
@@ -210,8 +251,8 @@ def test_staff_of_a_reach_the_same_pages(client, province, staff_a, inspector_a,
         if method != "get":
             continue
         # The queue of irregular decisions, the dashboard and discipline are the inspection committee's pages.
-        actor = inspector_a if url.endswith(("/irregular/", "/decisions-dashboard/")) or "discipline" in url \
-            else staff_a
+        actor = inspector_a if url.endswith(("/irregular/", "/decisions-dashboard/", "/nominations-made/")) \
+            or "discipline" in url else staff_a
         client.force_login(actor)
         answers[f"GET {url} as {actor.username}"] = client.get(url).status_code
     wrong = {k: v for k, v in answers.items() if v not in (200, 302)}

@@ -1,0 +1,230 @@
+"""The reads of the personnel pages: the registers, a nomination's page, the nominator's record.
+
+Each read is a fixed number of queries whatever the number of rows. The wider conference's results (a step
+marked ``confidential``) are withheld here, once, from whoever lacks ``VIEW_CONFIDENTIAL`` on the nomination's
+organization while the nomination is open: the pages and the exports only show what these reads hand them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.access import granted_paths, subtree_q
+from organizations.models import Organization, Person
+
+from . import rules
+from .models import (
+    EntryKind,
+    LedgerCheckpoint,
+    Nomination,
+    NominationKind,
+    ProcedureStep,
+    ResponsibilityEntry,
+    Source,
+    StepResult,
+)
+from .permissions import VIEW_CONFIDENTIAL, VIEW_NOMINATOR_RECORD, VIEW_PERSONNEL
+from .reasons import step_label
+
+ROW_RELATIONS = ("organization", "target", "position", "nominee", "nominator")
+
+
+# --- secrecy ------------------------------------------------------------------------------------------
+
+
+def _covered(path: str, paths: list[str] | None) -> bool:
+    return paths is None or any(path.startswith(p) for p in paths)
+
+
+def confidential_paths(user) -> list[str] | None:
+    """The subtrees where ``user`` may read the wider conference's results before the process ends."""
+    return granted_paths(user, VIEW_CONFIDENTIAL)
+
+
+def shows_confidential(nomination: Nomination, paths: list[str] | None) -> bool:
+    """Whether a reader holding ``VIEW_CONFIDENTIAL`` on ``paths`` may read this nomination's secret step."""
+    return nomination.finished or _covered(nomination.organization.path, paths)
+
+
+def entry_hidden(entry: ResponsibilityEntry, nomination: Nomination, paths: list[str] | None) -> bool:
+    """A ledger entry whose data are the wider conference's results, withheld from this reader."""
+    return (entry.kind == EntryKind.STEP and bool((entry.data or {}).get("confidential"))
+            and not shows_confidential(nomination, paths))
+
+
+# --- registers ----------------------------------------------------------------------------------------
+
+
+def _rows(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(*ROW_RELATIONS)
+
+
+def nomination_register(org: Organization) -> QuerySet[Nomination]:
+    """The nominations made in ``org``'s subtree: one query a page."""
+    return _rows(Nomination.objects.in_subtree(org))
+
+
+def nominations_for(user) -> QuerySet[Nomination]:
+    """Every nomination of an organization where ``user`` holds ``VIEW_PERSONNEL``: one query a page."""
+    return _rows(Nomination.objects.filter(subtree_q(granted_paths(user, VIEW_PERSONNEL), "organization__path")))
+
+
+def step_name(nomination: Nomination, number: int) -> str:
+    """The label of step ``number`` of ``nomination`` ("" before the first)."""
+    if not number:
+        return ""
+    try:
+        spec = rules.step_spec(nomination.kind, nomination.source, number)
+    except ValueError:
+        return str(number)
+    return f"{number}. {step_label(spec.code)}" if spec else str(number)
+
+
+# --- a nomination's page ------------------------------------------------------------------------------
+
+
+@dataclass
+class ShownStep:
+    step: ProcedureStep
+    label: str
+    hidden: bool  # the wider conference's results, withheld from this reader
+    votes: list[dict[str, Any]] = field(default_factory=list)
+    threshold: dict[str, Any] = field(default_factory=dict)
+    citation: str = ""
+
+
+@dataclass
+class ShownEntry:
+    entry: ResponsibilityEntry
+    hidden: bool
+    data: list[tuple[str, str]]
+    checkpoint: LedgerCheckpoint | None
+
+
+def _citation(cite: dict | None) -> str:
+    from regulations.citations import citation_text
+
+    cite = cite or {}
+    return citation_text(cite.get("code", ""), cite.get("ref", "")) if cite.get("code") else ""
+
+
+def nomination_steps(nomination: Nomination, paths: list[str] | None) -> list[ShownStep]:
+    """The steps of ``nomination`` with their meetings: one query."""
+    shown = []
+    secret_ok = shows_confidential(nomination, paths)
+    for step in nomination.steps.select_related("meeting__body__organization", "settled_by").order_by("number"):
+        hidden = step.confidential and not secret_ok
+        threshold = dict(step.threshold or {})
+        shown.append(ShownStep(step=step, label=step_label(step.code), hidden=hidden,
+                               votes=[] if hidden else list(step.votes or []),
+                               threshold={} if hidden else threshold,
+                               citation=_citation(threshold.get("cite"))))
+    return shown
+
+
+DATA_LABELS = {
+    "kind": gettext_lazy("Loại"), "source": gettext_lazy("Nguồn nhân sự"), "step": gettext_lazy("Bước"),
+    "code": gettext_lazy("Nội dung bước"), "result": gettext_lazy("Kết quả"), "meeting": gettext_lazy("Hội nghị số"),
+    "convened": gettext_lazy("Triệu tập"), "present": gettext_lazy("Có mặt"),
+    "issued": gettext_lazy("Phiếu phát ra"), "returned": gettext_lazy("Phiếu thu về"),
+    "valid": gettext_lazy("Phiếu hợp lệ"), "invalid": gettext_lazy("Phiếu không hợp lệ"),
+    "votes": gettext_lazy("Số phiếu (mã người: số phiếu)"), "threshold": gettext_lazy("Ngưỡng"),
+    "selected": gettext_lazy("Lựa chọn"), "head": gettext_lazy("Người đứng đầu (mã)"),
+    "decision": gettext_lazy("Quyết định số"), "tenure": gettext_lazy("Chức vụ (mã)"),
+    "start": gettext_lazy("Ngày bắt đầu"), "position": gettext_lazy("Chức danh (mã)"),
+    "target": gettext_lazy("Nơi có chức danh (mã)"), "dismissal": gettext_lazy("Miễn nhiệm"),
+    "event": gettext_lazy("Sự kiện"), "form": gettext_lazy("Hình thức"), "nomination": gettext_lazy("Giới thiệu số"),
+}
+CHOICES = {"kind": NominationKind, "source": Source, "result": StepResult}
+
+
+def _value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("Có") if value else _("Không"))
+    if key in CHOICES and isinstance(value, str):
+        try:
+            return str(CHOICES[key](value).label)
+        except ValueError:
+            return value
+    if key == "code" and isinstance(value, str):
+        return step_label(value)
+    if key == "threshold" and isinstance(value, dict):
+        if "needed" in value:
+            return str(_("cần %(needed)s phiếu, trên 1/2 của %(base)s") % {"needed": value["needed"],
+                                                                         "base": value.get("base", "")})
+        return str(_("không xét ngưỡng"))
+    if isinstance(value, list):
+        return "; ".join(": ".join(str(x) for x in v) if isinstance(v, list | tuple) else str(v) for v in value)
+    return str(value)
+
+
+def data_rows(data: dict) -> list[tuple[str, str]]:
+    """An entry's data (codes and parameters) as labelled values, for the page and the export."""
+    return [(str(DATA_LABELS.get(key, key)), _value(key, value)) for key, value in (data or {}).items()
+            if key != "confidential"]
+
+
+def checkpoint_covering(seqs: list[int]) -> dict[int, LedgerCheckpoint | None]:
+    """For each ``seq``, the latest signed checkpoint whose size reaches it (or ``None``): one query."""
+    if not seqs:
+        return {}
+    candidates = list(LedgerCheckpoint.objects.filter(size__gte=min(seqs)).order_by("-signed_at", "-pk")[:200])
+    return {seq: next((c for c in candidates if c.size >= seq), None) for seq in seqs}
+
+
+def nomination_entries(nomination: Nomination, paths: list[str] | None) -> list[ShownEntry]:
+    """The ledger entries of ``nomination``, each with the checkpoint that covers it: two queries."""
+    entries = list(nomination.ledger.order_by("seq"))
+    covering = checkpoint_covering([e.seq for e in entries])
+    shown = []
+    for entry in entries:
+        hidden = entry_hidden(entry, nomination, paths)
+        shown.append(ShownEntry(entry=entry, hidden=hidden, data=[] if hidden else data_rows(entry.data),
+                                checkpoint=covering.get(entry.seq)))
+    return shown
+
+
+# --- the nominator's record ---------------------------------------------------------------------------
+
+
+def record_paths(user) -> list[str] | None:
+    return granted_paths(user, VIEW_NOMINATOR_RECORD)
+
+
+def record_nominations(person: Person, paths: list[str] | None) -> QuerySet[Nomination]:
+    """What ``person`` introduced, in the organizations the reader may read the record of. A draft never
+    introduced (the office may prepare one in the head's name) is not the head's act and is left out.
+
+    Read from ``Nomination.nominator``, never from tenures: the record stays whole after the nominator is
+    transferred, retires or holds no post.
+    """
+    return (_made_by(person, paths)
+            .select_related("organization", "target", "position", "nominee", "nominator_tenure__position",
+                            "nominator_tenure__organization"))
+
+
+def record_entries(person: Person, paths: list[str] | None) -> QuerySet[ResponsibilityEntry]:
+    """The ledger entries attached to ``person`` as nominator (``ResponsibilityEntry.nominator``), event by
+    event, with their nominations: one query a page."""
+    return (ResponsibilityEntry.objects.filter(nominator=person).filter(subtree_q(paths, "organization__path"))
+            .select_related("organization", "nominee", "nomination__position", "nomination__target",
+                            "nomination__organization", "nomination__nominator_tenure__position",
+                            "nomination__nominator_tenure__organization")
+            .order_by("-occurred_on", "-seq"))
+
+
+def record_visible(person: Person, paths: list[str] | None) -> bool:
+    """Whether the reader may open ``person``'s record at all: one nomination of theirs under the reader."""
+    if paths is not None and not paths:
+        return False
+    return _made_by(person, paths).exists()
+
+
+def _made_by(person: Person, paths: list[str] | None) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(nominator=person, introduced_on__isnull=False).filter(
+        subtree_q(paths, "organization__path"))

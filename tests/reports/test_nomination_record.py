@@ -31,7 +31,10 @@ from reports.documents.nomination import nomination_context
 from reports.models import Report, ReportKind
 from reports.render import html_to_pdf
 from tests.factories import PersonFactory, TenureFactory, UserFactory, position
-from tests.personnel.conftest import PROGRAM, Committee, committee, counts  # noqa: F401  (the fixture)
+from tests.personnel import conftest as personnel_fixtures
+from tests.personnel.conftest import PROGRAM, Committee, counts
+
+committee = personnel_fixtures.committee  # the subordinate committee of the personnel tests, a fixture here too
 
 pytestmark = pytest.mark.django_db
 D = dt.date

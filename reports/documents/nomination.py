@@ -49,7 +49,7 @@ def nomination_params(organization, params: dict[str, Any], actor) -> dict[str, 
     requester's permission and the nomination's state now, and kept, so the worker renders that version.
     """
     key = parse_pk(params.get("nomination"))
-    nomination = (Nomination.objects.select_for_update().select_related("organization")
+    nomination = (Nomination.objects.select_for_update(of=("self",)).select_related("organization")
                   .filter(pk=key, organization__path__startswith=organization.path).first()
                   if key is not None else None)
     if nomination is None:

@@ -18,13 +18,13 @@ from audit.models import AuditEntry
 from common.actors import SYSTEM
 from common.reasons import Refused
 from governance import services as gov
-from governance.models import Field, Mode, WorkingRegulation
+from governance.models import Field, Meeting, Mode, WorkingRegulation
 from jobs.models import Job, JobStatus
 from jobs.services import job_execute, job_start
 from organizations.models import BodyKind, RoleKind
 from organizations.services import role_grant
 from personnel import services as personnel
-from personnel.models import LedgerCheckpoint, Nomination, NominationState, ResponsibilityEntry
+from personnel.models import LedgerCheckpoint, Nomination, NominationState, ProcedureStep, ResponsibilityEntry
 from reports import services
 from reports.documents import render_html
 from reports.documents.nomination import nomination_context
@@ -33,6 +33,7 @@ from reports.render import html_to_pdf
 from tests.factories import PersonFactory, TenureFactory, UserFactory, position
 from tests.personnel import conftest as personnel_fixtures
 from tests.personnel.conftest import PROGRAM, Committee, counts
+from tests.reports.hostile_text import HOSTILE, assert_safe
 
 committee = personnel_fixtures.committee  # the subordinate committee of the personnel tests, a fixture here too
 
@@ -344,3 +345,24 @@ def test_a_refusal_of_the_worker_is_stored_as_codes(committee, selected):
     assert job.failure == {"code": "job_refused", "params": {"reasons": [{"code": "report_nomination_gone",
                                                                          "params": {}}]}}
     assert "Hồ sơ giới thiệu nhân sự không còn trong hệ thống." in job.error
+
+
+# --- hostile text ---------------------------------------------------------------------------------------
+
+
+def test_hostile_text_fetches_nothing_and_stays_on_the_page(committee, selected):
+    n = selected
+    Nomination.objects.filter(pk=n.pk).update(rationale=HOSTILE[0] + HOSTILE[4],
+                                              action_program={part: HOSTILE[i] for i, part in enumerate(PROGRAM)})
+    step = ProcedureStep.objects.get(nomination=n, number=2)
+    ProcedureStep.objects.filter(pk=step.pk).update(
+        votes=[{**v, "name": HOSTILE[3] + HOSTILE[4]} for v in step.votes], note=HOSTILE[1])
+    Meeting.objects.filter(pk=step.meeting_id).update(title=(HOSTILE[2] + HOSTILE[5])[:255])
+    committee.nominee.full_name = HOSTILE[6][:120]
+    committee.nominee.save(update_fields=["full_name"])
+    now = timezone.now()
+    html = render_html("x", services.Document("reports/nomination_record.html",
+                                              nomination_context({"nomination": n.pk, "confidential": True}, now)),
+                       now)
+    text = _text(assert_safe(html).pdf)
+    assert '<img src="file:///etc/passwd">' in text and "127.0.0.1:9/leak" in text

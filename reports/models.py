@@ -25,6 +25,7 @@ class ReportKind(models.TextChoices):
     SUMMARY = "summary", _("Báo cáo tổng hợp kết quả xếp loại")
     MINUTES = "minutes", _("Biên bản hội nghị")
     REGISTER = "register", _("Sổ theo dõi quyết định")
+    NOMINATION = "nomination", _("Hồ sơ giới thiệu nhân sự")
 
 
 class ReportFormat(models.TextChoices):

@@ -21,4 +21,6 @@ MESSAGES = {
     "report_register_dates": lambda p: _("Khoảng thời gian của sổ không hợp lệ."),
     "report_outside_scope": lambda p: _("Báo cáo chỉ in được những gì thuộc %(org)s.") % p,
     "report_period_gone": lambda p: _("Kỳ đánh giá không còn hoặc không bao gồm tổ chức này."),
+    # the nomination's record
+    "report_nomination_gone": lambda p: _("Hồ sơ giới thiệu nhân sự không còn trong hệ thống."),
 }

@@ -16,16 +16,19 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from assessments.models import Assessment
 from audit.services import audit_record
+from common.ids import parse_pk
 from common.reasons import Refused
 from governance.models import Meeting
 from jobs import registry
 from jobs.services import job_start
 from organizations import access
 from organizations.models import Organization
+from personnel.models import Nomination
 
 from .access import PERMISSION
 from .batch import (
@@ -40,6 +43,7 @@ from .batch import (
 from .documents import Document, render_html
 from .documents.forms import forms_context
 from .documents.governance import minutes_context, register_context
+from .documents.nomination import nomination_context, nomination_params
 from .documents.summary import summary_context
 from .models import Report, ReportFormat, ReportKind
 from .render import TEMPLATE_VERSION, html_to_pdf
@@ -57,7 +61,14 @@ def _outside(organization: Organization, kind: str, params: dict[str, Any]) -> b
     if kind == ReportKind.MINUTES:
         return not Meeting.objects.filter(pk=params.get("meeting"),
                                           body__organization__path__startswith=organization.path).exists()
+    if kind == ReportKind.NOMINATION:
+        return not Nomination.objects.filter(pk=parse_pk(params.get("nomination")),
+                                             organization__path__startswith=organization.path).exists()
     return False
+
+
+# Kinds whose parameters are completed under the request's transaction, from the actor (what they may see).
+PREPARE = {ReportKind.NOMINATION: nomination_params}
 
 
 def report_request(*, kind: str, organization: Organization, params: dict[str, Any], title: str, actor,
@@ -72,7 +83,10 @@ def report_request(*, kind: str, organization: Organization, params: dict[str, A
         access.authorize(actor, PERMISSION.get(kind, access.VIEW), organization)
         if _outside(organization, kind, params):
             raise Refused.because("report_outside_scope", org=organization.name)
-        job = job_start(kind=JOB_KIND, label=title, params={"kind": kind}, actor=actor)
+        if kind in PREPARE:  # decided now, for this actor, and kept: the worker renders what was decided
+            params = PREPARE[kind](organization, params, actor)
+        job = job_start(kind=JOB_KIND, label=title, params={"kind": kind, **(params if kind in PREPARE else {})},
+                        actor=actor)
         report = Report.objects.create(job=job, kind=kind, organization=organization, params=params,
                                        title=title[:300], fmt=fmt,
                                        requested_by=actor if getattr(actor, "is_authenticated", False) else None)
@@ -92,6 +106,8 @@ def document_for(report: Report, as_of) -> Document:
         return Document("reports/register.html", register_context(report.organization, params))
     if report.kind == ReportKind.SUMMARY:
         return Document("reports/summary.html", summary_context(report.organization, params, as_of))
+    if report.kind == ReportKind.NOMINATION:
+        return Document("reports/nomination_record.html", nomination_context(params, as_of))
     raise Refused.because("report_kind_not_printable")
 
 
@@ -155,3 +171,13 @@ def report_verify(report: Report) -> Verification:
     fresh, _pages = _render(report, report.data_as_of)
     return Verification(report.sha256, on_disk, hashlib.sha256(fresh).hexdigest(),
                         report.template_version == TEMPLATE_VERSION)
+
+
+def nomination_record_request(*, nomination: Nomination, actor) -> Report:
+    """Print a nomination's record (hồ sơ giới thiệu nhân sự) for ``actor``: with the wider conference's
+    results if they may read them now (``documents.nomination.nomination_params``), without them otherwise."""
+    title = _("Hồ sơ giới thiệu nhân sự %(nominee)s — %(position)s — %(target)s") % {
+        "nominee": nomination.nominee.full_name, "position": nomination.position.title,
+        "target": nomination.target.name}
+    return report_request(kind=ReportKind.NOMINATION, organization=nomination.organization,
+                          params={"nomination": nomination.pk}, title=title, actor=actor)

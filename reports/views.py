@@ -17,6 +17,8 @@ from common.tables import list_response
 from governance.access import get_meeting_for
 from jobs.models import JobStatus
 from organizations import access
+from personnel.models import Nomination
+from personnel.permissions import VIEW_PERSONNEL
 
 from . import services
 from .access import get_report_for
@@ -93,6 +95,16 @@ def decisions_register_print(request: HttpRequest, pk: int) -> HttpResponse:
     report = services.report_request(kind=ReportKind.REGISTER, organization=org,
                                      params={"from": start.isoformat(), "to": end.isoformat()},
                                      title=title, actor=request.user)
+    return redirect(report)
+
+
+@require_POST
+def nomination_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Print a nomination's record; the service decides whether the wider conference's results are in it."""
+    nomination = access.get_owned_for(
+        request, Nomination.objects.select_related("organization", "target", "position", "nominee"), pk,
+        VIEW_PERSONNEL)
+    report = services.nomination_record_request(nomination=nomination, actor=request.user)
     return redirect(report)
 
 

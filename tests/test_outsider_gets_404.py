@@ -79,7 +79,7 @@ def world(province, staff_a, settings):
     from personnel.services import nomination_introduce
 
     nomination_introduce(nomination=nomination_draft(
-        organization=province.grassroots, kind="deputy", nominee=people[2], position=position("standing-member"),
+        organization=province.grassroots, kind="election", nominee=people[2], position=position("standing-member"),
         source="internal", nominator=people[0], planning_exception_ref="5-QĐ/ĐU", actor=SYSTEM,
         action_program={k: "Rõ" for k in ("work", "people", "schedule", "results", "responsibility")}),
         on=D(2026, 3, 4), actor=SYSTEM)

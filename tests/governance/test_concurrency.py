@@ -11,12 +11,10 @@ act leaves the row open to it, succeed on top of the first.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 
 from audit.models import AuditEntry
 from common.actors import SYSTEM
@@ -24,6 +22,7 @@ from governance import services as svc
 from governance.models import Decision, Field, Meeting, MeetingStatus, Mode
 from organizations.models import BodyKind
 from tests.governance.test_views_working import _committee
+from tests.races import race as _race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -48,71 +47,6 @@ def _postgresql_only(transactional_db):
 
     if not Position.objects.exists():
         importlib.import_module("organizations.migrations.0002_database_rules_and_positions").add_positions(apps, None)
-
-
-def _bounded_waits() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET lock_timeout = '5s'")
-
-
-def _lock_waiters() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0]
-
-
-def _race(first, second) -> dict:
-    """Run ``first`` in thread 1 holding its transaction open, ``second`` in thread 2 meanwhile.
-
-    Returns {"first": result or exception, "second": result or exception,
-    "second_blocked": whether thread 2 was seen waiting on a lock}.
-    """
-    holding, release = threading.Event(), threading.Event()
-    outcome: dict = {}
-
-    def one():
-        try:
-            _bounded_waits()
-            with transaction.atomic():
-                outcome["first"] = first()
-                holding.set()
-                assert release.wait(10)
-        except Exception as exc:  # reported to the main thread
-            outcome["first"] = exc
-        finally:
-            holding.set()
-            connection.close()
-
-    def two():
-        try:
-            _bounded_waits()
-            outcome["second"] = second()
-        except Exception as exc:  # reported to the main thread
-            outcome["second"] = exc
-        finally:
-            connection.close()
-
-    t1 = threading.Thread(target=one)
-    t1.start()
-    assert holding.wait(10)
-    assert not isinstance(outcome.get("first"), Exception), outcome.get("first")
-    t2 = threading.Thread(target=two)
-    t2.start()
-    deadline = time.monotonic() + 5
-    blocked = False
-    while time.monotonic() < deadline and t2.is_alive():
-        if _lock_waiters():
-            blocked = True
-            break
-        time.sleep(0.05)
-    time.sleep(0.3)
-    outcome["second_blocked"] = blocked and t2.is_alive()
-    release.set()
-    t1.join(10)
-    t2.join(10)
-    assert not t1.is_alive() and not t2.is_alive()
-    return outcome
 
 
 def _refused(outcome: dict, text: str) -> None:

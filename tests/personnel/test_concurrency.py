@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import threading
-import time
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 
 from common.actors import SYSTEM
 from common.reasons import Refused
@@ -23,6 +21,8 @@ from personnel import services
 from personnel.models import Nomination, NominationState, ResponsibilityEntry
 
 from ..factories import position
+from ..races import race as _race
+from ..races import together as _together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -48,90 +48,6 @@ def _reference_data(transactional_db):
         from regulations.parser import parse
 
         catalog.load(Document, DocumentVersion, Provision, fold, parse)
-
-
-def _bounded_waits() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET lock_timeout = '5s'")
-
-
-def _lock_waiters() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0]
-
-
-def _race(first, second) -> dict:
-    """``first`` in thread 1 holding its transaction open, ``second`` in thread 2 meanwhile."""
-    holding, release = threading.Event(), threading.Event()
-    outcome: dict = {}
-
-    def one():
-        try:
-            _bounded_waits()
-            with transaction.atomic():
-                outcome["first"] = first()
-                holding.set()
-                assert release.wait(10)
-        except Exception as exc:  # reported to the main thread
-            outcome["first"] = exc
-        finally:
-            holding.set()
-            connection.close()
-
-    def two():
-        try:
-            _bounded_waits()
-            outcome["second"] = second()
-        except Exception as exc:  # reported to the main thread
-            outcome["second"] = exc
-        finally:
-            connection.close()
-
-    t1 = threading.Thread(target=one)
-    t1.start()
-    assert holding.wait(10)
-    assert not isinstance(outcome.get("first"), Exception), outcome.get("first")
-    t2 = threading.Thread(target=two)
-    t2.start()
-    deadline, blocked = time.monotonic() + 5, False
-    while time.monotonic() < deadline and t2.is_alive():
-        if _lock_waiters():
-            blocked = True
-            break
-        time.sleep(0.05)
-    time.sleep(0.3)
-    outcome["second_blocked"] = blocked and t2.is_alive()
-    release.set()
-    t1.join(10)
-    t2.join(10)
-    assert not t1.is_alive() and not t2.is_alive()
-    return outcome
-
-
-def _together(*calls) -> list:
-    """Start every call at the same instant, each on its own connection; their results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            _bounded_waits()
-            barrier.wait(5)
-            results[i] = call()
-        except Exception as exc:  # reported to the main thread
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(15)
-    assert not any(t.is_alive() for t in threads)
-    return results
 
 
 def _draft(c, nominee):

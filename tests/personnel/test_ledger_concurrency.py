@@ -19,6 +19,7 @@ from personnel.checkpoints import checkpoint_sign, verify_ledger
 from personnel.ledger import ledger_append
 from personnel.models import EntryKind, Nomination, ResponsibilityEntry
 
+from ..races import lock_waiters as _lock_waiters
 from . import test_ledger
 
 signing_key = test_ledger.signing_key  # the fixture: a key of the test's own
@@ -53,13 +54,6 @@ def _first_entry(committee) -> Nomination:
 def _append(nomination_pk: int, step: int):
     nomination = Nomination.objects.get(pk=nomination_pk)
     return ledger_append(nomination=nomination, kind=EntryKind.STEP, on=dt.date(2026, 3, 9), data={"step": step})
-
-
-def _lock_waiters() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0]
 
 
 def test_a_second_append_waits_for_the_first_and_links_to_it(committee, signing_key):

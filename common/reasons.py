@@ -34,6 +34,24 @@ def _not_permitted(params: dict[str, Any]) -> str:
 _messages.update({"refused": _refused, "not_permitted": _not_permitted})
 
 
+def shown_day(value: Any) -> str:
+    """A date kept in a reason's params as an ISO string, in the reader's format; reasons stored before dates
+    were kept as ISO (already "dd/mm/yyyy") read as they were written."""
+    import datetime as dt
+
+    from django.utils.formats import date_format
+
+    try:
+        return date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value)
+
+
+def dated(params: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """The params with the dates under ``keys`` shown in the reader's format (keys absent are left out)."""
+    return {**params, **{k: shown_day(params[k]) for k in keys if k in params}}
+
+
 def register_messages(messages: dict[str, Message]) -> None:
     """Each app registers how its codes read (functions calling gettext, so the reader's language applies)."""
     for code, message in messages.items():

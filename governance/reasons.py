@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.reasons import dated, shown_day
 from organizations.models import BodyKind, PositionRole
 
 from .models import Ballot
@@ -19,17 +17,7 @@ def _label(choices, value: str) -> str:
         return value
 
 
-def _day(value) -> str:
-    """A date kept in the params as an ISO string, shown in the reader's format; reasons stored before dates
-    were kept as ISO (already "dd/mm/yyyy") read as they were written."""
-    try:
-        return date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
-    except ValueError:
-        return str(value)
-
-
-def _dated(p: dict, *keys: str) -> dict:
-    return {**p, **{k: _day(p[k]) for k in keys}}
+_day, _dated = shown_day, dated
 
 
 MESSAGES = {

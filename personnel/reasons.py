@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.reasons import dated, shown_day
 from organizations.models import BodyKind
 
-
-def _day(value) -> str:
-    try:
-        return date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
-    except ValueError:
-        return str(value)
-
-
-def _dated(p: dict, *keys: str) -> dict:
-    return {**p, **{k: _day(p[k]) for k in keys if k in p}}
+_day, _dated = shown_day, dated
 
 
 def _body(value: str) -> str:

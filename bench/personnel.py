@@ -11,7 +11,8 @@ checkpoint, then measures in one run:
   second, and memory, each in a fresh child process: resident memory before and after the walk (timed), and
   in a second child the peak of what Python allocated during it (tracemalloc, which slows Python, not timed).
   The target: a million entries verified in under 60 s, the memory the same at both sizes;
-- the nominator's record page (``measure_record_page``), when the portal has it.
+- the nominator's record page (``measure_record_page``) of the busiest nominator: its median server time
+  and query count against the raw SQL that reads the same rows (target: at most 1.5 times).
 
     make bench-personnel
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_personnel \\
@@ -34,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import fresh_database, time_page, write  # noqa: E402
+from bench.common import fresh_database, time_page, time_wsgi, write  # noqa: E402
 
 NOMINATIONS = 20_000
 ENTRIES = 200_000
@@ -203,30 +204,96 @@ def measure_verify(chunk_size: int = 2000) -> dict:
     return row
 
 
+RECORD_SQL = [
+    # Whether the reader may open the record (one introduced nomination of theirs under the reader).
+    """SELECT 1 FROM personnel_nomination n JOIN organizations_organization o ON o.id = n.organization_id
+       WHERE n.nominator_id = %(person)s AND n.introduced_on IS NOT NULL AND o.path LIKE %(path)s LIMIT 1""",
+    # What they introduced: the count for the pager, then the first page, with the tenure of the day and the
+    # number of later events of each nominee.
+    """SELECT count(*) FROM personnel_nomination n JOIN organizations_organization o ON o.id = n.organization_id
+       WHERE n.nominator_id = %(person)s AND n.introduced_on IS NOT NULL AND o.path LIKE %(path)s""",
+    """SELECT n.*, o.name, t.name, po.title, pe.full_name, tp.title, tor.name,
+              (SELECT count(*) FROM personnel_responsibilityentry e
+                WHERE e.nomination_id = n.id AND e.kind IN ('discipline', 'not_completed', 'low_confidence',
+                                                            'dismissal')) AS later
+       FROM personnel_nomination n
+       JOIN organizations_organization o ON o.id = n.organization_id
+       JOIN organizations_organization t ON t.id = n.target_id
+       JOIN organizations_position po ON po.id = n.position_id
+       JOIN organizations_person pe ON pe.id = n.nominee_id
+       LEFT JOIN organizations_tenure te ON te.id = n.nominator_tenure_id
+       LEFT JOIN organizations_position tp ON tp.id = te.position_id
+       LEFT JOIN organizations_organization tor ON tor.id = te.organization_id
+       WHERE n.nominator_id = %(person)s AND n.introduced_on IS NOT NULL AND o.path LIKE %(path)s
+       ORDER BY n.introduced_on DESC, n.id DESC LIMIT %(size)s""",
+    # The ledger's entries attached to them: the count for the pager, then the first page with what it shows.
+    """SELECT count(*) FROM personnel_responsibilityentry e
+       JOIN organizations_organization o ON o.id = e.organization_id
+       WHERE e.nominator_id = %(person)s AND o.path LIKE %(path)s""",
+    """SELECT e.*, o.name, pe.full_name, n.kind, n.state, po.title, t.name, tp.title, tor.name
+       FROM personnel_responsibilityentry e
+       JOIN organizations_organization o ON o.id = e.organization_id
+       JOIN organizations_person pe ON pe.id = e.nominee_id
+       JOIN personnel_nomination n ON n.id = e.nomination_id
+       JOIN organizations_position po ON po.id = n.position_id
+       JOIN organizations_organization t ON t.id = n.target_id
+       LEFT JOIN organizations_tenure te ON te.id = n.nominator_tenure_id
+       LEFT JOIN organizations_position tp ON tp.id = te.position_id
+       LEFT JOIN organizations_organization tor ON tor.id = te.organization_id
+       WHERE e.nominator_id = %(person)s AND o.path LIKE %(path)s
+       ORDER BY e.occurred_on DESC, e.seq DESC LIMIT %(size)s""",
+]
+
+
+def _record_raw_ms(person: int, path: str, repeat: int) -> dict:
+    """The raw SQL that reads the rows the record page shows, each row fetched: its median time."""
+    from django.conf import settings
+    from django.db import connection
+
+    params = {"person": person, "path": f"{path}%", "size": settings.PAGE_SIZE}
+    samples, rows = [], 0
+    with connection.cursor() as cursor:
+        for _ in range(repeat + 3):
+            started = time.perf_counter()
+            rows = 0
+            for sql in RECORD_SQL:
+                cursor.execute(sql, params)
+                rows += len(cursor.fetchall())
+            samples.append((time.perf_counter() - started) * 1000)
+    return {"median_ms": round(statistics.median(samples[3:]), 2), "rows": rows}
+
+
 def measure_record_page(repeat: int = 15) -> dict:
     """The nominator's record page (``personnel:nominator_record``) of the busiest nominator, as the province
-    board reads it: its median server time and query count. Skipped while the portal has no such page."""
+    board reads it: its median server time and query count, against the raw SQL reading the same rows
+    (target: at most 1.5 times)."""
     from django.contrib.auth import get_user_model
     from django.db.models import Count
     from django.test import Client
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
-    from personnel.models import Nomination
+    from organizations.models import Organization
+    from personnel.models import Nomination, ResponsibilityEntry
 
     busiest = (Nomination.objects.values("nominator_id").annotate(n=Count("pk")).order_by("-n").first())
-    try:
-        url = reverse("personnel:nominator_record", args=[busiest["nominator_id"]])
-    except NoReverseMatch:
-        message = "skipped: the URL personnel:nominator_record does not exist yet"
-        print(f"  record page {message}", flush=True)
-        return {"skipped": message}
+    person = busiest["nominator_id"]
+    url = reverse("personnel:nominator_record", args=[person])
     client = Client()
     client.force_login(get_user_model().objects.get(username="bantochuc"))  # the province board (demo seed)
-    for _ in range(3):
+    for _ in range(3):  # warm the database's buffers and the process's caches, as a running server has them
         client.get(url)
-    timing = time_page(client, url, repeat)
-    timing.pop("samples")
-    return {"url": url, "nominations": busiest["n"], **timing}
+    served = time_wsgi(client, url, repeat)
+    through_client = time_page(client, url, repeat)
+    raw = _record_raw_ms(person, Organization.objects.get(depth=1).path, repeat)
+    row = {"url": url, "nominations": busiest["n"],
+           "entries": ResponsibilityEntry.objects.filter(nominator_id=person).count(), **served,
+           "test_client_median_ms": through_client["median_ms"],
+           "raw_sql_median_ms": raw["median_ms"], "raw_rows": raw["rows"],
+           "ratio_to_raw": round(served["median_ms"] / raw["median_ms"], 2) if raw["median_ms"] else None}
+    print(f"  record page: {row['nominations']:,} nominations, {row['entries']:,} entries, "
+          f"{row['median_ms']} ms served in {row['queries']} queries (test client {row['test_client_median_ms']} ms); "
+          f"raw SQL {row['raw_sql_median_ms']} ms ({row['ratio_to_raw']}×)", flush=True)
+    return row
 
 
 def main() -> None:

@@ -36,6 +36,7 @@ from .forms import (
     TenureStartForm,
 )
 from .imports import ParsedRow, error_message
+from .links import organization_links, person_links
 from .models import AccessRole, Discipline, ImportStatus, Kinship, Organization, Tenure, today
 from .rules import FUTURE_CODES
 from .tables import (
@@ -87,6 +88,7 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage_itself": access.MANAGE_MEMBERS in above,
         "can_discipline_itself": org.depth > 1 and access.MANAGE_DISCIPLINE in above,
         "can_manage_access": access.MANAGE_ACCESS in org.perms,
+        "links": organization_links(request.user, org),
         "on": on,
     })
 
@@ -133,6 +135,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person, "current": current, "own": own, **record,
         "can_manage": access.MANAGE_MEMBERS in perms, "can_discipline": access.MANAGE_DISCIPLINE in perms,
         "end_form": KinshipEndForm(initial={"ended_on": today()}),
+        "links": person_links(request.user, person),
     })
 
 

@@ -10,10 +10,14 @@ class PersonnelConfig(AppConfig):
         from common.reasons import register_messages
         from organizations.demo import register_demo_step
         from organizations.events import register_listener
+        from organizations.links import register_organization_links, register_person_links
         from organizations.models import RoleKind as R
         from organizations.permissions import declare
 
-        from . import rules  # noqa: F401  (its citations register on import)
+        from . import (
+            links,
+            rules,  # noqa: F401  (its citations register on import)
+        )
         from .demo import personnel_work
         from .ledger import follow_person_event
         from .permissions import (
@@ -42,4 +46,7 @@ class PersonnelConfig(AppConfig):
                 roles=[R.PROVINCE_BOARD])
         # An appointee's later events reach the ledger from the apps below, which never import this one.
         register_listener(follow_person_event)
+        # The organization's and the person's pages link to the registers and the record kept here.
+        register_organization_links(links.organization_links)
+        register_person_links(links.person_links)
         register_demo_step(personnel_work)

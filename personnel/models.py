@@ -430,7 +430,8 @@ class ResponsibilityEntry(HashChained):
         verbose_name = _("Sổ theo dõi trách nhiệm người giới thiệu")
         verbose_name_plural = _("Sổ theo dõi trách nhiệm người giới thiệu")
         ordering = ["seq"]
-        indexes = [models.Index(fields=["nominator", "seq"]), models.Index(fields=["nomination", "seq"])]
+        # The nominator's record reads their entries newest first (``selectors.record_entries``).
+        indexes = [models.Index(fields=["nominator", "occurred_on", "seq"]), models.Index(fields=["nomination", "seq"])]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"

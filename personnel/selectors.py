@@ -10,15 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.reasons import shown_day
+from governance.models import Decision, Meeting
 from organizations.access import granted_paths, subtree_q
-from organizations.models import Organization, Person
+from organizations.models import DisciplineForm, Organization, Person, Position, Tenure
 
 from . import rules
 from .models import (
+    LATER_EVENTS,
     EntryKind,
     LedgerCheckpoint,
     Nomination,
@@ -129,23 +133,62 @@ def nomination_steps(nomination: Nomination, paths: list[str] | None) -> list[Sh
 
 DATA_LABELS = {
     "kind": gettext_lazy("Loại"), "source": gettext_lazy("Nguồn nhân sự"), "step": gettext_lazy("Bước"),
-    "code": gettext_lazy("Nội dung bước"), "result": gettext_lazy("Kết quả"), "meeting": gettext_lazy("Hội nghị số"),
+    "code": gettext_lazy("Nội dung bước"), "result": gettext_lazy("Kết quả"), "meeting": gettext_lazy("Hội nghị"),
     "convened": gettext_lazy("Triệu tập"), "present": gettext_lazy("Có mặt"),
     "issued": gettext_lazy("Phiếu phát ra"), "returned": gettext_lazy("Phiếu thu về"),
     "valid": gettext_lazy("Phiếu hợp lệ"), "invalid": gettext_lazy("Phiếu không hợp lệ"),
-    "votes": gettext_lazy("Số phiếu (mã người: số phiếu)"), "threshold": gettext_lazy("Ngưỡng"),
-    "selected": gettext_lazy("Lựa chọn"), "head": gettext_lazy("Người đứng đầu (mã)"),
-    "decision": gettext_lazy("Quyết định số"), "tenure": gettext_lazy("Chức vụ (mã)"),
-    "start": gettext_lazy("Ngày bắt đầu"), "position": gettext_lazy("Chức danh (mã)"),
-    "target": gettext_lazy("Nơi có chức danh (mã)"), "dismissal": gettext_lazy("Miễn nhiệm"),
+    "votes": gettext_lazy("Số phiếu"), "threshold": gettext_lazy("Ngưỡng"),
+    "selected": gettext_lazy("Lựa chọn"), "head": gettext_lazy("Người đứng đầu"),
+    "decision": gettext_lazy("Quyết định"), "tenure": gettext_lazy("Chức vụ"),
+    "start": gettext_lazy("Ngày bắt đầu"), "position": gettext_lazy("Chức danh"),
+    "target": gettext_lazy("Nơi có chức danh"), "dismissal": gettext_lazy("Miễn nhiệm"),
     "event": gettext_lazy("Sự kiện"), "form": gettext_lazy("Hình thức"), "nomination": gettext_lazy("Giới thiệu số"),
+    "decided_by": gettext_lazy("Cấp quyết định"), "decision_ref": gettext_lazy("Số quyết định"),
+    "year": gettext_lazy("Năm"), "quarter": gettext_lazy("Quý"),
 }
-CHOICES = {"kind": NominationKind, "source": Source, "result": StepResult}
+# Keys whose value is the id of a row another key already describes: not shown.
+HIDDEN_KEYS = {"confidential", "discipline", "assessment", "period"}
+CHOICES = {"kind": NominationKind, "source": Source, "result": StepResult, "event": EntryKind,
+           "form": DisciplineForm}
+# Keys whose value is the id of a row, shown by its name: the model and how it is read.
+REFERENCES = {
+    "position": "position", "target": "organization", "decided_by": "organization", "tenure": "tenure",
+    "meeting": "meeting", "decision": "decision", "head": "person",
+}
 
 
-def _value(key: str, value: Any) -> str:
+def data_names(datas) -> dict[tuple[str, int], str]:
+    """The names of the rows the entries' data point to (posts, organizations, tenures, meetings, decisions,
+    the people voted for), as ``(model, id) -> name``: one query a model, whatever the number of entries."""
+    wanted: dict[str, set[int]] = {}
+    for data in datas:
+        for key, value in (data or {}).items():
+            if key in REFERENCES and isinstance(value, int) and not isinstance(value, bool):
+                wanted.setdefault(REFERENCES[key], set()).add(value)
+            elif key == "votes" and isinstance(value, list):
+                wanted.setdefault("person", set()).update(
+                    v[0] for v in value if isinstance(v, list | tuple) and v and isinstance(v[0], int))
+    names: dict[tuple[str, int], str] = {}
+    readers = {
+        "position": lambda ids: ((p.pk, p.title) for p in Position.objects.filter(pk__in=ids)),
+        "organization": lambda ids: Organization.objects.filter(pk__in=ids).values_list("pk", "name"),
+        "person": lambda ids: Person.objects.filter(pk__in=ids).values_list("pk", "full_name"),
+        "meeting": lambda ids: ((m.pk, f"{m} — {m.body}") for m in
+                                Meeting.objects.filter(pk__in=ids).select_related("body")),
+        "decision": lambda ids: ((d.pk, str(d)) for d in Decision.objects.filter(pk__in=ids)),
+        "tenure": lambda ids: ((t.pk, f"{t.position.title} {t.organization.name}") for t in
+                               Tenure.objects.filter(pk__in=ids).select_related("position", "organization")),
+    }
+    for model, ids in wanted.items():
+        names.update(((model, pk), name) for pk, name in readers[model](ids))
+    return names
+
+
+def _value(key: str, value: Any, names: dict[tuple[str, int], str]) -> str:
     if isinstance(value, bool):
         return str(_("Có") if value else _("Không"))
+    if key in REFERENCES and isinstance(value, int):
+        return names.get((REFERENCES[key], value), str(value))
     if key in CHOICES and isinstance(value, str):
         try:
             return str(CHOICES[key](value).label)
@@ -153,20 +196,26 @@ def _value(key: str, value: Any) -> str:
             return value
     if key == "code" and isinstance(value, str):
         return step_label(value)
+    if key == "start" and isinstance(value, str):
+        return shown_day(value)
     if key == "threshold" and isinstance(value, dict):
         if "needed" in value:
             return str(_("cần %(needed)s phiếu, trên 1/2 của %(base)s") % {"needed": value["needed"],
                                                                          "base": value.get("base", "")})
         return str(_("không xét ngưỡng"))
+    if key == "votes" and isinstance(value, list):
+        return "; ".join(f"{names.get(('person', v[0]), v[0])}: {v[1]}" if isinstance(v, list | tuple) and len(v) == 2
+                         else str(v) for v in value)
     if isinstance(value, list):
         return "; ".join(": ".join(str(x) for x in v) if isinstance(v, list | tuple) else str(v) for v in value)
-    return str(value)
+    return "—" if value is None else str(value)
 
 
-def data_rows(data: dict) -> list[tuple[str, str]]:
-    """An entry's data (codes and parameters) as labelled values, for the page and the export."""
-    return [(str(DATA_LABELS.get(key, key)), _value(key, value)) for key, value in (data or {}).items()
-            if key != "confidential"]
+def data_rows(data: dict, names: dict[tuple[str, int], str] | None = None) -> list[tuple[str, str]]:
+    """An entry's data (codes and parameters) as labelled values, for the page and the export; ``names`` from
+    ``data_names`` over the entries shown (without it, a referenced row shows its id)."""
+    return [(str(DATA_LABELS.get(key, key)), _value(key, value, names or {}))
+            for key, value in (data or {}).items() if key not in HIDDEN_KEYS]
 
 
 def checkpoint_covering(seqs: list[int]) -> dict[int, LedgerCheckpoint | None]:
@@ -178,13 +227,15 @@ def checkpoint_covering(seqs: list[int]) -> dict[int, LedgerCheckpoint | None]:
 
 
 def nomination_entries(nomination: Nomination, paths: list[str] | None) -> list[ShownEntry]:
-    """The ledger entries of ``nomination``, each with the checkpoint that covers it: two queries."""
+    """The ledger entries of ``nomination``, each with the checkpoint that covers it, and the names of the rows
+    their data point to: at most eight queries whatever their number."""
     entries = list(nomination.ledger.order_by("seq"))
     covering = checkpoint_covering([e.seq for e in entries])
+    names = data_names(e.data for e in entries if not entry_hidden(e, nomination, paths))
     shown = []
     for entry in entries:
         hidden = entry_hidden(entry, nomination, paths)
-        shown.append(ShownEntry(entry=entry, hidden=hidden, data=[] if hidden else data_rows(entry.data),
+        shown.append(ShownEntry(entry=entry, hidden=hidden, data=[] if hidden else data_rows(entry.data, names),
                                 checkpoint=covering.get(entry.seq)))
     return shown
 
@@ -216,6 +267,15 @@ def record_entries(person: Person, paths: list[str] | None) -> QuerySet[Responsi
                             "nomination__organization", "nomination__nominator_tenure__position",
                             "nomination__nominator_tenure__organization")
             .order_by("-occurred_on", "-seq"))
+
+
+def later_events() -> Coalesce:
+    """A nomination's number of later events of its nominee in the ledger (a discipline, a Not completed, a
+    low confidence, a dismissal): a subquery per row shown, so a page of the record costs the same whatever
+    the ledger's size."""
+    counted = (ResponsibilityEntry.objects.filter(nomination=OuterRef("pk"), kind__in=LATER_EVENTS)
+               .order_by().values("nomination").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def record_visible(person: Person, paths: list[str] | None) -> bool:

@@ -608,7 +608,9 @@ def nomination_appoint(*, nomination: Nomination, decision: Decision, start: dt.
             raise Refused.because("appointment_before_steps", d=decision.date.isoformat(), last=last.isoformat())
         if start < decision.date:
             raise Refused.because("appointment_start_before_decision", d=decision.date.isoformat())
-        ref = f"{decision.title} ({decision.date.isoformat()})"[:60]
+        # The tenure's reference to the decision, as a clerk writes it: its content and day (the day kept whole).
+        day = f" ({decision.date:%d/%m/%Y})"
+        ref = decision.title[:60 - len(day)] + day
         if nomination.dismissal:
             # Dismissed from ``start``: the post is held up to the day before, so a successor may start then.
             dismissed = Tenure.objects.get(pk=nomination.dismissed_tenure_id)

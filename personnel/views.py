@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,8 +25,6 @@ from . import rules, services
 from .filters import NominationFilter, RecordFilter
 from .forms import AppointForm, DraftEditForm, DraftForm, IntroduceForm, ReasonForm, StepForm, TieForm
 from .models import (
-    LATER_EVENTS,
-    OPEN_STATES,
     Nomination,
     NominationKind,
     NominationState,
@@ -38,6 +35,7 @@ from .permissions import INTRODUCE, MANAGE_PERSONNEL, VIEW_CONFIDENTIAL, VIEW_NO
 from .reasons import LEVEL_LABELS, PROGRAM_LABELS, step_label
 from .selectors import (
     confidential_paths,
+    later_events,
     nomination_entries,
     nomination_register,
     nomination_steps,
@@ -49,7 +47,7 @@ from .selectors import (
     step_name,
 )
 from .services import PROGRAM_PARTS
-from .tables import NominationTable, RecordTable
+from .tables import MadeTable, NominationTable, RecordTable
 
 HALF_VOTE_LABELS = {"head_decides": gettext_lazy("Đạt đúng 50%: người đứng đầu quyết định"),
                     "not_passed": gettext_lazy("Đạt đúng 50%: không đạt")}
@@ -347,8 +345,6 @@ def nominator_record(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     filters = RecordFilter(request.GET, queryset=record_entries(person, paths))
     table = RecordTable(filters.qs, confidential_paths=confidential_paths(request.user))
-    made = list(record_nominations(person, paths).annotate(
-        later=Count("ledger", filter=Q(ledger__kind__in=LATER_EVENTS))).order_by("-introduced_on", "-pk"))
+    made = MadeTable(record_nominations(person, paths).annotate(later=later_events()))
     return list_response(request, table, "personnel/nominator_record.html", {
-        "person": person, "filter": filters, "made": made,
-        "open_states": OPEN_STATES}, filename="qua-trinh-gioi-thieu-nhan-su")
+        "person": person, "filter": filters}, filename="qua-trinh-gioi-thieu-nhan-su", others={"made": made})

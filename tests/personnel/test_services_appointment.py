@@ -42,6 +42,8 @@ def test_a_valid_personnel_decision_appoints_and_starts_the_tenure(committee, ap
     tenure = n.appointed_tenure
     assert (tenure.person, tenure.position, tenure.organization, tenure.start, tenure.end) == (
         c.nominee, position("deputy-secretary"), c.org, D(2026, 4, 10), None)
+    assert tenure.decision_ref.endswith(" (06/04/2026)") and len(tenure.decision_ref) <= 60
+    assert tenure.decision_ref.startswith(decision.title[:20])
     assert Tenure.objects.filter(person=c.nominee, position__code="deputy-secretary").count() == 1
     entry = ResponsibilityEntry.objects.get(nomination=n, kind="appointed")
     assert entry.data == {"decision": decision.pk, "tenure": tenure.pk, "start": "2026-04-10"}

@@ -168,6 +168,12 @@ class StepForm(forms.Form):
             from organizations.access import orgs_for
 
             meetings = meetings.filter(body__organization__in=orgs_for(user), body__kind__in=spec.bodies)
+        # Only what the service would take: not a meeting an earlier step used, none before the previous step.
+        previous = nomination.steps.order_by("-number").values_list("held_on", flat=True).first() \
+            or nomination.introduced_on
+        meetings = meetings.exclude(pk__in=nomination.steps.filter(meeting__isnull=False).values("meeting_id"))
+        if previous is not None:
+            meetings = meetings.filter(date__gte=previous)
         self.fields["meeting"].queryset = meetings.order_by("-date", "-pk")
         self.fields["meeting"].label_from_instance = lambda m: f"{m} — {m.body}"
         for i in range(1, self.OTHERS + 1):

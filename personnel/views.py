@@ -49,8 +49,9 @@ from .selectors import (
 from .services import PROGRAM_PARTS
 from .tables import MadeTable, NominationTable, RecordTable
 
-HALF_VOTE_LABELS = {"head_decides": gettext_lazy("Đạt đúng 50%: người đứng đầu quyết định"),
-                    "not_passed": gettext_lazy("Đạt đúng 50%: không đạt")}
+# Shown after "Quy tắc khi đạt đúng 50%:" on a nomination's page.
+HALF_VOTE_LABELS = {"head_decides": gettext_lazy("Người đứng đầu quyết định"),
+                    "not_passed": gettext_lazy("Không đạt")}
 
 
 def _nominations():
@@ -117,6 +118,8 @@ def _page(request: HttpRequest, nomination: Nomination, *, forms: dict | None = 
         "acts": acts, "program": program, "pilot": _pilot(),
         "current_step": step_name(nomination, nomination.current_step),
         "sees_record": VIEW_NOMINATOR_RECORD in org.perms and nomination.nominator_id is not None,
+        # The nominee's name links to their page for a reader who may open it (an external nominee may not be).
+        "nominee_reachable": access.people_for(request.user).filter(pk=nomination.nominee_id).exists(),
         "tie_form": forms.get("tie") or TieForm(), "withdraw_form": forms.get("withdraw") or ReasonForm(prefix="w"),
         "correct_form": forms.get("correct") or ReasonForm(prefix="c"),
         "corrections": list(nomination.corrections.only("pk", "state")),

@@ -58,3 +58,18 @@ def test_the_office_is_not_led_to_a_record_it_may_not_open(client, committee):
     page = client.get(c.head.get_absolute_url())
     assert page.status_code == 200 and "nominator-record" not in page.content.decode()
     assert client.get(f"/people/{c.head.pk}/nominations-made/").status_code == 404
+
+
+def test_the_nominee_s_name_leads_to_their_page_for_a_reader_who_may_open_it(client, committee):
+    c = committee
+    n = c.introduced()
+    client.force_login(c.clerk)
+    assert _links_in(client.get(n.get_absolute_url()).content.decode(), "nominee") == [c.nominee.get_absolute_url()]
+    assert client.get(c.nominee.get_absolute_url()).status_code == 200
+
+
+def _links_in(html: str, testid: str) -> list[str]:
+    import re
+
+    block = re.search(rf'data-testid="{testid}">(.*?)</dd>', html, re.S)
+    return re.findall(r'<a href="([^"]+)"', block.group(1)) if block else []

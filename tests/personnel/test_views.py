@@ -249,6 +249,21 @@ def _step_data(meeting, **kw):
     return data
 
 
+def test_the_step_form_offers_only_meetings_the_step_may_be(client, committee):
+    """Not the meeting an earlier step used, nor one before the previous step (the service refuses both)."""
+    c = committee
+    n = c.introduced()
+    before_introduction = c.meeting(D(2026, 2, 20), c.executive)
+    wider = c.meeting(D(2026, 3, 9), c.executive)
+    earlier = c.meeting(D(2026, 3, 5), c.standing)
+    later = c.meeting(D(2026, 3, 16), c.standing)
+    offered = _login(client, c.clerk).get(f"/nominations/{n.pk}/steps/new/").context["form"].fields["meeting"]
+    assert wider in offered.queryset and before_introduction not in offered.queryset
+    client.post(f"/nominations/{n.pk}/steps/new/", _step_data(wider))
+    offered = client.get(f"/nominations/{n.pk}/steps/new/").context["form"].fields["meeting"].queryset
+    assert later in offered and wider not in offered and earlier not in offered
+
+
 def test_the_clerk_records_the_wider_conference(client, committee):
     n = committee.introduced()
     meeting = committee.meeting(D(2026, 3, 9), committee.executive)

@@ -39,7 +39,8 @@ def time_page(client, path: str, repeat: int) -> dict:
 
 def time_wsgi(client, path: str, repeat: int) -> dict:
     """Server time of ``path`` as a WSGI server asks for it (Django's ``WSGIHandler``, with ``client``'s
-    session cookie): over ``repeat`` runs after a warm-up, and its query count and size.
+    session cookie): over ``repeat`` runs after a warm-up, the part of it spent in the database (the queries'
+    own times, as Django reads them), its query count and size.
 
     The test client's own timing (``time_page``) runs the same code but reads slower on this machine for a
     large page, by as much as the page's rendering itself; what a deployment serves is this.
@@ -65,16 +66,18 @@ def time_wsgi(client, path: str, repeat: int) -> dict:
 
     for _ in range(3):
         get()
-    samples = []
+    samples, in_database = [], []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             status, size = get()
             samples.append((time.perf_counter() - started) * 1000)
+        in_database.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
         assert status.startswith("200"), (path, status)
     samples.sort()
     return {"median_ms": round(statistics.median(samples), 1),
             "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
+            "database_median_ms": round(statistics.median(in_database), 1),
             "queries": len(ctx), "bytes": size}
 
 

@@ -21,6 +21,7 @@ class PersonnelConfig(AppConfig):
         from .demo import personnel_work
         from .ledger import follow_person_event
         from .permissions import (
+            ASSESS_STANDARDS,
             COUNTERSIGN,
             INTRODUCE,
             MANAGE_PERSONNEL,
@@ -42,6 +43,8 @@ class PersonnelConfig(AppConfig):
                 roles=[R.PROVINCE_BOARD])
         declare("personnel", VIEW_NOMINATOR_RECORD, _("Xem quá trình giới thiệu nhân sự của người đứng đầu"),
                 roles=[R.PROVINCE_BOARD, R.INSPECTION])
+        declare("personnel", ASSESS_STANDARDS, _("Đánh giá chuẩn mực đạo đức của nhân sự được giới thiệu"),
+                roles=[R.PROVINCE_BOARD])
         declare("personnel", COUNTERSIGN, _("Ký xác nhận điểm kiểm chứng sổ trách nhiệm"),
                 roles=[R.PROVINCE_BOARD])
         # An appointee's later events reach the ledger from the apps below, which never import this one.

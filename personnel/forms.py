@@ -138,8 +138,33 @@ class DraftEditForm(ProgramMixin, forms.Form):
         return values
 
 
+EXPLANATION_HELP = _("Bắt buộc khi có tiêu chuẩn không đạt ở mức cảnh báo: lời giải trình được ghi vào sổ theo dõi "
+                     "trách nhiệm của người giới thiệu.")
+
+
+def _explanation() -> forms.CharField:
+    return forms.CharField(label=_("Giải trình tiêu chuẩn chưa đạt"), required=False, max_length=4000,
+                           widget=_area(2), help_text=EXPLANATION_HELP)
+
+
 class IntroduceForm(forms.Form):
     on = DateField(label=_("Ngày giới thiệu"))
+    explanation = _explanation()
+
+
+class StandardsNoteForm(forms.Form):
+    """The organization board's judgement of one Regulation 144 standard."""
+
+    standard = forms.ChoiceField(label=_("Chuẩn mực"), widget=forms.Select(attrs=SELECT))
+    met = forms.TypedChoiceField(label=_("Đánh giá"), coerce=lambda v: v == "1", widget=forms.Select(attrs=SELECT),
+                                 choices=[("1", _("Đạt")), ("0", _("Chưa đạt"))])
+    note = forms.CharField(label=_("Nhận xét"), required=False, max_length=4000, widget=_area(2))
+
+    def __init__(self, *args, **kwargs) -> None:
+        from .reasons import ETHICS_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["standard"].choices = [(k, v) for k, v in ETHICS_LABELS.items()]
 
 
 class StepForm(forms.Form):
@@ -155,6 +180,7 @@ class StepForm(forms.Form):
     invalid = CountField(label=_("Số phiếu không hợp lệ"), initial=0)
     nominee_votes = CountField(label=_("Số phiếu của người được giới thiệu"), required=False)
     note = forms.CharField(label=_("Ghi chú, ý kiến thẩm định"), required=False, max_length=4000, widget=_area(2))
+    explanation = _explanation()
 
     def __init__(self, *args, nomination: Nomination, spec: rules.StepSpec | None, user, **kwargs):
         super().__init__(*args, **kwargs)

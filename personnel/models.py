@@ -349,6 +349,8 @@ class ProcedureStep(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     note = models.TextField(_("Ghi chú, ý kiến thẩm định"), blank=True)
     confidential = models.BooleanField(_("Không công bố kết quả"), default=False)
+    # The standards check as it stood on the meeting's day (``personnel.standards.Item.to_json`` each).
+    standards = models.JSONField(_("Kiểm tra tiêu chuẩn"), default=list, blank=True)
     settled_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                    verbose_name=_("Người đứng đầu quyết định"))
     settled_selected = models.BooleanField(null=True, blank=True)
@@ -392,6 +394,7 @@ class EntryKind(models.TextChoices):
     REJECTED = "rejected", _("Không được thông qua")
     WITHDRAWN = "withdrawn", _("Rút giới thiệu")
     DISMISSED = "dismissed", _("Quyết định miễn nhiệm")
+    STANDARDS_EXPLAINED = "explained", _("Giải trình cảnh báo tiêu chuẩn")
     # Later events of the appointee, announced by the lower apps.
     DISCIPLINE = "discipline", _("Bị kỷ luật")
     NOT_COMPLETED = "not_completed", _("Xếp loại Không hoàn thành nhiệm vụ")
@@ -439,6 +442,27 @@ class ResponsibilityEntry(HashChained):
     @property
     def owning_organization(self) -> Organization:
         return self.organization
+
+
+@append_only
+class StandardsNote(models.Model):
+    """The organization board's judgement of one Regulation 144 standard for a nominee, with its note. The
+    latest note of a standard is the one the check reads; an earlier one stays, as it was written."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="standards_notes")
+    standard = models.CharField(_("Chuẩn mực"), max_length=32)
+    met = models.BooleanField(_("Đạt"))
+    note = models.TextField(_("Nhận xét của Ban Tổ chức"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Nhận xét chuẩn mực đạo đức")
+        verbose_name_plural = _("Nhận xét chuẩn mực đạo đức")
+        indexes = [models.Index(fields=["nomination", "standard", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id} {self.standard}: {self.met}"
 
 
 @append_only

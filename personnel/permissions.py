@@ -7,3 +7,5 @@ VIEW_PERSONNEL = "view_personnel"  # registers and nomination pages
 VIEW_CONFIDENTIAL = "view_personnel_confidential"
 VIEW_NOMINATOR_RECORD = "view_nominator_record"  # the organization board and the inspection committee above
 COUNTERSIGN = "countersign_ledger"  # the superior organization board countersigns the ledger's checkpoints
+# The organization board's judgement of a nominee against the Regulation 144 standards, with its notes.
+ASSESS_STANDARDS = "assess_personnel_standards"

@@ -66,7 +66,57 @@ PROGRAM_LABELS = {
 }
 
 
+# The items of the standards check (``personnel.standards.ITEMS``) and the Regulation 144 standards.
+STANDARD_ITEM_LABELS = {
+    "planning": gettext_lazy("Quy hoạch"),
+    "classification": gettext_lazy("Xếp loại chất lượng ba năm gần nhất"),
+    "discipline": gettext_lazy("Kỷ luật và thời hạn chưa được bổ nhiệm, giới thiệu"),
+    "ethics": gettext_lazy("Chuẩn mực đạo đức (Quy định 144)"),
+    "action_program": gettext_lazy("Chương trình hành động"),
+}
+ETHICS_LABELS = {
+    "patriotism": gettext_lazy("Yêu nước, tôn trọng Nhân dân, trung thành với Đảng và Tổ quốc"),
+    "political_steadfastness": gettext_lazy("Bản lĩnh chính trị, đổi mới, sáng tạo, hội nhập"),
+    "integrity": gettext_lazy("Cần, kiệm, liêm, chính, chí công vô tư"),
+    "solidarity": gettext_lazy("Đoàn kết, kỷ luật, nhân ái, trách nhiệm"),
+    "exemplary": gettext_lazy("Nêu gương, khiêm tốn, tự rèn luyện, học tập suốt đời"),
+}
+OUTCOME_LABELS = {
+    "passed": gettext_lazy("Đạt"),
+    "failed": gettext_lazy("Không đạt"),
+    "not_assessed": gettext_lazy("Chưa đánh giá"),
+}
+SEVERITY_LABELS = {
+    "block": gettext_lazy("không đạt thì dừng"),
+    "warn": gettext_lazy("không đạt thì cảnh báo, cần giải trình"),
+}
+
+
+def _form(value: str) -> str:
+    from organizations.models import DisciplineForm
+
+    try:
+        return str(DisciplineForm(value).label)
+    except ValueError:
+        return value
+
+
 MESSAGES = {
+    # the standards check
+    "standards_not_completed": lambda p: _("Năm %(year)s xếp loại Không hoàn thành nhiệm vụ.") % p,
+    "standards_discipline_waiting": lambda p: _(
+        "Bị kỷ luật %(form)s ngày %(d)s: chưa đủ %(months)s tháng, đến ngày %(until)s mới được bổ nhiệm, giới "
+        "thiệu ứng cử.") % {**_dated(p, "d", "until"), "form": _form(p["form"]).lower()},
+    "standards_discipline_never": lambda p: _("Bị kỷ luật %(form)s ngày %(d)s.") % {
+        **_dated(p, "d"), "form": _form(p["form"]).lower()},
+    "standards_ethics_unmet": lambda p: _("Ban Tổ chức đánh giá chưa đạt chuẩn mực: %(standard)s. %(note)s") % {
+        "standard": str(ETHICS_LABELS.get(p["standard"], p["standard"])), "note": p.get("note", "")},
+    "standards_explanation_missing": lambda p: _(
+        "Có tiêu chuẩn không đạt ở mức cảnh báo: chỉ tiếp tục khi có giải trình bằng văn bản."),
+    "standards_unknown": lambda p: _("Không có chuẩn mực “%(s)s”.") % p,
+    "standards_note_missing": lambda p: _("Ghi nhận xét khi đánh giá chưa đạt chuẩn mực."),
+    "standards_program_missing": lambda p: _("Chương trình hành động còn thiếu: %(parts)s.") % {
+        "parts": ", ".join(str(PROGRAM_LABELS.get(x, x)) for x in p["parts"])},
     # planning
     "planning_term_missing": lambda p: _("Ghi nhiệm kỳ quy hoạch."),
     "planning_decision_missing": lambda p: _("Ghi số quyết định của cấp có thẩm quyền."),

@@ -288,3 +288,57 @@ def record_visible(person: Person, paths: list[str] | None) -> bool:
 def _made_by(person: Person, paths: list[str] | None) -> QuerySet[Nomination]:
     return Nomination.objects.filter(nominator=person, introduced_on__isnull=False).filter(
         subtree_q(paths, "organization__path"))
+
+
+# --- the standards check ------------------------------------------------------------------------------
+
+
+@dataclass
+class ShownItem:
+    code: str
+    label: str
+    outcome: str
+    outcome_label: str
+    severity_label: str
+    reasons: list[tuple[str, str]]  # (sentence, citation)
+    details: list[tuple[str, str]]
+
+
+def _item_details(code: str, details) -> list[tuple[str, str]]:
+    from assessments.choices import Level
+
+    from .reasons import ETHICS_LABELS
+
+    shown = []
+    for key, value in details:
+        if code == "classification":
+            shown.append((str(_("Năm %(year)s") % {"year": key}), str(Level(value).label) if value else "—"))
+        elif code == "discipline":
+            shown.append((str(DisciplineForm(key).label) if key in DisciplineForm.values else key, shown_day(value)))
+        elif code == "ethics":
+            judged = {True: _("Đạt"), False: _("Chưa đạt"), None: _("Chưa đánh giá")}[value]
+            shown.append((str(ETHICS_LABELS.get(key, key)), str(judged)))
+        elif code == "planning" and key == "exception":
+            shown.append((str(_("Quyết định cho phép ngoài quy hoạch")), str(value)))
+    return shown
+
+
+def shown_standards(nomination: Nomination, on) -> dict[str, Any]:
+    """The standards check of ``nomination`` on ``on`` as the page shows it, with the settings it applied."""
+    from django.conf import settings
+
+    from regulations.citations import reason_text
+
+    from .checking import standards_for
+    from .reasons import OUTCOME_LABELS, SEVERITY_LABELS, STANDARD_ITEM_LABELS
+
+    items, checked = [], standards_for(nomination, on)
+    for item in checked:
+        items.append(ShownItem(
+            code=item.code, label=str(STANDARD_ITEM_LABELS.get(item.code, item.code)), outcome=item.outcome,
+            outcome_label=str(OUTCOME_LABELS[item.outcome]), severity_label=str(SEVERITY_LABELS[item.severity]),
+            reasons=[reason_text(r) for r in item.reasons], details=_item_details(item.code, item.details)))
+    months = settings.PERSONNEL_DISCIPLINE_WAIT_MONTHS
+    return {"on": on, "items": items, "warned": any(item.warns for item in checked),
+            "blocked": any(item.blocks for item in checked),
+            "waits": [(str(DisciplineForm(form).label), n) for form, n in months.items()]}

@@ -34,7 +34,8 @@ from organizations.models import (
 )
 from regulations.models import Document
 
-from . import rules
+from . import rules, standards
+from .checking import standards_for
 from .ledger import ledger_append
 from .models import (
     EntryKind,
@@ -44,9 +45,10 @@ from .models import (
     PlanningEntry,
     ProcedureStep,
     Source,
+    StandardsNote,
     StepResult,
 )
-from .permissions import INTRODUCE, MANAGE_PERSONNEL
+from .permissions import ASSESS_STANDARDS, INTRODUCE, MANAGE_PERSONNEL
 
 # The "5 clear" headings of an action program (Hai Duong practice; the province edits the prompts).
 PROGRAM_PARTS = ("work", "people", "schedule", "results", "responsibility")
@@ -386,7 +388,7 @@ def introduction_reasons(nomination: Nomination, on: dt.date) -> list[Reason]:
     return reasons
 
 
-def nomination_introduce(*, nomination: Nomination, on: dt.date, actor) -> Nomination:
+def nomination_introduce(*, nomination: Nomination, on: dt.date, actor, explanation: str = "") -> Nomination:
     """The head introduces the person (142: it is step 1); for the standard procedure, the office opens it and
     step 1 is the leadership collective's meeting."""
     with transaction.atomic():
@@ -407,6 +409,8 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor) -> Nomin
         reasons = introduction_reasons(nomination, on)
         if reasons:
             raise Refused(reasons)
+        items = standards_for(nomination, on, planning=[])  # the planning requirement was just met
+        _check_standards(items, explanation)
         tenure = head_tenure_on(nomination.nominator, nomination.organization, on) if nomination.is_pilot else None
         nomination.introduce()
         nomination.introduced_on, nomination.nominator_tenure = on, tenure
@@ -423,9 +427,52 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor) -> Nomin
             "kind": nomination.kind, "source": nomination.source, "position": nomination.position_id,
             "target": nomination.target_id, "tenure": tenure.pk if tenure else None,
             "dismissal": nomination.dismissal})
+        _explained(nomination, items, explanation, on, step=1)
         audit_record(actor=actor, action="nomination.introduce", obj=nomination, summary=str(nomination),
                      data={"on": on.isoformat(), "tenure": tenure.pk if tenure else None})
     return nomination
+
+
+# --- the standards check ------------------------------------------------------------------------------
+
+
+def _check_standards(items: list[standards.Item], explanation: str) -> None:
+    """A failed item that blocks refuses the act; a failed one that warns lets it go on only with a written
+    explanation. (The planning requirement and the action program are refused before, as they always were.)"""
+    blocked = standards.blocking(items)
+    if blocked:
+        raise Refused(blocked)
+    warned = standards.warnings(items)
+    if warned and not explanation.strip():
+        raise Refused([Reason("standards_explanation_missing", {"codes": [r.code for r in warned]}), *warned])
+
+
+def _explained(nomination: Nomination, items: list[standards.Item], explanation: str, on: dt.date, *,
+               step: int) -> None:
+    """The explanation under which a warned nomination went on: an entry of the ledger, the nominator's."""
+    warned = standards.warnings(items)
+    if warned:
+        ledger_append(nomination=nomination, kind=EntryKind.STANDARDS_EXPLAINED, on=on, data={
+            "step": step, "warnings": [r.to_json() for r in warned], "explanation": explanation.strip()})
+
+
+def standards_note_record(*, nomination: Nomination, standard: str, met: bool, note: str, actor) -> StandardsNote:
+    """The organization board's judgement of one Regulation 144 standard for the nominee; a later note of the
+    same standard supersedes it in the check (both stay). Not after the nomination has ended."""
+    with transaction.atomic():
+        nomination = _lock(nomination)
+        authorize(actor, ASSESS_STANDARDS, nomination.organization)
+        if standard not in standards.ETHICS_STANDARDS:
+            raise Refused.because("standards_unknown", s=standard)
+        if nomination.finished:
+            raise Refused.because("nomination_closed")
+        if not met and not note.strip():
+            raise Refused.because("standards_note_missing", cite=(standards.ETHICS.code, standards.ETHICS.ref))
+        row = StandardsNote.objects.create(nomination=nomination, standard=standard, met=met, note=note.strip(),
+                                           recorded_by=_user(actor))
+        audit_record(actor=actor, action="nomination.standards_note", obj=nomination, summary=str(nomination),
+                     data={"standard": standard, "met": met})
+    return row
 
 
 # --- steps --------------------------------------------------------------------------------------------
@@ -466,8 +513,8 @@ def _half_rule() -> str:
     return settings.PERSONNEL_HALF_VOTE
 
 
-def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Counts, actor, note: str = ""
-                ) -> ProcedureStep:
+def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Counts, actor, note: str = "",
+                explanation: str = "") -> ProcedureStep:
     """The next step: a meeting of the right body and its vote-counting minutes; the result follows the counts.
 
     The convened and present members are copied from the meeting's roll call (a snapshot). Impossible counts,
@@ -510,6 +557,8 @@ def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Count
         names = dict(Person.objects.filter(pk__in=[p for p, _ in counts.votes]).values_list("pk", "full_name"))
         if set(names) != {p for p, _ in counts.votes}:
             raise Refused.because("step_candidate_unknown")
+        items = standards_for(nomination, meeting.date)
+        _check_standards(items, explanation)
         step = ProcedureStep.objects.create(
             nomination=nomination, number=number, code=spec.code, meeting=meeting, held_on=meeting.date,
             convened=convened, present=present, ballots_issued=counts.issued, ballots_returned=counts.returned,
@@ -518,9 +567,10 @@ def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Count
             result=outcome.result, confidential=spec.confidential, note=note.strip(), recorded_by=_user(actor),
             threshold={**(threshold.to_json() if threshold else {"cite": {"code": cited.code, "ref": cited.ref}}),
                        "half_rule": _half_rule(), "quorum_needed": rules.quorum_needed(len(convened))},
-            reasons=as_json(outcome.reasons))
+            reasons=as_json(outcome.reasons), standards=[item.to_json() for item in items])
         nomination.current_step = number
         ledger_append(nomination=nomination, kind=EntryKind.STEP, on=meeting.date, data=_step_data(step))
+        _explained(nomination, items, explanation, meeting.date, step=number)
         _follow_result(nomination, step, spec, outcome.result, actor)
         audit_record(actor=actor, action="nomination.step", obj=nomination, summary=str(nomination),
                      data={"step": number, "meeting": meeting.pk, "result": outcome.result})

@@ -20,6 +20,7 @@ urlpatterns = [
     path("nominations/<int:pk>/appoint/", views.nomination_appoint, name="nomination_appoint"),
     path("nominations/<int:pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),
     path("nominations/<int:pk>/correct/", views.nomination_correct, name="nomination_correct"),
+    path("nominations/<int:pk>/standards/", views.standards_note, name="standards_note"),
     path("nomination-steps/<int:pk>/settle/", views.step_settle, name="step_settle"),
     path("people/<int:pk>/nominations-made/", views.nominator_record, name="nominator_record"),
 ]

@@ -23,7 +23,16 @@ from organizations.models import Person, today
 
 from . import rules, services
 from .filters import NominationFilter, RecordFilter
-from .forms import AppointForm, DraftEditForm, DraftForm, IntroduceForm, ReasonForm, StepForm, TieForm
+from .forms import (
+    AppointForm,
+    DraftEditForm,
+    DraftForm,
+    IntroduceForm,
+    ReasonForm,
+    StandardsNoteForm,
+    StepForm,
+    TieForm,
+)
 from .models import (
     Nomination,
     NominationKind,
@@ -31,7 +40,14 @@ from .models import (
     ProcedureStep,
     StepResult,
 )
-from .permissions import INTRODUCE, MANAGE_PERSONNEL, VIEW_CONFIDENTIAL, VIEW_NOMINATOR_RECORD, VIEW_PERSONNEL
+from .permissions import (
+    ASSESS_STANDARDS,
+    INTRODUCE,
+    MANAGE_PERSONNEL,
+    VIEW_CONFIDENTIAL,
+    VIEW_NOMINATOR_RECORD,
+    VIEW_PERSONNEL,
+)
 from .reasons import LEVEL_LABELS, PROGRAM_LABELS, step_label
 from .selectors import (
     confidential_paths,
@@ -44,6 +60,7 @@ from .selectors import (
     record_nominations,
     record_paths,
     record_visible,
+    shown_standards,
     step_name,
 )
 from .services import PROGRAM_PARTS
@@ -120,6 +137,9 @@ def _page(request: HttpRequest, nomination: Nomination, *, forms: dict | None = 
         "sees_record": VIEW_NOMINATOR_RECORD in org.perms and nomination.nominator_id is not None,
         # The nominee's name links to their page for a reader who may open it (an external nominee may not be).
         "nominee_reachable": access.people_for(request.user).filter(pk=nomination.nominee_id).exists(),
+        "standards": shown_standards(nomination, today()) if not nomination.finished else None,
+        "standards_form": (forms.get("standards") or StandardsNoteForm(prefix="s"))
+        if ASSESS_STANDARDS in org.perms and not nomination.finished else None,
         "tie_form": forms.get("tie") or TieForm(), "withdraw_form": forms.get("withdraw") or ReasonForm(prefix="w"),
         "correct_form": forms.get("correct") or ReasonForm(prefix="c"),
         "corrections": list(nomination.corrections.only("pk", "state")),
@@ -223,7 +243,8 @@ def nomination_introduce(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         on = form.cleaned_data["on"]
         try:
-            services.nomination_introduce(nomination=nomination, on=on, actor=request.user)
+            services.nomination_introduce(nomination=nomination, on=on, actor=request.user,
+                                          explanation=form.cleaned_data["explanation"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -231,8 +252,29 @@ def nomination_introduce(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(nomination)
     reasons = services.introduction_reasons(nomination, on) if nomination.state == NominationState.DRAFT else []
     return render(request, "personnel/introduce.html", {"org": nomination.org, "nomination": nomination,
-                                                        "form": form, "reasons": reasons, "on": on},
+                                                        "form": form, "reasons": reasons, "on": on,
+                                                        "standards": shown_standards(nomination, on)},
                   status=400 if form.errors else 200)
+
+
+@require_POST
+def standards_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organization board records its judgement of one Regulation 144 standard (the service authorizes)."""
+    nomination = _get(request, pk)
+    if ASSESS_STANDARDS not in nomination.org.perms:
+        raise PermissionDenied
+    form = StandardsNoteForm(request.POST, prefix="s")
+    if form.is_valid():
+        try:
+            services.standards_note_record(nomination=nomination, standard=form.cleaned_data["standard"],
+                                           met=form.cleaned_data["met"], note=form.cleaned_data["note"],
+                                           actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ghi đánh giá chuẩn mực."))
+            return redirect(nomination)
+    return _page(request, nomination, forms={"standards": form}, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -244,7 +286,8 @@ def step_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.step_record(nomination=nomination, meeting=form.cleaned_data["meeting"], counts=form.counts(),
-                                 actor=request.user, note=form.cleaned_data["note"])
+                                 actor=request.user, note=form.cleaned_data["note"],
+                                 explanation=form.cleaned_data["explanation"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -252,7 +295,9 @@ def step_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(nomination)
     return render(request, "personnel/step_form.html", {
         "org": nomination.org, "nomination": nomination, "form": form, "spec": spec,
-        "label": step_label(spec.code) if spec else ""}, status=400 if form.errors else 200)
+        "label": step_label(spec.code) if spec else "",
+        # Today's check; the step stores it as it stood on its meeting's day.
+        "standards": shown_standards(nomination, today()) if spec else None}, status=400 if form.errors else 200)
 
 
 @require_POST

@@ -209,6 +209,18 @@ PERSONNEL_PILOT_SCOPE = env.list("PERSONNEL_PILOT_SCOPE", default=["provincial",
 # A vote of exactly 50% at step 3 or the final step: "head_decides" (Decree 170; the Party text: medium) or
 # "not_passed". Shown with every step's result.
 PERSONNEL_HALF_VOTE = env.str("PERSONNEL_HALF_VOTE", default="head_decides")
+# The standards check of a nominee (personnel.standards): the months after a discipline before an appointment
+# or a nomination (Regulation 80, now 377: 24 after a reprimand, 36 after a warning, 60 after removal from
+# office), and whether a failed item blocks ("block") or warns and goes on with a written explanation ("warn"),
+# as "item:severity" pairs over the defaults (planning, discipline, action_program block; classification and
+# ethics warn). Both are shown on every nomination's page.
+PERSONNEL_DISCIPLINE_WAIT_MONTHS = {
+    "reprimand": env.int("PERSONNEL_WAIT_AFTER_REPRIMAND", default=24),
+    "warning": env.int("PERSONNEL_WAIT_AFTER_WARNING", default=36),
+    "removal": env.int("PERSONNEL_WAIT_AFTER_REMOVAL", default=60),
+}
+PERSONNEL_STANDARDS_SEVERITY = dict(
+    pair.split(":", 1) for pair in env.list("PERSONNEL_STANDARDS_SEVERITY", default=[]) if ":" in pair)
 # The Ed25519 key that signs the responsibility ledger's checkpoints (``manage.py ledger_keygen`` writes one),
 # a PEM file the deployment holds outside the database.
 LEDGER_SIGNING_KEY_FILE = env.str("LEDGER_SIGNING_KEY_FILE", default=str(BASE_DIR / "var" / "ledger-signing.pem"))

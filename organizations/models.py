@@ -363,6 +363,16 @@ class PositionRole(models.TextChoices):
     MEMBER = "member", _("Thành viên")
 
 
+class PositionWork(models.TextChoices):
+    """The posts the Law on Anti-Corruption (Art. 20(3)) keeps a head's or deputy's close family out of."""
+
+    NONE = "", _("Không thuộc diện")
+    PERSONNEL = "personnel", _("Quản lý tổ chức, nhân sự")
+    ACCOUNTING = "accounting", _("Kế toán")
+    CASHIER = "cashier", _("Thủ quỹ")
+    STOREKEEPER = "storekeeper", _("Thủ kho")
+
+
 class Position(models.Model):
     """A kind of post (Bí thư, Phó Bí thư, Giám đốc ...); reference data."""
 
@@ -370,6 +380,8 @@ class Position(models.Model):
     title = models.CharField(_("Chức vụ"), max_length=120)
     role = models.CharField(_("Vai trò"), max_length=8, choices=PositionRole.choices)
     rank = models.PositiveSmallIntegerField(_("Thứ tự"), default=100)
+    work = models.CharField(_("Thuộc diện Điều 20 khoản 3 Luật Phòng, chống tham nhũng"), max_length=12,
+                            choices=PositionWork.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("Chức vụ")

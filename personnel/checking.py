@@ -1,4 +1,4 @@
-"""The standards check of a nomination on a day, from the record: the facts gathered here (four queries), the
+"""The standards check of a nomination on a day, from the record: the facts gathered here (five queries), the
 judgement in ``personnel.standards`` (pure), the province's settings applied."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from assessments.models import Assessment
 from organizations.models import Discipline
 
 from . import standards
+from .conflicts import relatives
 from .models import Nomination, StandardsNote
 
 # Worst last: a year's classification is the worst of the person's decided annual results (as a member, as a
@@ -40,8 +41,13 @@ def standards_facts(nomination: Nomination, on: dt.date, planning: list | None =
     for standard, met, note in (StandardsNote.objects.filter(nomination=nomination, recorded_at__date__lte=on)
                                 .order_by("recorded_at", "pk").values_list("standard", "met", "note")):
         ethics[standard] = (met, note)  # the latest note of each standard wins
+    kin = None
+    if nomination.nominator_id:
+        relation = relatives(person, [nomination.nominator_id], on).get(nomination.nominator_id)
+        if relation:
+            kin = (str(nomination.nominator), relation)
     return standards.Facts(
-        on=on, planning=planning_requirement(nomination, on) if planning is None else planning,
+        nominator_kin=kin, on=on, planning=planning_requirement(nomination, on) if planning is None else planning,
         planning_exception_ref=nomination.planning_exception_ref.strip(),
         classifications=tuple((y, worst[y]) for y in years if y in worst), years=years,
         disciplines=disciplines, ethics=ethics, action_program=dict(nomination.action_program or {}))

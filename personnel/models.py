@@ -351,6 +351,8 @@ class ProcedureStep(models.Model):
     confidential = models.BooleanField(_("Không công bố kết quả"), default=False)
     # The standards check as it stood on the meeting's day (``personnel.standards.Item.to_json`` each).
     standards = models.JSONField(_("Kiểm tra tiêu chuẩn"), default=list, blank=True)
+    # Members related to the nominee that day: present, out of the ballot and of the base of the majority.
+    recused = models.JSONField(_("Không tham gia biểu quyết (quan hệ gia đình)"), default=list, blank=True)
     settled_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                    verbose_name=_("Người đứng đầu quyết định"))
     settled_selected = models.BooleanField(null=True, blank=True)

@@ -73,6 +73,7 @@ STANDARD_ITEM_LABELS = {
     "discipline": gettext_lazy("Kỷ luật và thời hạn chưa được bổ nhiệm, giới thiệu"),
     "ethics": gettext_lazy("Chuẩn mực đạo đức (Quy định 144)"),
     "action_program": gettext_lazy("Chương trình hành động"),
+    "conflicts": gettext_lazy("Quan hệ gia đình với người giới thiệu"),
 }
 ETHICS_LABELS = {
     "patriotism": gettext_lazy("Yêu nước, tôn trọng Nhân dân, trung thành với Đảng và Tổ quốc"),
@@ -101,7 +102,27 @@ def _form(value: str) -> str:
         return value
 
 
+def _relation(value: str) -> str:
+    from organizations.models import Relation
+
+    try:
+        return str(Relation(value).label).lower()
+    except ValueError:
+        return value
+
+
 MESSAGES = {
+    # relatives
+    "conflict_art_20": lambda p: _(
+        "%(p)s có quan hệ gia đình (%(relation)s) với %(leader)s, người đứng đầu hoặc cấp phó của %(org)s: không "
+        "được bố trí giữ chức vụ %(pos)s.") % {**p, "relation": _relation(p["relation"])},
+    "conflict_nominator": lambda p: _(
+        "Người giới thiệu %(p)s có quan hệ gia đình (%(relation)s) với người được giới thiệu: người giới thiệu "
+        "xác nhận bằng văn bản để tiếp tục.") % {**p, "relation": _relation(p["relation"])},
+    "conflict_voters_recused": lambda p: _(
+        "Không tham gia biểu quyết vì có quan hệ gia đình với người được giới thiệu: %(names)s (có mặt, không "
+        "tính vào tổng số làm căn cứ).") % {"names": ", ".join(
+            f"{n} ({_relation(r)})" for n, r in zip(p["names"], p.get("relations", []), strict=False))},
     # the standards check
     "standards_not_completed": lambda p: _("Năm %(year)s xếp loại Không hoàn thành nhiệm vụ.") % p,
     "standards_discipline_waiting": lambda p: _(

@@ -36,6 +36,7 @@ from regulations.models import Document
 
 from . import rules, standards
 from .checking import standards_for
+from .conflicts import art_20_reasons, relatives
 from .ledger import ledger_append
 from .models import (
     EntryKind,
@@ -44,6 +45,7 @@ from .models import (
     NominationState,
     PlanningEntry,
     ProcedureStep,
+    ResponsibilityEntry,
     Source,
     StandardsNote,
     StepResult,
@@ -385,6 +387,7 @@ def introduction_reasons(nomination: Nomination, on: dt.date) -> list[Reason]:
         if missing:
             reasons.append(Reason("action_program_missing", {"parts": missing}))
         reasons += planning_requirement(nomination, on)
+        reasons += art_20_reasons(nomination, on)
     return reasons
 
 
@@ -410,7 +413,7 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor, explanat
         if reasons:
             raise Refused(reasons)
         items = standards_for(nomination, on, planning=[])  # the planning requirement was just met
-        _check_standards(items, explanation)
+        _check_standards(items, explanation, nomination)
         tenure = head_tenure_on(nomination.nominator, nomination.organization, on) if nomination.is_pilot else None
         nomination.introduce()
         nomination.introduced_on, nomination.nominator_tenure = on, tenure
@@ -436,13 +439,30 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor, explanat
 # --- the standards check ------------------------------------------------------------------------------
 
 
-def _check_standards(items: list[standards.Item], explanation: str) -> None:
+def _explained_before(nomination: Nomination) -> list[dict[str, Any]]:
+    """The warnings already explained for ``nomination`` (in the ledger), each as its stored reason."""
+    return [w for data in ResponsibilityEntry.objects.filter(nomination=nomination,
+                                                             kind=EntryKind.STANDARDS_EXPLAINED)
+            .values_list("data", flat=True) for w in (data or {}).get("warnings", [])]
+
+
+def _new_warnings(items: list[standards.Item], nomination: Nomination) -> list[Reason]:
+    """The warnings of ``items`` not explained before: an explanation holds for the same reason thereafter."""
+    warned = standards.warnings(items)
+    if not warned:
+        return []
+    before = _explained_before(nomination)
+    return [r for r in warned if r.to_json() not in before]
+
+
+def _check_standards(items: list[standards.Item], explanation: str, nomination: Nomination) -> None:
     """A failed item that blocks refuses the act; a failed one that warns lets it go on only with a written
-    explanation. (The planning requirement and the action program are refused before, as they always were.)"""
+    explanation, once (the same warning explained before goes on). (The planning requirement and the action
+    program are refused before, as they always were.)"""
     blocked = standards.blocking(items)
     if blocked:
         raise Refused(blocked)
-    warned = standards.warnings(items)
+    warned = _new_warnings(items, nomination)
     if warned and not explanation.strip():
         raise Refused([Reason("standards_explanation_missing", {"codes": [r.code for r in warned]}), *warned])
 
@@ -450,7 +470,7 @@ def _check_standards(items: list[standards.Item], explanation: str) -> None:
 def _explained(nomination: Nomination, items: list[standards.Item], explanation: str, on: dt.date, *,
                step: int) -> None:
     """The explanation under which a warned nomination went on: an entry of the ledger, the nominator's."""
-    warned = standards.warnings(items)
+    warned = _new_warnings(items, nomination)
     if warned:
         ledger_append(nomination=nomination, kind=EntryKind.STANDARDS_EXPLAINED, on=on, data={
             "step": step, "warnings": [r.to_json() for r in warned], "explanation": explanation.strip()})
@@ -540,7 +560,10 @@ def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Count
         voters = list(meeting.attendance.filter(voting=True).values_list("person_id", "present"))
         convened = sorted(p for p, _ in voters)
         present = sorted(p for p, here in voters if here)
-        reasons = rules.count_reasons(counts, present=len(present))
+        # A member related to the nominee that day is recused: counted present, out of the ballot and the base.
+        kin = relatives(nomination.nominee_id, convened, meeting.date)
+        recused = sorted(kin)
+        reasons = rules.count_reasons(counts, present=len([p for p in present if p not in kin]))
         if reasons:
             raise Refused(reasons)
         day = meeting.date.isoformat()
@@ -551,14 +574,16 @@ def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Count
         if reasons:
             raise Refused(reasons)
         cited = spec.cite.on(meeting.date)
-        threshold = rules.threshold_for(spec.mode, members=len(convened), convened=len(convened), cited=cited)
+        base = len(convened) - len(recused)
+        threshold = rules.threshold_for(spec.mode, members=base, convened=base, cited=cited)
         outcome = rules.outcome(mode=spec.mode, nominee=nomination.nominee_id, counts=counts, threshold=threshold,
                                 half_rule=_half_rule())
         names = dict(Person.objects.filter(pk__in=[p for p, _ in counts.votes]).values_list("pk", "full_name"))
         if set(names) != {p for p, _ in counts.votes}:
             raise Refused.because("step_candidate_unknown")
         items = standards_for(nomination, meeting.date)
-        _check_standards(items, explanation)
+        _check_standards(items, explanation, nomination)
+        names_of = dict(Person.objects.filter(pk__in=recused).values_list("pk", "full_name")) if recused else {}
         step = ProcedureStep.objects.create(
             nomination=nomination, number=number, code=spec.code, meeting=meeting, held_on=meeting.date,
             convened=convened, present=present, ballots_issued=counts.issued, ballots_returned=counts.returned,
@@ -567,7 +592,9 @@ def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Count
             result=outcome.result, confidential=spec.confidential, note=note.strip(), recorded_by=_user(actor),
             threshold={**(threshold.to_json() if threshold else {"cite": {"code": cited.code, "ref": cited.ref}}),
                        "half_rule": _half_rule(), "quorum_needed": rules.quorum_needed(len(convened))},
-            reasons=as_json(outcome.reasons), standards=[item.to_json() for item in items])
+            reasons=as_json(outcome.reasons + ([Reason("conflict_voters_recused", {
+                "names": [names_of[p] for p in recused], "relations": [kin[p] for p in recused]})] if recused else [])),
+            standards=[item.to_json() for item in items], recused=recused)
         nomination.current_step = number
         ledger_append(nomination=nomination, kind=EntryKind.STEP, on=meeting.date, data=_step_data(step))
         _explained(nomination, items, explanation, meeting.date, step=number)

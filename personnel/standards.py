@@ -36,10 +36,10 @@ DEFAULT_WAIT_MONTHS = {"reprimand": 24, "warning": 36, "removal": 60}
 # A form no waiting period ends (an expelled person is no longer a member).
 NEVER = ("expulsion",)
 
-ITEMS = ("planning", "classification", "discipline", "ethics", "action_program")
+ITEMS = ("planning", "classification", "discipline", "ethics", "action_program", "conflicts")
 # Whether a failed item blocks the nomination or warns (a warning needs a written explanation).
 SEVERITY = {"planning": "block", "classification": "warn", "discipline": "block", "ethics": "warn",
-            "action_program": "block"}
+            "action_program": "block", "conflicts": "warn"}
 SEVERITIES = ("block", "warn")
 
 ETHICS_STANDARDS = ("patriotism", "political_steadfastness", "integrity", "solidarity", "exemplary")
@@ -63,6 +63,8 @@ class Facts:
     # standard -> (met, note) as the organization board recorded it; a standard absent is not assessed.
     ethics: dict[str, tuple[bool, str]] = field(default_factory=dict)
     action_program: dict[str, str] = field(default_factory=dict)
+    # The nominator, when related to the nominee: (name, relation as declared).
+    nominator_kin: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,20 @@ def program_item(facts: Facts, severity: str) -> Item:
     return Item("action_program", PASSED, severity)
 
 
+# A conflict of the nominator with the nominee (Regulation 114 condemns family influence; the portal's default,
+# RULES.md "Relatives and conflicts of interest": flagged, and acknowledged in writing to go on).
+CONFLICT = cite("114-QĐ/TW", "", by="personnel.standards.conflict_item")
+
+
+def conflict_item(facts: Facts, severity: str) -> Item:
+    if facts.nominator_kin is None:
+        return Item("conflicts", PASSED, severity)
+    name, relation = facts.nominator_kin
+    cited = CONFLICT.on(facts.on)
+    return Item("conflicts", FAILED, severity,
+                (Reason("conflict_nominator", {"p": name, "relation": relation}, cited.code, cited.ref),))
+
+
 def check(facts: Facts, *, severity: dict[str, str] | None = None,
           wait_months: dict[str, int] | None = None) -> list[Item]:
     """Every item of the standards check of ``facts``, in the order the page shows them."""
@@ -167,7 +183,7 @@ def check(facts: Facts, *, severity: dict[str, str] | None = None,
     months = {**DEFAULT_WAIT_MONTHS, **(wait_months or {})}
     return [planning_item(facts, chosen["planning"]), classification_item(facts, chosen["classification"]),
             discipline_item(facts, chosen["discipline"], months), ethics_item(facts, chosen["ethics"]),
-            program_item(facts, chosen["action_program"])]
+            program_item(facts, chosen["action_program"]), conflict_item(facts, chosen["conflicts"])]
 
 
 def blocking(items: list[Item]) -> list[Reason]:

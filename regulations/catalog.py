@@ -24,6 +24,8 @@ DOCUMENTS = [
      "", D(2022, 8, 18), None, []),
     ("96-QĐ/TW", "regulation", "Quy định về lấy phiếu tín nhiệm đối với chức danh lãnh đạo, quản lý "
      "trong hệ thống chính trị", "", D(2023, 2, 2), None, []),
+    ("114-QĐ/TW", "regulation", "Quy định về kiểm soát quyền lực và phòng, chống tham nhũng, tiêu cực trong "
+     "công tác cán bộ", "", D(2023, 7, 11), None, []),
     ("124-QĐ/TW", "regulation", "Quy định về kiểm điểm và đánh giá, xếp loại chất lượng hằng năm đối với "
      "tập thể, cá nhân trong hệ thống chính trị", "", D(2023, 10, 4), None, []),
     ("25-HD/BTCTW", "guidance", "Hướng dẫn kiểm điểm và đánh giá, xếp loại chất lượng hằng năm "
@@ -36,6 +38,8 @@ DOCUMENTS = [
      "cá nhân trong hệ thống chính trị", "", D(2025, 8, 30), None, ["124-QĐ/TW"]),
     ("377-QĐ/TW", "regulation", "Quy định về phân cấp quản lý cán bộ và bổ nhiệm, giới thiệu cán bộ "
      "ứng cử", "", D(2025, 10, 8), None, ["80-QĐ/TW"]),
+    ("36/2018/QH14", "law", "Luật Phòng, chống tham nhũng", "Luật Phòng, chống tham nhũng", D(2019, 7, 1), None,
+     []),
     ("43-HD/BTCTW", "guidance", "Hướng dẫn kiểm điểm, đánh giá, xếp loại chất lượng (mẫu 01, 2A, 2B, 2C)",
      "", D(2025, 10, 31), None, ["25-HD/BTCTW"]),
 ]
@@ -67,6 +71,12 @@ SKELETONS = {
 Điều 3. Người đứng đầu giới thiệu nhân sự để bầu cử, bổ nhiệm
 Điều 4. Đề xuất nhân sự bổ sung Ban Thường vụ
 Điều 5. Bổ nhiệm, miễn nhiệm người đứng đầu đơn vị trực thuộc
+""",
+    "36/2018/QH14": """
+Điều 20. Quy tắc ứng xử của người có chức vụ, quyền hạn
+1. (Nội dung khoản 1.)
+2. (Nội dung khoản 2.)
+3. (Nội dung khoản 3.)
 """,
     "144-QĐ/TW": """
 Điều 1. Yêu nước, trung thành với Tổ quốc và với Đảng
@@ -112,4 +122,4 @@ def load(Document, DocumentVersion, Provision, fold, parse) -> None:
                 order=order, anchor=node.anchor, search_text=fold(f"{node.heading} {node.text}"))
 
 
-_KIND_WORD = {"charter": "Điều lệ", "regulation": "Quy định", "guidance": "Hướng dẫn"}
+_KIND_WORD = {"charter": "Điều lệ", "regulation": "Quy định", "guidance": "Hướng dẫn", "law": "Luật"}

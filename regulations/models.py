@@ -26,6 +26,7 @@ from common.text import fold
 
 class DocKind(models.TextChoices):
     CHARTER = "charter", _("Điều lệ")
+    LAW = "law", _("Luật")
     REGULATION = "regulation", _("Quy định")
     GUIDANCE = "guidance", _("Hướng dẫn")
     RESOLUTION = "resolution", _("Nghị quyết")

@@ -73,15 +73,18 @@ def test_a_not_completed_goes_on_only_with_an_explanation_kept_in_the_ledger(com
     assert explained.nominator_id == c.head.pk and explained.data["step"] == 1
     assert explained.data["explanation"] == "Năm 2024 đơn vị bị thiên tai; đã khắc phục"
     assert [w["code"] for w in explained.data["warnings"]] == ["standards_not_completed"]
-    meeting = c.meeting(D(2026, 3, 9), c.executive)
-    with refused("standards_explanation_missing"):
-        services.step_record(nomination=n, meeting=meeting, counts=counts(9, {c.nominee.pk: 7}), actor=c.clerk)
-    step = services.step_record(nomination=n, meeting=meeting, counts=counts(9, {c.nominee.pk: 7}), actor=c.clerk,
-                                explanation="Như đã giải trình khi giới thiệu")
+    # The same warning, explained once, goes on; the step still keeps it in its check.
+    step = services.step_record(nomination=n, meeting=c.meeting(D(2026, 3, 9), c.executive),
+                                counts=counts(9, {c.nominee.pk: 7}), actor=c.clerk)
     by_code = {item["code"]: item for item in step.standards}
     assert by_code["classification"]["outcome"] == "failed" and by_code["classification"]["severity"] == "warn"
     assert by_code["discipline"]["outcome"] == "passed"
-    assert ResponsibilityEntry.objects.filter(nomination=n, kind=EntryKind.STANDARDS_EXPLAINED).count() == 2
+    assert ResponsibilityEntry.objects.filter(nomination=n, kind=EntryKind.STANDARDS_EXPLAINED).count() == 1
+    _classified(c, 2023, Level.NOT_COMPLETED)  # a new warning needs its own explanation
+    with refused("standards_explanation_missing") as info:
+        services.step_record(nomination=n, meeting=c.meeting(D(2026, 3, 16)), counts=counts(9, {c.nominee.pk: 6}),
+                             actor=c.clerk)
+    assert [r.params for r in info.value.reasons if r.code == "standards_not_completed"] == [{"year": 2023}]
 
 
 def test_each_step_keeps_the_check_as_it_stood_on_its_day(committee):

@@ -214,8 +214,9 @@ def _value(key: str, value: Any, names: dict[tuple[str, int], str]) -> str:
 def data_rows(data: dict, names: dict[tuple[str, int], str] | None = None) -> list[tuple[str, str]]:
     """An entry's data (codes and parameters) as labelled values, for the page and the export; ``names`` from
     ``data_names`` over the entries shown (without it, a referenced row shows its id)."""
-    return [(str(DATA_LABELS.get(key, key)), _value(key, value, names or {}))
-            for key, value in (data or {}).items() if key not in HIDDEN_KEYS]
+    order = {key: i for i, key in enumerate(DATA_LABELS)}  # one order on every database (jsonb sorts keys)
+    keys = sorted((k for k in (data or {}) if k not in HIDDEN_KEYS), key=lambda k: (order.get(k, len(order)), k))
+    return [(str(DATA_LABELS.get(key, key)), _value(key, data[key], names or {})) for key in keys]
 
 
 def checkpoint_covering(seqs: list[int]) -> dict[int, LedgerCheckpoint | None]:

@@ -1,4 +1,4 @@
-"""The standards check of a nomination on a day, from the record: the facts gathered here (five queries), the
+"""The standards check of a nomination on a day, from the record: the facts gathered here (six queries), the
 judgement in ``personnel.standards`` (pure), the province's settings applied."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from organizations.models import Discipline
 
 from . import standards
 from .conflicts import relatives
-from .models import Nomination, StandardsNote
+from .models import ConfidenceResult, Nomination, StandardsNote
 
 # Worst last: a year's classification is the worst of the person's decided annual results (as a member, as a
 # leader).
@@ -46,8 +46,11 @@ def standards_facts(nomination: Nomination, on: dt.date, planning: list | None =
         relation = relatives(person, [nomination.nominator_id], on).get(nomination.nominator_id)
         if relation:
             kin = (str(nomination.nominator), relation)
+    latest = (ConfidenceResult.objects.filter(person_id=person, vote__held_on__lte=on)
+              .order_by("-vote__held_on", "-pk").values_list("vote__held_on", "low", "base", "outcome").first())
     return standards.Facts(
-        nominator_kin=kin, on=on, planning=planning_requirement(nomination, on) if planning is None else planning,
+        nominator_kin=kin, on=on, confidence=latest,
+        planning=planning_requirement(nomination, on) if planning is None else planning,
         planning_exception_ref=nomination.planning_exception_ref.strip(),
         classifications=tuple((y, worst[y]) for y in years if y in worst), years=years,
         disciplines=disciplines, ethics=ethics, action_program=dict(nomination.action_program or {}))

@@ -467,6 +467,67 @@ class StandardsNote(models.Model):
         return f"{self.nomination_id} {self.standard}: {self.met}"
 
 
+class ConfidenceOutcome(models.TextChoices):
+    OK = "ok", _("Không quá một nửa phiếu tín nhiệm thấp")
+    LOW_HALF = "low_half", _("Quá một nửa phiếu tín nhiệm thấp")
+    LOW_TWO_THIRDS = "low_two_thirds", _("Từ hai phần ba phiếu tín nhiệm thấp")
+
+
+@append_only
+class ConfidenceVote(models.Model):
+    """A confidence vote (Regulation 96) at a meeting of the organization's body: the ballots and who was
+    convened and present that day (a snapshot), the base of the fractions as the province's setting said then,
+    and who was left off the list and why."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="confidence_votes",
+                                     verbose_name=_("Tổ chức"))
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="+", verbose_name=_("Hội nghị"))
+    held_on = models.DateField(_("Ngày lấy phiếu"))
+    year = models.PositiveSmallIntegerField(_("Năm"))
+    convened = models.JSONField(_("Thành phần được triệu tập"), default=list)
+    present = models.JSONField(_("Có mặt"), default=list)
+    ballots_issued = models.PositiveIntegerField(_("Số phiếu phát ra"))
+    ballots_returned = models.PositiveIntegerField(_("Số phiếu thu về"))
+    base_rule = models.CharField(_("Căn cứ tính tỷ lệ"), max_length=12)
+    left_out = models.JSONField(_("Không lấy phiếu"), default=list, blank=True)  # [{"tenure", "person", "why"}]
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Lấy phiếu tín nhiệm")
+        verbose_name_plural = _("Lấy phiếu tín nhiệm")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.held_on:%d/%m/%Y})"
+
+
+@append_only
+class ConfidenceResult(models.Model):
+    """One cadre's counts on a confidence vote, and what follows from them."""
+
+    vote = models.ForeignKey(ConfidenceVote, on_delete=models.PROTECT, related_name="results")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="confidence_results",
+                               verbose_name=_("Cán bộ"))
+    tenure = models.ForeignKey(Tenure, on_delete=models.PROTECT, related_name="+", verbose_name=_("Chức vụ"))
+    high = models.PositiveIntegerField(_("Tín nhiệm cao"))
+    confidence = models.PositiveIntegerField(_("Tín nhiệm"))
+    low = models.PositiveIntegerField(_("Tín nhiệm thấp"))
+    invalid = models.PositiveIntegerField(_("Phiếu không hợp lệ"))
+    base = models.PositiveIntegerField(_("Căn cứ tính tỷ lệ"))
+    outcome = models.CharField(_("Kết quả"), max_length=16, choices=ConfidenceOutcome.choices, db_index=True)
+    reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("Kết quả lấy phiếu tín nhiệm")
+        verbose_name_plural = _("Kết quả lấy phiếu tín nhiệm")
+        constraints = [models.UniqueConstraint(fields=["vote", "tenure"], name="confidence_once_a_post")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.outcome}"
+
+
 @append_only
 class LedgerCheckpoint(models.Model):
     """The ledger's size and head hash at a moment, signed by the deployment's Ed25519 key.

@@ -74,6 +74,7 @@ STANDARD_ITEM_LABELS = {
     "ethics": gettext_lazy("Chuẩn mực đạo đức (Quy định 144)"),
     "action_program": gettext_lazy("Chương trình hành động"),
     "conflicts": gettext_lazy("Quan hệ gia đình với người giới thiệu"),
+    "confidence": gettext_lazy("Kết quả lấy phiếu tín nhiệm gần nhất"),
 }
 ETHICS_LABELS = {
     "patriotism": gettext_lazy("Yêu nước, tôn trọng Nhân dân, trung thành với Đảng và Tổ quốc"),
@@ -112,6 +113,24 @@ def _relation(value: str) -> str:
 
 
 MESSAGES = {
+    # confidence votes
+    "confidence_wrong_body": lambda p: _(
+        "Lấy phiếu tín nhiệm tại hội nghị Ban Chấp hành, Ban Thường vụ hoặc tập thể lãnh đạo của %(org)s.") % p,
+    "confidence_meeting_used": lambda p: _("Hội nghị ngày %(d)s đã ghi kết quả lấy phiếu tín nhiệm.") % _dated(p, "d"),
+    "confidence_not_on_list": lambda p: _("Người này không giữ chức vụ tại tổ chức vào ngày lấy phiếu."),
+    "confidence_left_out_retiring": lambda p: _(
+        "%(p)s đã có thông báo nghỉ hưu: không lấy phiếu tín nhiệm.") % p,
+    "confidence_left_out_new_this_year": lambda p: _(
+        "%(p)s được bầu, bổ nhiệm trong năm lấy phiếu: không lấy phiếu tín nhiệm.") % p,
+    "confidence_counts_not_returned": lambda p: _(
+        "%(p)s: tín nhiệm cao (%(high)s), tín nhiệm (%(confidence)s), tín nhiệm thấp (%(low)s) và phiếu không hợp lệ "
+        "(%(invalid)s) phải cộng lại bằng số phiếu thu về (%(returned)s).") % p,
+    "confidence_list_empty": lambda p: _("Ghi kết quả của ít nhất một cán bộ."),
+    "confidence_low_half": lambda p: _(
+        "%(p)s có %(low)s/%(base)s phiếu tín nhiệm thấp, quá một nửa: đưa ra khỏi quy hoạch chức danh cao hơn, "
+        "xem xét cho thôi giữ chức vụ.") % p,
+    "confidence_low_two_thirds": lambda p: _(
+        "%(p)s có %(low)s/%(base)s phiếu tín nhiệm thấp, từ hai phần ba trở lên: đề nghị miễn nhiệm.") % p,
     # relatives
     "conflict_art_20": lambda p: _(
         "%(p)s có quan hệ gia đình (%(relation)s) với %(leader)s, người đứng đầu hoặc cấp phó của %(org)s: không "
@@ -124,6 +143,8 @@ MESSAGES = {
         "tính vào tổng số làm căn cứ).") % {"names": ", ".join(
             f"{n} ({_relation(r)})" for n, r in zip(p["names"], p.get("relations", []), strict=False))},
     # the standards check
+    "standards_confidence_low": lambda p: _(
+        "Lấy phiếu tín nhiệm ngày %(d)s: %(low)s/%(base)s phiếu tín nhiệm thấp, quá một nửa.") % _dated(p, "d"),
     "standards_not_completed": lambda p: _("Năm %(year)s xếp loại Không hoàn thành nhiệm vụ.") % p,
     "standards_discipline_waiting": lambda p: _(
         "Bị kỷ luật %(form)s ngày %(d)s: chưa đủ %(months)s tháng, đến ngày %(until)s mới được bổ nhiệm, giới "

@@ -319,6 +319,9 @@ def _item_details(code: str, details) -> list[tuple[str, str]]:
         elif code == "ethics":
             judged = {True: _("Đạt"), False: _("Chưa đạt"), None: _("Chưa đánh giá")}[value]
             shown.append((str(ETHICS_LABELS.get(key, key)), str(judged)))
+        elif code == "confidence":
+            shown.append((str(_("Ngày lấy phiếu")) if key == "held_on" else str(_("Tín nhiệm thấp")),
+                          shown_day(value) if key == "held_on" else str(value)))
         elif code == "planning" and key == "exception":
             shown.append((str(_("Quyết định cho phép ngoài quy hoạch")), str(value)))
     return shown

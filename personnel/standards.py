@@ -36,10 +36,10 @@ DEFAULT_WAIT_MONTHS = {"reprimand": 24, "warning": 36, "removal": 60}
 # A form no waiting period ends (an expelled person is no longer a member).
 NEVER = ("expulsion",)
 
-ITEMS = ("planning", "classification", "discipline", "ethics", "action_program", "conflicts")
+ITEMS = ("planning", "classification", "discipline", "confidence", "ethics", "action_program", "conflicts")
 # Whether a failed item blocks the nomination or warns (a warning needs a written explanation).
 SEVERITY = {"planning": "block", "classification": "warn", "discipline": "block", "ethics": "warn",
-            "action_program": "block", "conflicts": "warn"}
+            "action_program": "block", "conflicts": "warn", "confidence": "warn"}
 SEVERITIES = ("block", "warn")
 
 ETHICS_STANDARDS = ("patriotism", "political_steadfastness", "integrity", "solidarity", "exemplary")
@@ -65,6 +65,8 @@ class Facts:
     action_program: dict[str, str] = field(default_factory=dict)
     # The nominator, when related to the nominee: (name, relation as declared).
     nominator_kin: tuple[str, str] | None = None
+    # The latest confidence vote of the nominee by then: (held on, low, base, outcome).
+    confidence: tuple[dt.date, int, int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -176,13 +178,30 @@ def conflict_item(facts: Facts, severity: str) -> Item:
                 (Reason("conflict_nominator", {"p": name, "relation": relation}, cited.code, cited.ref),))
 
 
+# The latest confidence vote (Regulation 96): over half low takes the cadre out of the planning for higher posts.
+CONFIDENCE = cite("96-QĐ/TW", "", by="personnel.standards.confidence_item")
+
+
+def confidence_item(facts: Facts, severity: str) -> Item:
+    if facts.confidence is None:
+        return Item("confidence", NOT_ASSESSED, severity)
+    held_on, low, base, outcome = facts.confidence
+    details = (("held_on", held_on.isoformat()), ("low", f"{low}/{base}"))
+    if outcome == "ok":
+        return Item("confidence", PASSED, severity, details=details)
+    cited = CONFIDENCE.on(facts.on)
+    return Item("confidence", FAILED, severity, (Reason("standards_confidence_low", {
+        "d": held_on.isoformat(), "low": low, "base": base, "outcome": outcome}, cited.code, cited.ref),), details)
+
+
 def check(facts: Facts, *, severity: dict[str, str] | None = None,
           wait_months: dict[str, int] | None = None) -> list[Item]:
     """Every item of the standards check of ``facts``, in the order the page shows them."""
     chosen = {**SEVERITY, **(severity or {})}
     months = {**DEFAULT_WAIT_MONTHS, **(wait_months or {})}
     return [planning_item(facts, chosen["planning"]), classification_item(facts, chosen["classification"]),
-            discipline_item(facts, chosen["discipline"], months), ethics_item(facts, chosen["ethics"]),
+            discipline_item(facts, chosen["discipline"], months), confidence_item(facts, chosen["confidence"]),
+            ethics_item(facts, chosen["ethics"]),
             program_item(facts, chosen["action_program"]), conflict_item(facts, chosen["conflicts"])]
 
 

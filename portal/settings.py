@@ -219,6 +219,9 @@ PERSONNEL_DISCIPLINE_WAIT_MONTHS = {
     "warning": env.int("PERSONNEL_WAIT_AFTER_WARNING", default=36),
     "removal": env.int("PERSONNEL_WAIT_AFTER_REMOVAL", default=60),
 }
+# The base of a confidence vote's fractions (Regulation 96; not confirmed): "returned" (the ballots returned,
+# default), "issued" or "convened". Kept with each vote and shown on its results.
+PERSONNEL_CONFIDENCE_BASE = env.str("PERSONNEL_CONFIDENCE_BASE", default="returned")
 PERSONNEL_STANDARDS_SEVERITY = dict(
     pair.split(":", 1) for pair in env.list("PERSONNEL_STANDARDS_SEVERITY", default=[]) if ":" in pair)
 # The Ed25519 key that signs the responsibility ledger's checkpoints (``manage.py ledger_keygen`` writes one),

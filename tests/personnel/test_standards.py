@@ -19,7 +19,7 @@ ALL_MET = {s: (True, "") for s in standards.ETHICS_STANDARDS}
 
 def _facts(**kw) -> Facts:
     values = dict(on=D(2026, 6, 1), years=(2025, 2024, 2023), classifications=((2025, "good"),), ethics=ALL_MET,
-                  action_program=PROGRAM)
+                  action_program=PROGRAM, confidence=(D(2025, 11, 20), 1, 9, "ok"))
     values.update(kw)
     return Facts(**values)
 
@@ -108,6 +108,14 @@ def test_planning_and_the_action_program_block():
     assert items["action_program"].blocks and items["action_program"].reasons[0].params == {"parts": ["results"]}
     excepted = _items(_facts(planning_exception_ref="12-QĐ/TU"))["planning"]
     assert excepted.outcome == PASSED and dict(excepted.details) == {"exception": "12-QĐ/TU"}
+
+
+def test_the_latest_confidence_vote_over_half_low_warns():
+    item = _items(_facts(confidence=(D(2025, 11, 20), 5, 9, "low_half")))["confidence"]
+    assert (item.outcome, item.warns) == (FAILED, True)
+    assert item.reasons[0].params == {"d": "2025-11-20", "low": 5, "base": 9, "outcome": "low_half"}
+    assert "20/11/2025" in item.reasons[0].message and item.reasons[0].cite_code == "96-QĐ/TW"
+    assert _items(_facts(confidence=None))["confidence"].outcome == NOT_ASSESSED
 
 
 def test_every_reason_reads_as_a_sentence():

@@ -19,6 +19,8 @@ def organization_links(user, organization) -> list[PageLink]:
                      "nomination-register"),
             PageLink(_("Quy hoạch cán bộ"), reverse("personnel:planning", args=[organization.pk]),
                      "planning-register"),
+            PageLink(_("Lấy phiếu tín nhiệm"), reverse("personnel:confidence_votes", args=[organization.pk]),
+                     "confidence-register"),
             PageLink(_("Mẫu chương trình hành động"), reverse("personnel:program_template", args=[organization.pk]),
                      "program-template")]
 

@@ -37,7 +37,7 @@ def test_no_register_is_offered_on_an_organization_the_reader_may_not_read_perso
     assert organization_links(committee.clerk, org) == []
     org.perms = {"view_organization", "view_personnel"}
     assert [link.testid for link in organization_links(committee.clerk, org)] == [
-        "nomination-register", "planning-register", "program-template"]
+        "nomination-register", "planning-register", "confidence-register", "program-template"]
 
 
 def test_the_head_s_page_leads_the_board_to_their_record_once_they_have_introduced(client, committee,

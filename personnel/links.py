@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from organizations.links import PageLink
 
-from .permissions import VIEW_PERSONNEL
+from .permissions import VIEW_NOMINATOR_RECORD, VIEW_PERSONNEL
 from .selectors import record_paths, record_visible
 
 
@@ -15,7 +15,9 @@ def organization_links(user, organization) -> list[PageLink]:
     """The nominations register, the planning list and the action program's template, for a reader of them."""
     if VIEW_PERSONNEL not in organization.perms:
         return []
-    return [PageLink(_("Sổ giới thiệu nhân sự"), reverse("personnel:nominations", args=[organization.pk]),
+    board = [PageLink(_("Tổng hợp công tác cán bộ"), reverse("personnel:overview", args=[organization.pk]),
+                      "personnel-overview")] if VIEW_NOMINATOR_RECORD in organization.perms else []
+    return board + [PageLink(_("Sổ giới thiệu nhân sự"), reverse("personnel:nominations", args=[organization.pk]),
                      "nomination-register"),
             PageLink(_("Quy hoạch cán bộ"), reverse("personnel:planning", args=[organization.pk]),
                      "planning-register"),

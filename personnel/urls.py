@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import confidence_views, ledger_urls, planning_urls, program_views, views
+from . import board_views, confidence_views, ledger_urls, planning_urls, program_views, views
 
 app_name = "personnel"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include(planning_urls)),
     path("", include(ledger_urls)),
     path("org/<int:pk>/action-program-template/", program_views.program_template, name="program_template"),
+    path("org/<int:pk>/personnel-overview/", board_views.overview, name="overview"),
     path("org/<int:pk>/confidence-votes/", confidence_views.register, name="confidence_votes"),
     path("org/<int:pk>/confidence-votes/new/", confidence_views.record, name="confidence_record"),
     path("org/<int:pk>/nominations/", views.nominations, name="nominations"),

@@ -222,6 +222,9 @@ PERSONNEL_DISCIPLINE_WAIT_MONTHS = {
 # The base of a confidence vote's fractions (Regulation 96; not confirmed): "returned" (the ballots returned,
 # default), "issued" or "convened". Kept with each vote and shown on its results.
 PERSONNEL_CONFIDENCE_BASE = env.str("PERSONNEL_CONFIDENCE_BASE", default="returned")
+# A nomination in progress whose last step (or introduction) is older than this many days is overdue on the
+# organization board's personnel view (no text sets a time: the province's value).
+PERSONNEL_STEP_DUE_DAYS = env.int("PERSONNEL_STEP_DUE_DAYS", default=30)
 PERSONNEL_STANDARDS_SEVERITY = dict(
     pair.split(":", 1) for pair in env.list("PERSONNEL_STANDARDS_SEVERITY", default=[]) if ":" in pair)
 # The Ed25519 key that signs the responsibility ledger's checkpoints (``manage.py ledger_keygen`` writes one),

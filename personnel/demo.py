@@ -5,22 +5,28 @@ Regulation 142, voted through its five steps and appointed, whose head has since
 disciplined about a year later (the retired head's record shows it); a standing-committee seat (Art. 4) at its
 second step; the head of a directly subordinate unit (Art. 5) introduced; a dismissal with its grounds; a
 nomination the collective rejected at step 3; a member introduced for election; and a standard-procedure
-nomination of the province past its first step.
+nomination of the province past its first step. Also: a standing-committee seat whose nominee's brother is
+recused at the standing committee's step, with a standards judgement of the organization board; and the executive
+committee's confidence vote on the standing committee, one cadre over half low.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
+
 from common.actors import SYSTEM
 from governance.models import Field, Matter
 from governance.services import decision_record_collective, meeting_open
-from organizations.models import Body, Organization, OrgKind, Person, Position, Tenure, today
-from organizations.services import discipline_record, tenure_end, tenure_start
+from organizations.models import Body, Organization, OrgKind, Person, Position, Relation, Tenure, today
+from organizations.services import discipline_record, kinship_declare, tenure_end, tenure_start
 
 from . import services
 from .models import Nomination
 from .rules import Counts
+
+User = get_user_model()
 
 PROGRAM = {"work": "Nâng cao chất lượng sinh hoạt chi bộ; chuyển đổi số công tác đảng",
            "people": "Ban Tổ chức, Văn phòng, các chi bộ trực thuộc",
@@ -116,6 +122,21 @@ def personnel_work(organizations: list[Organization]) -> str:
                                    actor=SYSTEM)
     services.nomination_introduce(nomination=n2, on=now - dt.timedelta(days=20), actor=SYSTEM)
     made += 1
+    # Its nominee's brother sits on the standing committee: recused at the standing committee's step, named on
+    # the minutes; the organization board has judged one of the Regulation 144 standards.
+    voters = [p for p in bodies["standing"].members_on(now).exclude(pk__in=[successor.pk, other_seat.pk])
+              .order_by("pk") if p.cell_on(now - dt.timedelta(days=18)) is not None]
+    if voters and other_seat.cell_on(now - dt.timedelta(days=18)) is not None:
+        kinship_declare(person=other_seat, relative=voters[-1], relation=Relation.SIBLING,
+                        declared_on=now - dt.timedelta(days=18), actor=SYSTEM)
+        board = User.objects.filter(username="bantochuc").first()
+        if board is not None:
+            services.standards_note_record(nomination=n2, standard="integrity", met=True,
+                                           note="Kê khai tài sản đầy đủ, trung thực", actor=board)
+        meeting = _meeting(bodies["standing"], now - dt.timedelta(days=14), "Hội nghị Ban Thường vụ (bước 2)")
+        voting = meeting.attendance.filter(present=True, voting=True).exclude(person=voters[-1]).count()
+        services.step_record(nomination=n2, meeting=meeting, actor=SYSTEM, counts=Counts(
+            issued=voting, returned=voting, valid=voting, invalid=0, votes=((other_seat.pk, voting - 1),)))
 
     # 3. The head of a directly subordinate unit (Art. 5), introduced; 4. a dismissal there, with its grounds.
     units = [o for o in organizations if o.parent_path == first.path and o.kind != OrgKind.CELL
@@ -177,4 +198,26 @@ def personnel_work(organizations: list[Organization]) -> str:
         meeting = _meeting(root_bodies["standing"], now - dt.timedelta(days=25), "Hội nghị Ban Thường vụ")
         services.step_record(nomination=n6, meeting=meeting, counts=_counts(meeting, nominee, 0.9), actor=SYSTEM)
         made += 1
-    return f"{made} hồ sơ giới thiệu nhân sự"
+    votes = _confidence_vote(first, bodies, now)
+    return f"{made} hồ sơ giới thiệu nhân sự, {votes} lần lấy phiếu tín nhiệm"
+
+
+def _confidence_vote(org: Organization, bodies: dict[str, Body], now: dt.date) -> int:
+    """The executive committee's confidence vote on the standing committee, a month ago: one cadre over half
+    low (out of the planning for higher posts; the ledger of whoever nominated them follows)."""
+    from .confidence import CadreCounts
+    from .confidence_services import confidence_proposal, confidence_record
+
+    meeting = _meeting(bodies["executive"], now - dt.timedelta(days=30), "Hội nghị lấy phiếu tín nhiệm giữa nhiệm kỳ")
+    present = meeting.attendance.filter(present=True, voting=True).count()
+    standing = set(bodies["standing"].members_on(meeting.date).values_list("pk", flat=True))
+    listed = [p.tenure for p in confidence_proposal(org, meeting.date)
+              if not p.left_out and p.tenure.person_id in standing][:4]
+    if len(listed) < 2 or present < 4:
+        return 0
+    high = present - 2
+    rows = [(t.pk, CadreCounts(high=high, confidence=2, low=0, invalid=0)) for t in listed[:-1]]
+    low = present // 2 + 1
+    rows.append((listed[-1].pk, CadreCounts(high=0, confidence=present - low, low=low, invalid=0)))
+    confidence_record(organization=org, meeting=meeting, issued=present, returned=present, rows=rows, actor=SYSTEM)
+    return 1

@@ -61,5 +61,10 @@ def standards_for(nomination: Nomination, on: dt.date, planning: list | None = N
     holder is judged by its grounds and procedure)."""
     if nomination.dismissal:
         return []
-    return standards.check(standards_facts(nomination, on, planning), severity=settings.PERSONNEL_STANDARDS_SEVERITY,
+    return judged(standards_facts(nomination, on, planning))
+
+
+def judged(facts: standards.Facts) -> list[standards.Item]:
+    """``facts`` judged under the province's settings."""
+    return standards.check(facts, severity=settings.PERSONNEL_STANDARDS_SEVERITY,
                            wait_months=settings.PERSONNEL_DISCIPLINE_WAIT_MONTHS)

@@ -1,4 +1,6 @@
-"""The nomination's record (hồ sơ giới thiệu nhân sự): the submission, every step, the decision, the ledger.
+"""The nomination's dossier (hồ sơ giới thiệu nhân sự): the submission, the nominee's personal record and posts,
+the last three years' classifications, the standards check and the conflicts with their explanations, every
+step, the decision, the ledger.
 
 It prints what the personnel services recorded: the steps' roll calls as the snapshots of their members'
 ids, the vote-counting minutes as the clerk copied them, the threshold and citation each step stored when it
@@ -18,15 +20,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from common.ids import parse_pk
 from common.reasons import Reason, Refused
 from organizations import access
-from organizations.models import Person
+from organizations.models import Membership, Person, Tenure
 from personnel import rules
-from personnel.models import LedgerCheckpoint, Nomination, ProcedureStep, ResponsibilityEntry
+from personnel.checking import judged, standards_facts
+from personnel.models import EntryKind, LedgerCheckpoint, Nomination, ProcedureStep, ResponsibilityEntry
 from personnel.permissions import VIEW_CONFIDENTIAL, VIEW_PERSONNEL
-from personnel.reasons import PROGRAM_LABELS, step_label
+from personnel.reasons import OUTCOME_LABELS, PROGRAM_LABELS, SEVERITY_LABELS, STANDARD_ITEM_LABELS, step_label
 from regulations.citations import citation_text, reason_text
 
 from .governance import _superior
@@ -144,7 +148,9 @@ def nomination_context(params: dict[str, Any], as_of) -> dict[str, Any]:
     basis = specs[0].cite.on(nomination.introduced_on) if nomination.introduced_on else specs[0].cite
     program = nomination.action_program or {}
     org = nomination.organization
+    on = timezone.localdate(as_of) if timezone.is_aware(as_of) else as_of.date()
     return {
+        **_dossier(nomination, on, entries),
         "n": nomination, "org": org, "superior": _superior(org),
         "basis": citation_text(basis.code, basis.ref),
         "program": [{"label": PROGRAM_LABELS[part], "text": program.get(part, "")} for part in PROGRAM_PARTS],
@@ -156,4 +162,32 @@ def nomination_context(params: dict[str, Any], as_of) -> dict[str, Any]:
         "ledger": [{"e": e, "checkpoint": checkpoints.get(e.checkpoint_id), "step": (e.data or {}).get("step")}
                    for e in entries],
         "checkpoints": sorted(checkpoints.values(), key=lambda c: (c.size, c.pk)),
+    }
+
+
+def _dossier(nomination: Nomination, on, entries: list[ResponsibilityEntry]) -> dict[str, Any]:
+    """The dossier's parts beyond the record: the nominee's personal record and posts, the last three years'
+    classifications, and the standards check with the conflicts as they stood on the report's day, with the
+    explanations and acknowledgments the ledger holds by then. Two queries and the check's six."""
+    from assessments.choices import Level
+
+    person = nomination.nominee
+    tenures = list(Tenure.objects.filter(person=person).select_related("position", "organization")
+                   .order_by("start", "pk"))
+    membership = Membership.objects.filter(person=person).select_related("organization").order_by("-start").first()
+    facts = standards_facts(nomination, on) if not nomination.dismissal else None
+    items = judged(facts) if facts else []
+    labels = dict(Level.choices)
+    explained = [{"on": e.occurred_on, "step": (e.data or {}).get("step"),
+                  "text": (e.data or {}).get("explanation", ""),
+                  "warnings": [reason_text(Reason.from_json(w))[0] for w in (e.data or {}).get("warnings", [])]}
+                 for e in entries if e.kind == EntryKind.STANDARDS_EXPLAINED]
+    return {
+        "person": person, "membership": membership, "tenures": tenures,
+        "classifications": [{"year": y, "level": labels.get(dict(facts.classifications).get(y), "—")}
+                            for y in facts.years] if facts else [],
+        "standards": [{"label": STANDARD_ITEM_LABELS.get(i.code, i.code), "outcome": OUTCOME_LABELS[i.outcome],
+                       "failed": i.outcome == "failed", "severity": SEVERITY_LABELS[i.severity],
+                       "reasons": [reason_text(r) for r in i.reasons]} for i in items],
+        "explained": explained, "checked_on": on,
     }

@@ -124,7 +124,7 @@ def test_the_clerk_prints_the_record_without_the_wider_conference_s_results(
         "Nguồn nhân sự: Nguồn nhân sự tại chỗ", "Ngày giới thiệu: 02/03/2026", "Lý do giới thiệu Có năng lực",
         "Chương trình hành động “5 rõ”", "1 Rõ việc", PROGRAM["work"], "5 Rõ trách nhiệm", PROGRAM["responsibility"],
         # the steps
-        "II. Các bước quy trình", "Bước 1: Người đứng đầu giới thiệu nhân sự",
+        "V. Các bước quy trình", "Bước 1: Người đứng đầu giới thiệu nhân sự",
         "Bước 2: Hội nghị mở rộng giới thiệu nhân sự (kết quả không công bố)", "Hội nghị mở rộng tháng 3",
         "Ngày họp: 09/03/2026", "triệu tập 9 đồng chí; có mặt 8, vắng mặt 1",
         "Biên bản kiểm phiếu: Kết quả không công bố", "Bước 3: Tập thể lãnh đạo giới thiệu nhân sự",
@@ -132,7 +132,7 @@ def test_the_clerk_prints_the_record_without_the_wider_conference_s_results(
         "số phiếu không hợp lệ 0", "Ngưỡng: cần ít nhất 5 phiếu (quá 1/2 của 9 thành viên đương nhiệm)",
         "Kết quả: Được lựa chọn", "Căn cứ: Quy định 377-QĐ/TW", "Cần ít nhất 6 người có mặt",
         "số phiếu hợp lệ 8; số phiếu không hợp lệ 1", "Bước 5: Tập thể lãnh đạo biểu quyết nhân sự", "Kết quả: Đạt",
-        "III. Quyết định của cấp có thẩm quyền", "Chưa có quyết định của cấp có thẩm quyền.",
+        "VI. Quyết định của cấp có thẩm quyền", "Chưa có quyết định của cấp có thẩm quyền.",
         # the ledger
         "IV. Sổ theo dõi trách nhiệm người giới thiệu", "STT Số bút toán Sự kiện Ngày", "Giới thiệu",
         "Kết quả bước quy trình (bước 2)", "Được lựa chọn", "chưa có điểm kiểm chứng",
@@ -224,7 +224,7 @@ def test_the_record_reads_a_fixed_number_of_queries(committee, selected, django_
     LedgerCheckpoint.objects.create(size=entries[-1].seq, head_hash=entries[-1].hash, key_id="k",
                                     signed_at=now - dt.timedelta(minutes=5), signature="s")
     nomination_context({"nomination": selected.pk, "confidential": True}, now)  # cited documents cached
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(15):  # the dossier's personal record (2) and standards check (6)
         context = nomination_context({"nomination": selected.pk, "confidential": True}, now)
     assert len(context["steps"]) == 5 and len(context["ledger"]) == 6
 
@@ -366,3 +366,30 @@ def test_hostile_text_fetches_nothing_and_stays_on_the_page(committee, selected)
                        now)
     text = _text(assert_safe(html).pdf)
     assert '<img src="file:///etc/passwd">' in text and "127.0.0.1:9/leak" in text
+
+
+def test_the_dossier_prints_the_personal_record_the_classifications_the_check_and_the_explanations(committee):
+    """The parts a competent level reads before it signs: posts held, the last three years, the standards
+    check as it stood on the report's day with the nominator's written acknowledgment, the recused voter."""
+    from organizations.services import kinship_declare
+    from tests.personnel.test_services_standards import _classified
+
+    c = committee
+    _classified(c, 2025, "not_completed")
+    kinship_declare(person=c.nominee, relative=c.members[5], relation="sibling", declared_on=D(2025, 1, 1),
+                    actor=SYSTEM)
+    n = c.draft()
+    personnel.nomination_introduce(nomination=n, on=D(2026, 3, 2), actor=c.head_user,
+                                   explanation="Năm 2025 đơn vị gặp thiên tai; đã khắc phục trong năm 2026")
+    personnel.step_record(nomination=n, meeting=c.meeting(D(2026, 3, 9), c.executive),
+                          counts=counts(8, {c.nominee.pk: 7}), actor=c.clerk)
+    now = timezone.now()
+    context = nomination_context({"nomination": n.pk, "confidential": True}, now)
+    text = _text(html_to_pdf(render_html("x", services.Document("reports/nomination_record.html", context), now)).pdf)
+    for part in ("II. Sơ yếu lý lịch", "Quá trình giữ chức vụ", f"Ủy viên Ban Thường vụ {c.org.name} 01/09/2025",
+                 "III. Kiểm điểm, đánh giá, xếp loại ba năm gần nhất", "2025 Không hoàn thành nhiệm vụ",
+                 "IV. Tiêu chuẩn, điều kiện và quan hệ gia đình", "Năm 2025 xếp loại Không hoàn thành nhiệm vụ.",
+                 "Giải trình, xác nhận bằng văn bản", "Năm 2025 đơn vị gặp thiên tai; đã khắc phục trong năm 2026",
+                 "Không tham gia biểu quyết vì có quan hệ gia đình với người được giới thiệu",
+                 f"{c.members[5].full_name} (anh, chị, em ruột)"):
+        assert part in text, part

@@ -5,7 +5,7 @@ Regulation 142, voted through its five steps and appointed, whose head has since
 disciplined about a year later (the retired head's record shows it); a standing-committee seat (Art. 4) at its
 second step; the head of a directly subordinate unit (Art. 5) introduced; a dismissal with its grounds; a
 nomination the collective rejected at step 3; a member introduced for election; and a standard-procedure
-nomination of the province past its first step. Also: a standing-committee seat whose nominee's brother is
+nomination of the province past its first step. Also: a standing-committee seat whose nominee's brother-in-law is
 recused at the standing committee's step, with a standards judgement of the organization board; and the executive
 committee's confidence vote on the standing committee, one cadre over half low.
 """
@@ -122,12 +122,15 @@ def personnel_work(organizations: list[Organization]) -> str:
                                    actor=SYSTEM)
     services.nomination_introduce(nomination=n2, on=now - dt.timedelta(days=20), actor=SYSTEM)
     made += 1
-    # Its nominee's brother sits on the standing committee: recused at the standing committee's step, named on
-    # the minutes; the organization board has judged one of the Regulation 144 standards.
+    # Its nominee's brother-in-law (another family name) sits on the standing committee: recused at the
+    # standing committee's step, named on the minutes; the organization board has judged one of the Regulation
+    # 144 standards.
+    family = other_seat.full_name.split()[0]
     voters = [p for p in bodies["standing"].members_on(now).exclude(pk__in=[successor.pk, other_seat.pk])
-              .order_by("pk") if p.cell_on(now - dt.timedelta(days=18)) is not None]
+              .order_by("pk") if p.cell_on(now - dt.timedelta(days=18)) is not None
+              and p.full_name.split()[0] != family]
     if voters and other_seat.cell_on(now - dt.timedelta(days=18)) is not None:
-        kinship_declare(person=other_seat, relative=voters[-1], relation=Relation.SIBLING,
+        kinship_declare(person=other_seat, relative=voters[-1], relation=Relation.IN_LAW,
                         declared_on=now - dt.timedelta(days=18), actor=SYSTEM)
         board = User.objects.filter(username="bantochuc").first()
         if board is not None:

@@ -17,7 +17,14 @@ from audit import appendonly
 from audit.models import AuditEntry
 from audit.services import audit_record
 from common.actors import SYSTEM
-from personnel.models import LedgerCheckpoint, LedgerCountersignature, ResponsibilityEntry
+from personnel.models import (
+    ConfidenceResult,
+    ConfidenceVote,
+    LedgerCheckpoint,
+    LedgerCountersignature,
+    ResponsibilityEntry,
+    StandardsNote,
+)
 from tests.assessments.conftest import period_2026, world  # noqa: F401  (fixtures)
 from tests.chain.models import Link
 from tests.personnel.conftest import committee  # noqa: F401  (fixture)
@@ -62,10 +69,38 @@ def countersignature(checkpoint, board_officer, province):
                                                  statement_hash="một thao tác")
 
 
+@pytest.fixture
+def standards_note(committee, board_officer):  # noqa: F811
+    from personnel.services import standards_note_record
+
+    return standards_note_record(nomination=committee.introduced(), standard="integrity", met=True,
+                                 note="một thao tác", actor=board_officer)
+
+
+@pytest.fixture
+def confidence_result(committee):  # noqa: F811
+    import datetime as dt
+
+    from personnel.confidence import CadreCounts
+    from personnel.confidence_services import confidence_record
+
+    member = committee.members[1].tenures.get(position__code="standing-member")
+    vote = confidence_record(organization=committee.org, meeting=committee.meeting(dt.date(2026, 3, 20)),
+                             issued=9, returned=9, actor=committee.clerk,
+                             rows=[(member.pk, CadreCounts(high=6, confidence=2, low=1, invalid=0))])
+    return vote.results.get()
+
+
+@pytest.fixture
+def confidence_vote(confidence_result):
+    return confidence_result.vote
+
+
 # Each append-only model, the fixture that writes one of its rows, and a text column to try to change.
 ROWS = {AuditEntry: ("entry", "summary"), AssessmentEvent: ("event", "note"), Link: ("link", "text"),
         ResponsibilityEntry: ("ledger_entry", "kind"), LedgerCheckpoint: ("checkpoint", "signature"),
-        LedgerCountersignature: ("countersignature", "statement_hash")}
+        LedgerCountersignature: ("countersignature", "statement_hash"), StandardsNote: ("standards_note", "note"),
+        ConfidenceVote: ("confidence_vote", "base_rule"), ConfidenceResult: ("confidence_result", "outcome")}
 STATEMENTS = ["UPDATE {table} SET {column} = 'sửa' WHERE id = %s", "DELETE FROM {table} WHERE id = %s"]
 
 

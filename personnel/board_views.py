@@ -6,6 +6,7 @@ nominators whose appointees later had an adverse event. Each table pages, sorts 
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import django_tables2 as tables
 from django.conf import settings
@@ -43,6 +44,16 @@ class ByStepTable(PortalTable):
 
     class Meta(PortalTable.Meta):
         order_by = ("kind", "current_step")
+
+    def _step(self, record) -> str:
+        # Named as the other tables name it (the steps of the kind from its source).
+        return step_name(SimpleNamespace(kind=record["kind"], source=record["source"]), record["current_step"])
+
+    def render_current_step(self, record) -> str:
+        return self._step(record) or "—"
+
+    def value_current_step(self, record) -> str:
+        return self._step(record)
 
 
 class OverdueTable(PortalTable):
@@ -116,7 +127,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     on = today()
     due = on - dt.timedelta(days=settings.PERSONNEL_STEP_DUE_DAYS)
     open_here = Nomination.objects.in_subtree(org).filter(state__in=IN_PROGRESS)
-    by_step = open_here.order_by().values("kind", "current_step").annotate(n=Count("pk"))
+    by_step = open_here.order_by().values("kind", "source", "current_step").annotate(n=Count("pk"))
     overdue = (open_here.annotate(since=Coalesce(Max("steps__held_on"), "introduced_on"))
                .filter(since__lt=due).select_related("nominee", "organization"))
     warned = (Nomination.objects.in_subtree(org)

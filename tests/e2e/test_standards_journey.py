@@ -144,4 +144,4 @@ def test_the_board_judges_a_standard_and_a_related_voter_is_recused_at_step_3(pa
     rows = section.locator("tbody tr")
     expect(rows).to_have_count(1)
     expect(section.locator("thead th")).to_have_text(["STT", "Loại", "Bước hiện tại", "Số hồ sơ"])
-    expect(rows.locator("td")).to_have_text(["1", DEPUTY, "3", "1"])  # one deputy's nomination, at step 3
+    expect(rows.locator("td")).to_have_text(["1", DEPUTY, "3. Tập thể lãnh đạo giới thiệu nhân sự", "1"])  # at step 3

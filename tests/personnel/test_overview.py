@@ -54,6 +54,7 @@ def test_the_board_sees_each_section(client, committee, province, board_officer)
     assert page.status_code == 200
     steps = {(r["kind"], r["current_step"]): r["n"] for r in page.context["steps_table"].data}
     assert steps == {("election", 1): 1}
+    assert "1. Người đứng đầu giới thiệu nhân sự" in page.content.decode()  # the step by its name
     assert [r.record.nominee.full_name for r in page.context["overdue_table"].page.object_list] == ["Cán bộ chờ"]
     assert [r.record.outcome for r in page.context["confidence_table"].page.object_list] == ["low_half"]
     adverse = list(page.context["adverse_table"].data)

@@ -20,6 +20,7 @@ from common.tables import ChoicesColumn, DateColumn, PortalTable, tables_respons
 from organizations import access
 from organizations.models import today
 
+from .confidence_views import ResultTable
 from .models import (
     LATER_EVENTS,
     ConfidenceOutcome,
@@ -92,21 +93,12 @@ class WarnedTable(PortalTable):
         order_by = ("-last_explained",)
 
 
-class LowConfidenceTable(PortalTable):
-    held_on = DateColumn(verbose_name=_("Ngày lấy phiếu"), accessor="vote__held_on")
-    organization = tables.Column(verbose_name=_("Tổ chức"), accessor="vote__organization__name")
-    person = tables.Column(verbose_name=_("Cán bộ"), accessor="person__full_name",
-                           linkify=lambda record: record.person.get_absolute_url(),
-                           order_by=("person__sort_name", "person__full_name"))
-    post = tables.Column(verbose_name=_("Chức vụ"), accessor="tenure__position__title")
-    low = tables.Column(verbose_name=_("Tín nhiệm thấp"), attrs={"td": {"class": "text-end"}})
-    base = tables.Column(verbose_name=_("Căn cứ tính tỷ lệ"), attrs={"td": {"class": "text-end"}})
-    outcome = ChoicesColumn(ConfidenceOutcome.choices, verbose_name=_("Kết quả"))
+class LowConfidenceTable(ResultTable):
+    """The confidence register's table, without the counts the threshold does not read."""
 
-    class Meta(PortalTable.Meta):
-        model = ConfidenceResult
-        fields = ("held_on", "organization", "person", "post", "low", "base", "outcome")
-        order_by = ("-held_on",)
+    class Meta(ResultTable.Meta):
+        exclude = ("high", "confidence", "invalid")
+        attrs = PortalTable.Meta.attrs
 
 
 class AdverseTable(PortalTable):

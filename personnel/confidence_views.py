@@ -7,6 +7,7 @@ from __future__ import annotations
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +31,12 @@ LEFT_OUT_LABELS = {confidence.RETIRING: gettext_lazy("Đã có thông báo ngh�
                    confidence.NEW_THIS_YEAR: gettext_lazy("Được bầu, bổ nhiệm trong năm")}
 BASE_LABELS = {"returned": gettext_lazy("số phiếu thu về"), "issued": gettext_lazy("số phiếu phát ra"),
                "convened": gettext_lazy("số người được triệu tập")}
+
+
+def _base_label() -> str:
+    """The base of the fractions the province's setting names, as the pages say it."""
+    rule = settings.PERSONNEL_CONFIDENCE_BASE
+    return str(BASE_LABELS.get(rule, rule))
 
 
 class ResultTable(PortalTable):
@@ -75,13 +82,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     filters = ResultFilter(request.GET, queryset=rows)
     return list_response(request, ResultTable(filters.qs), "personnel/confidence_register.html", {
         "org": org, "filter": filters, "may_record": MANAGE_PERSONNEL in org.perms,
-        "base_label": BASE_LABELS.get(_setting_base(), _setting_base())}, filename="lay-phieu-tin-nhiem")
-
-
-def _setting_base() -> str:
-    from django.conf import settings
-
-    return settings.PERSONNEL_CONFIDENCE_BASE
+        "base_label": _base_label()}, filename="lay-phieu-tin-nhiem")
 
 
 class VoteForm(forms.Form):
@@ -154,4 +155,4 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400 if (form is not None and form.errors) or (request.method == "POST" and meeting is None) else 200
     return render(request, "personnel/confidence_record.html", {
         "org": org, "meetings": meetings[:200], "meeting": meeting, "form": form,
-        "base_label": BASE_LABELS.get(_setting_base(), _setting_base())}, status=status)
+        "base_label": _base_label()}, status=status)

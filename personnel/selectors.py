@@ -146,6 +146,8 @@ DATA_LABELS = {
     "decided_by": gettext_lazy("Cấp quyết định"), "decision_ref": gettext_lazy("Số quyết định"),
     "year": gettext_lazy("Năm"), "quarter": gettext_lazy("Quý"),
 }
+# The order an entry's data is shown in, on every database (PostgreSQL's jsonb sorts the keys).
+DATA_ORDER = {key: i for i, key in enumerate(DATA_LABELS)}
 # Keys whose value is the id of a row another key already describes: not shown.
 HIDDEN_KEYS = {"confidential", "discipline", "assessment", "period"}
 CHOICES = {"kind": NominationKind, "source": Source, "result": StepResult, "event": EntryKind,
@@ -214,8 +216,8 @@ def _value(key: str, value: Any, names: dict[tuple[str, int], str]) -> str:
 def data_rows(data: dict, names: dict[tuple[str, int], str] | None = None) -> list[tuple[str, str]]:
     """An entry's data (codes and parameters) as labelled values, for the page and the export; ``names`` from
     ``data_names`` over the entries shown (without it, a referenced row shows its id)."""
-    order = {key: i for i, key in enumerate(DATA_LABELS)}  # one order on every database (jsonb sorts keys)
-    keys = sorted((k for k in (data or {}) if k not in HIDDEN_KEYS), key=lambda k: (order.get(k, len(order)), k))
+    keys = sorted((k for k in (data or {}) if k not in HIDDEN_KEYS),
+                  key=lambda k: (DATA_ORDER.get(k, len(DATA_ORDER)), k))
     return [(str(DATA_LABELS.get(key, key)), _value(key, data[key], names or {})) for key in keys]
 
 

@@ -413,7 +413,7 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor, explanat
         if reasons:
             raise Refused(reasons)
         items = standards_for(nomination, on, planning=[])  # the planning requirement was just met
-        _check_standards(items, explanation, nomination)
+        warned = _check_standards(items, explanation, nomination)
         tenure = head_tenure_on(nomination.nominator, nomination.organization, on) if nomination.is_pilot else None
         nomination.introduce()
         nomination.introduced_on, nomination.nominator_tenure = on, tenure
@@ -430,7 +430,7 @@ def nomination_introduce(*, nomination: Nomination, on: dt.date, actor, explanat
             "kind": nomination.kind, "source": nomination.source, "position": nomination.position_id,
             "target": nomination.target_id, "tenure": tenure.pk if tenure else None,
             "dismissal": nomination.dismissal})
-        _explained(nomination, items, explanation, on, step=1)
+        _explained(nomination, warned, explanation, on, step=1)
         audit_record(actor=actor, action="nomination.introduce", obj=nomination, summary=str(nomination),
                      data={"on": on.isoformat(), "tenure": tenure.pk if tenure else None})
     return nomination
@@ -455,7 +455,7 @@ def _new_warnings(items: list[standards.Item], nomination: Nomination) -> list[R
     return [r for r in warned if r.to_json() not in before]
 
 
-def _check_standards(items: list[standards.Item], explanation: str, nomination: Nomination) -> None:
+def _check_standards(items: list[standards.Item], explanation: str, nomination: Nomination) -> list[Reason]:
     """A failed item that blocks refuses the act; a failed one that warns lets it go on only with a written
     explanation, once (the same warning explained before goes on). (The planning requirement and the action
     program are refused before, as they always were.)"""
@@ -465,12 +465,12 @@ def _check_standards(items: list[standards.Item], explanation: str, nomination: 
     warned = _new_warnings(items, nomination)
     if warned and not explanation.strip():
         raise Refused([Reason("standards_explanation_missing", {"codes": [r.code for r in warned]}), *warned])
+    return warned
 
 
-def _explained(nomination: Nomination, items: list[standards.Item], explanation: str, on: dt.date, *,
-               step: int) -> None:
-    """The explanation under which a warned nomination went on: an entry of the ledger, the nominator's."""
-    warned = _new_warnings(items, nomination)
+def _explained(nomination: Nomination, warned: list[Reason], explanation: str, on: dt.date, *, step: int) -> None:
+    """The explanation under which a warned nomination went on (``warned``: the new warnings
+    ``_check_standards`` returned): an entry of the ledger, the nominator's."""
     if warned:
         ledger_append(nomination=nomination, kind=EntryKind.STANDARDS_EXPLAINED, on=on, data={
             "step": step, "warnings": [r.to_json() for r in warned], "explanation": explanation.strip()})
@@ -582,7 +582,7 @@ def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Count
         if set(names) != {p for p, _ in counts.votes}:
             raise Refused.because("step_candidate_unknown")
         items = standards_for(nomination, meeting.date)
-        _check_standards(items, explanation, nomination)
+        warned = _check_standards(items, explanation, nomination)
         names_of = dict(Person.objects.filter(pk__in=recused).values_list("pk", "full_name")) if recused else {}
         step = ProcedureStep.objects.create(
             nomination=nomination, number=number, code=spec.code, meeting=meeting, held_on=meeting.date,
@@ -597,7 +597,7 @@ def step_record(*, nomination: Nomination, meeting: Meeting, counts: rules.Count
             standards=[item.to_json() for item in items], recused=recused)
         nomination.current_step = number
         ledger_append(nomination=nomination, kind=EntryKind.STEP, on=meeting.date, data=_step_data(step))
-        _explained(nomination, items, explanation, meeting.date, step=number)
+        _explained(nomination, warned, explanation, meeting.date, step=number)
         _follow_result(nomination, step, spec, outcome.result, actor)
         audit_record(actor=actor, action="nomination.step", obj=nomination, summary=str(nomination),
                      data={"step": number, "meeting": meeting.pk, "result": outcome.result})
